@@ -1,0 +1,1 @@
+"""courtplan: cross-execution (交叉执行) planning for civil-judgment enforcement."""

@@ -1,0 +1,84 @@
+"""Cost of each (case, mode, court) option by term, vectorised (两便原则 and the mode ladder).
+
+Terms, in cost points (1 point ≈ one minute of a party's travel):
+- `party_travel`: applicant and debtor domicile → executing court;
+- `asset_travel`: executing court → each asset, shared by asset value (main asset first);
+- `entrustment`: a fixed cost per entrusted matter (事项委托), taken where cheaper than travel;
+- `mode`: the mode ladder 内部交叉 < 督促 < 指令 ≈ 集中 < 提级;
+- `change`: file hand-over when the executing court changes;
+- `wishes`: the applicant's objection to a transfer, minus a bonus for the preferred court;
+- `unresolved`: soft triggers the mode leaves unremedied (necessity cuts both ways).
+The load and staff-lending terms depend on the whole plan and are priced by the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.problem import REMEDIES, SOFT_TRIGGERS, Mode, Problem
+from optimizer.scenario import Weights
+
+CASE_TERMS = ("party_travel", "asset_travel", "entrustment", "mode", "change", "wishes", "unresolved")
+PLAN_TERMS = ("load", "staff_lending")
+TERMS = CASE_TERMS + PLAN_TERMS
+
+
+def mode_costs(w: Weights) -> NDArray[np.float64]:
+    return np.array([0.0, w.mode_internal, w.mode_supervise, w.mode_designate, w.mode_elevate,
+                     w.mode_concentrate, w.mode_coordinate])
+
+
+def remedy_masks() -> NDArray[np.int64]:
+    return np.array([int(REMEDIES[m]) for m in Mode], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class AssetPlan:
+    """Per (option, asset) pair: which assets an option would entrust."""
+
+    pair_option: NDArray[np.int64]
+    pair_asset: NDArray[np.int64]
+    entrusted: NDArray[np.bool_]
+
+
+def option_costs(
+    p: Problem, case: NDArray[np.int64], mode: NDArray[np.int64], court: NDArray[np.int64],
+    weights: Weights | None = None,
+) -> tuple[NDArray[np.float64], AssetPlan]:
+    """Cost terms (n, len(CASE_TERMS)) for the options, and their entrustment choices."""
+    w = weights or p.scenario.weights
+    n = len(case)
+    out = np.zeros((n, len(CASE_TERMS)))
+    cplace = p.court_place[court]
+    t = p.travel
+    out[:, 0] = (w.applicant_travel * t[p.case_applicant_place[case], cplace]
+                 + w.debtor_travel * t[p.case_debtor_place[case], cplace])
+
+    # (option, asset) pairs: every asset of each option's case
+    order = np.argsort(p.asset_case, kind="stable")
+    a_case = p.asset_case[order]
+    starts = np.searchsorted(a_case, case, side="left")
+    counts = np.searchsorted(a_case, case, side="right") - starts
+    pair_option = np.repeat(np.arange(n), counts)
+    offsets = np.arange(len(pair_option)) - np.repeat(np.cumsum(counts) - counts, counts)
+    pair_asset = order[np.repeat(starts, counts) + offsets]
+    travel = (w.asset_travel * t[cplace[pair_option], p.asset_place[pair_asset]]
+              * p.asset_share[pair_asset])
+    entrusted = np.zeros(len(pair_option), dtype=bool)
+    if p.scenario.rules.entrust_matters:
+        entrusted = (travel > w.entrust_matter) & (cplace[pair_option] != p.asset_place[pair_asset])
+    out[:, 1] = np.bincount(pair_option, weights=np.where(entrusted, 0.0, travel), minlength=n)
+    out[:, 2] = np.bincount(pair_option, weights=entrusted * w.entrust_matter, minlength=n)
+
+    out[:, 3] = mode_costs(w)[mode]
+    moved = court != p.case_court[case]
+    out[:, 4] = moved * w.change_court
+    out[:, 5] = (moved & p.case_objects[case]) * w.applicant_objection
+    out[:, 5] -= (p.case_preferred[case] == court) * w.preferred_court_bonus
+    left = p.triggers[case] & ~remedy_masks()[mode]
+    for trig, name in SOFT_TRIGGERS:
+        out[:, 6] += ((left & int(trig)) != 0) * getattr(w, name)
+    return out, AssetPlan(pair_option, pair_asset, entrusted)

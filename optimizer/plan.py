@@ -1,0 +1,82 @@
+"""The result of a solve: a plan that reads and writes its own JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("optimal", "within_gap", "feasible", "infeasible")
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    case_id: str
+    mode: str  # keep / internal / supervise / designate / elevate / concentrate / coordinate
+    court_id: str  # executing court after the plan
+    from_court_id: str
+    entrusted_assets: tuple[str, ...]
+    costs: dict[str, float]
+    reasons: tuple[str, ...]  # triggers (必要性) in Chinese
+    note: str | None = None  # why a rule could not be met, if so
+
+
+@dataclass(frozen=True)
+class CourtPlan:
+    court_id: str
+    name: str
+    load_before: float
+    load_after: float
+    capacity: float  # workload units after lending
+    officers: int
+    officers_lent: int
+    officers_borrowed: int
+    cases_in: int
+    cases_out: int
+    matters_received: int  # 事项委托 received (not docketed there)
+
+
+@dataclass(frozen=True)
+class StaffMove:
+    from_court: str
+    to_court: str
+    officers: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: str
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    method: str
+    terms: dict[str, float]
+    cases: tuple[CasePlan, ...]
+    courts: tuple[CourtPlan, ...]
+    staff_moves: tuple[StaffMove, ...]
+    kpis: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Plan:
+        return cls(
+            scenario=d["scenario"], status=d["status"], objective=float(d["objective"]),
+            bound=float(d["bound"]), gap=float(d["gap"]), method=d["method"],
+            terms={k: float(v) for k, v in d["terms"].items()},
+            cases=tuple(CasePlan(**{**c, "entrusted_assets": tuple(c["entrusted_assets"]),
+                                    "reasons": tuple(c["reasons"])}) for c in d["cases"]),
+            courts=tuple(CourtPlan(**c) for c in d["courts"]),
+            staff_moves=tuple(StaffMove(**m) for m in d["staff_moves"]),
+            kpis=d.get("kpis", {}), stats=d.get("stats", {}),
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Plan:
+        return cls.from_dict(json.loads(text))

@@ -1,0 +1,420 @@
+"""`solve(problem, params) -> Plan`: options, pieces, LP-first solve, proven bound.
+
+Per independent piece:
+1. the LP relaxation (HiGHS dual simplex). The core is a transportation problem with convex
+   arc costs, so its vertices are mostly integral; if all integer columns are, the LP optimum
+   is the proven optimum and nothing else runs;
+2. otherwise the LP is rounded (argmax per case, groups at ≥ ½, lending floored) into a start,
+   the integral part of the LP is fixed and only the fractional remainder goes to branch and
+   cut (HiGHS MIP), hinted with the start;
+3. if that incumbent is not within the requested gap of the LP bound, the whole piece goes to
+   HiGHS MIP with the incumbent as start, for the time left; its dual bound replaces the LP's.
+Pieces are independent: bounds add up. No printing; progress goes to an optional callback.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.evaluate import Decision, band_penalty, evaluate
+from optimizer.model import Model, build_model, find_pieces
+from optimizer.options import Options, build_options
+from optimizer.plan import Plan
+from optimizer.problem import Mode, Problem
+from optimizer.result import make_plan
+
+Progress = Callable[[str], None]
+_INT_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Validated solver parameters."""
+
+    time_limit: float = 60.0  # seconds, whole solve
+    gap: float = 1e-3  # stop once the proven relative gap is at most this
+    seed: int = 0
+    workers: int = 1  # processes for independent pieces
+
+    def __post_init__(self) -> None:
+        if not (self.time_limit > 0 and math.isfinite(self.time_limit)):
+            raise ValueError(f"time_limit must be a positive number of seconds, got {self.time_limit}")
+        if not (0 <= self.gap < 1):
+            raise ValueError(f"gap must be in [0, 1), got {self.gap}")
+        if self.seed < 0:
+            raise ValueError(f"seed must be ≥ 0, got {self.seed}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be ≥ 1, got {self.workers}")
+
+
+@dataclass
+class PieceResult:
+    values: NDArray[np.float64] | None
+    status: str  # optimal / within_gap / feasible / infeasible
+    objective: float
+    bound: float
+    method: str
+    seconds: float = 0.0
+    steps: list[str] = field(default_factory=list)
+
+
+_banner_done = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS instance (the first construction prints a banner on fd 1)."""
+    global _banner_done
+    if not _banner_done:
+        _banner_done = True
+        with open(os.devnull, "w") as null:
+            saved = os.dup(1)
+            try:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def run_highs(
+    m: Model, integer: bool, time_limit: float, gap: float, seed: int,
+    lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
+    start: NDArray[np.float64] | None = None,
+) -> tuple[str, NDArray[np.float64] | None, float, float]:
+    """(status, column values, objective, proven bound) of the model or its LP relaxation."""
+    h = _new_highs()
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", int(seed) % 2_147_483_647)
+    h.setOptionValue("time_limit", max(float(time_limit), 0.05))
+    h.setOptionValue("mip_rel_gap", float(gap))
+    lp = highspy.HighsLp()
+    lp.num_col_ = m.n_cols
+    lp.num_row_ = m.n_rows
+    lp.col_cost_ = m.cost
+    lp.col_lower_ = m.lower if lower is None else lower
+    lp.col_upper_ = m.upper if upper is None else upper
+    lp.row_lower_ = m.row_lower
+    lp.row_upper_ = m.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = m.a_start
+    lp.a_matrix_.index_ = m.a_index
+    lp.a_matrix_.value_ = m.a_value
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
+                           for f in m.integer]
+    h.passModel(lp)
+    if integer and start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(start)
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return "infeasible", None, math.inf, math.inf
+    if info.primal_solution_status != 2:  # no feasible point found in time
+        bound = info.mip_dual_bound if integer else -math.inf
+        return "feasible", None, math.inf, bound
+    values = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    obj = float(info.objective_function_value)
+    if not integer:
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal", values, obj, obj
+        return "feasible", values, obj, -math.inf
+    bound = float(info.mip_dual_bound)
+    done = status == highspy.HighsModelStatus.kOptimal
+    return ("optimal" if done else "feasible"), values, obj, min(bound, obj)
+
+
+def _is_integral(m: Model, v: NDArray[np.float64]) -> NDArray[np.bool_]:
+    return ~m.integer | (np.abs(v - np.round(v)) <= _INT_TOL)
+
+
+def _fill_bands(m: Model, v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Set the band columns to the convex split of each court's excess load."""
+    v = v.copy()
+    s0 = m.n_x + m.n_y + m.n_z
+    v[s0:] = 0.0
+    csc_cols = np.repeat(np.arange(m.n_cols), np.diff(m.a_start))
+    act = np.bincount(m.a_index, weights=m.a_value * v[csc_cols], minlength=m.n_rows)
+    n_courts = len(m.piece.courts)
+    rhs = m.row_upper[m.load_row0:m.load_row0 + n_courts]
+    rest = np.maximum(act[m.load_row0:m.load_row0 + n_courts] - rhs, 0.0)
+    width = m.band_width.reshape(n_courts, m.n_bands)
+    for b in range(m.n_bands):
+        part = np.minimum(rest, width[:, b])
+        v[s0 + np.arange(n_courts) * m.n_bands + b] = part
+        rest = rest - part
+    return v
+
+
+def _feasible(m: Model, v: NDArray[np.float64]) -> bool:
+    if np.any(v < m.lower - 1e-7) or np.any(v > m.upper + 1e-7):
+        return False
+    csc_cols = np.repeat(np.arange(m.n_cols), np.diff(m.a_start))
+    act = np.bincount(m.a_index, weights=m.a_value * v[csc_cols], minlength=m.n_rows)
+    return bool(np.all(act >= m.row_lower - 1e-6) and np.all(act <= m.row_upper + 1e-6))
+
+
+def round_lp(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Integer point near the LP optimum: groups at ≥ ½, argmax option per case, floor lending."""
+    v = np.zeros(m.n_cols)
+    n_cases = len(m.piece.cases)
+    covered = np.zeros(n_cases, dtype=bool)
+    y = lp[m.n_x:m.n_x + m.n_y]
+    if m.n_y:
+        groups, inv = np.unique(m.y_group, return_inverse=True)
+        total = np.bincount(inv, weights=y)
+        best = np.full(len(groups), -1)
+        order = np.lexsort((-y, inv))
+        first = np.r_[True, inv[order][1:] != inv[order][:-1]]
+        best[inv[order][first]] = order[first]
+        on = total >= 0.5
+        v[m.n_x + best[on]] = 1.0
+        # cases in a chosen group: find their rows through the matrix
+        chosen_cols = m.n_x + best[on]
+        for c in chosen_cols:
+            rows = m.a_index[m.a_start[c]:m.a_start[c + 1]]
+            covered[rows[rows < n_cases]] = True
+    x = lp[:m.n_x]
+    order = np.lexsort((-x, m.x_case))
+    first = np.r_[True, m.x_case[order][1:] != m.x_case[order][:-1]] if m.n_x else np.zeros(0, bool)
+    pick = order[first]
+    pick = pick[~covered[m.x_case[pick]]]
+    v[pick] = 1.0
+    # a case left with no individual option must follow its group's best target
+    z0 = m.n_x + m.n_y
+    v[z0:z0 + m.n_z] = np.floor(lp[z0:z0 + m.n_z] + _INT_TOL)
+    return _fill_bands(m, v)
+
+
+def solve_piece(m: Model, time_limit: float, gap: float, seed: int) -> PieceResult:
+    t0 = time.perf_counter()
+    steps: list[str] = []
+    status, lp, lp_obj, _ = run_highs(m, False, time_limit, gap, seed)
+    if status == "infeasible":
+        return PieceResult(None, "infeasible", math.inf, math.inf, "lp", time.perf_counter() - t0,
+                           ["lp: infeasible"])
+    if lp is None or status != "optimal":
+        return PieceResult(None, "feasible", math.inf, -math.inf, "lp",
+                           time.perf_counter() - t0, ["lp: not solved in time"])
+    bound = lp_obj
+    integral = _is_integral(m, lp)
+    steps.append(f"lp {lp_obj:.2f}, fractional integer columns {int((~integral).sum())}")
+    if integral.all():
+        return PieceResult(_fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), "optimal",
+                           lp_obj, lp_obj, "lp", time.perf_counter() - t0, steps)
+    start = round_lp(m, lp)
+    best: NDArray[np.float64] | None = start if _feasible(m, start) else None
+    best_obj = float(m.cost @ start) if best is not None else math.inf
+    steps.append(f"rounded {'%.2f' % best_obj if best is not None else 'infeasible'}")
+    # fix the cases whose LP choice is integral; branch only on the rest
+    lower, upper = m.lower.copy(), m.upper.copy()
+    x_int = integral[:m.n_x]
+    case_frac = np.zeros(len(m.piece.cases), dtype=bool)
+    np.logical_or.at(case_frac, m.x_case, ~x_int)
+    y_frac = ~integral[m.n_x:m.n_x + m.n_y]
+    frac_groups = np.unique(m.y_group[y_frac])
+    frac_group_cases = _cases_of_groups(m, np.isin(m.y_group, frac_groups))
+    ix = np.flatnonzero(~case_frac[m.x_case] & ~np.isin(m.x_case, frac_group_cases))
+    iy = m.n_x + np.flatnonzero(~np.isin(m.y_group, frac_groups))
+    lower[ix] = upper[ix] = np.round(lp[ix])
+    lower[iy] = upper[iy] = np.round(lp[iy])
+    left = time_limit - (time.perf_counter() - t0)
+    st, vals, obj, _ = run_highs(m, True, max(left * 0.5, 0.05), gap, seed, lower, upper,
+                                 best if best is not None else None)
+    if vals is not None and obj < best_obj:
+        best, best_obj = _fill_bands(m, vals), obj
+    steps.append(f"restricted mip ({len(m.piece.cases) - int((~case_frac).sum())} free cases) "
+                 f"{st} {best_obj:.2f}")
+    method = "lp+restricted-mip"
+    if best is None or _rel_gap(best_obj, bound) > gap:
+        left = time_limit - (time.perf_counter() - t0)
+        if left > 0.05:
+            st, vals, obj, mip_bound = run_highs(m, True, left, gap, seed, start=best)
+            if vals is not None and obj < best_obj - 1e-9:
+                best, best_obj = _fill_bands(m, vals), obj
+            if math.isfinite(mip_bound):
+                bound = max(bound, mip_bound)
+            method = "lp+mip"
+            steps.append(f"mip {st} {best_obj:.2f} bound {bound:.2f}")
+    if best is None:
+        return PieceResult(None, "feasible", math.inf, bound, method, time.perf_counter() - t0, steps)
+    bound = min(bound, best_obj)
+    return PieceResult(best, _status(best_obj, bound, gap), best_obj, bound, method,
+                       time.perf_counter() - t0, steps)
+
+
+def _cases_of_groups(m: Model, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    n_cases = len(m.piece.cases)
+    out = []
+    for c in m.n_x + np.flatnonzero(mask):
+        rows = m.a_index[m.a_start[c]:m.a_start[c + 1]]
+        out.append(rows[rows < n_cases])
+    return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+
+
+def _rel_gap(obj: float, bound: float) -> float:
+    if not math.isfinite(obj):
+        return math.inf
+    return max(obj - bound, 0.0) / max(abs(obj), 1e-9)
+
+
+def _status(obj: float, bound: float, gap: float) -> str:
+    g = _rel_gap(obj, bound)
+    if g <= 1e-6 or obj - bound <= 1e-6:
+        return "optimal"
+    return "within_gap" if g <= gap else "feasible"
+
+
+def _solve_piece_job(args: tuple[Model, float, float, int]) -> PieceResult:
+    return solve_piece(*args)
+
+
+def free_cases(p: Problem, o: Options) -> NDArray[np.bool_]:
+    n_opt = np.bincount(o.case, minlength=p.n_cases)
+    in_group = np.zeros(p.n_cases, dtype=bool)
+    in_group[o.member_case] = True
+    return (n_opt + in_group) > 1
+
+
+def baseline_decision(p: Problem, o: Options) -> Decision:
+    """Keep every case where the rules allow it; otherwise its cheapest lawful option."""
+    keep_row = np.full(p.n_cases, -1, dtype=np.int64)
+    k = np.flatnonzero(o.mode == Mode.KEEP)
+    keep_row[o.case[k]] = k
+    option = keep_row.copy()
+    need = np.flatnonzero(option < 0)
+    group_target = np.full(int(o.target_group.max()) + 1 if len(o.target_group) else 0, -1)
+    if len(need):
+        cost = o.cost
+        order = np.lexsort((cost, o.case))
+        first = np.r_[True, o.case[order][1:] != o.case[order][:-1]]
+        cheapest = np.full(p.n_cases, -1, dtype=np.int64)
+        cheapest[o.case[order[first]]] = order[first]
+        option[need] = cheapest[need]
+        for i in np.flatnonzero(option < 0):  # only concentration moves it: cheapest target
+            rows = np.flatnonzero(o.member_case == i)
+            t = o.member_target[rows[np.argmin(o.target_cost[o.member_target[rows]])]]
+            g = o.target_group[t]
+            if group_target[g] < 0:
+                group_target[g] = t
+        members = np.isin(o.member_target, np.flatnonzero(np.isin(np.arange(len(o.target_group)),
+                                                                  group_target[group_target >= 0])))
+        option[o.member_case[members]] = -1
+    return Decision(option, group_target, np.zeros(len(o.lend_from), dtype=np.int64))
+
+
+def _decision_from(p: Problem, o: Options, models: list[Model],
+                   results: list[PieceResult], base: Decision) -> Decision:
+    option = base.option.copy()
+    group_target = base.group_target.copy()
+    lent = base.lent.copy()
+    for m, r in zip(models, results, strict=True):
+        if r.values is None:
+            continue
+        v = np.round(r.values)
+        pc = m.piece
+        x_on = np.flatnonzero(v[:m.n_x] > 0.5)
+        option[pc.cases] = -1
+        option[o.case[pc.options[x_on]]] = pc.options[x_on]
+        group_target[o.target_group[pc.targets]] = -1
+        y_on = np.flatnonzero(v[m.n_x:m.n_x + m.n_y] > 0.5)
+        group_target[o.target_group[pc.targets[y_on]]] = pc.targets[y_on]
+        lent[pc.lends] = v[m.n_x + m.n_y:m.n_x + m.n_y + m.n_z].astype(np.int64)
+    return Decision(option, group_target, lent)
+
+
+def solve(problem: Problem, params: SolveParams | None = None,
+          progress: Progress | None = None) -> Plan:
+    """Plan the cross-execution of `problem`'s cases. Pure: no printing, no files."""
+    params = params or SolveParams()
+    say = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    o = build_options(problem)
+    t_options = time.perf_counter() - t0
+    free = free_cases(problem, o)
+    pieces = find_pieces(problem, o, free)
+    models = [build_model(problem, o, pc) for pc in pieces]
+    t_build = time.perf_counter() - t0 - t_options
+    say(f"{problem.n_cases} cases, {len(o.case) + len(o.member_case)} options "
+        f"({o.pruned} pruned), {int(free.sum())} free cases in {len(pieces)} pieces; "
+        f"built in {t_options + t_build:.1f}s")
+    base = baseline_decision(problem, o)
+    deadline = t0 + params.time_limit
+    jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
+    results: list[PieceResult | None] = [None] * len(models)
+    if params.workers > 1 and len(models) > 1:
+        with ProcessPoolExecutor(max_workers=params.workers) as pool:
+            futs = {k: pool.submit(_solve_piece_job, (models[k], max(deadline - time.perf_counter(), 0.1),
+                                                      params.gap, params.seed)) for k in jobs}
+            for n_done, k in enumerate(jobs, 1):
+                results[k] = futs[k].result()
+                say(f"piece {n_done}/{len(models)} solved")
+    else:
+        for n_done, k in enumerate(jobs, 1):
+            left = max(deadline - time.perf_counter(), 0.1)
+            results[k] = solve_piece(models[k], left, params.gap, params.seed)
+            if len(models) > 3 and (n_done % max(1, len(models) // 10) == 0):
+                say(f"piece {n_done}/{len(models)} solved")
+    done = [r for r in results if r is not None]
+    decision = _decision_from(problem, o, models, done, base)
+    ev = evaluate(problem, o, decision)
+    t_solve = time.perf_counter() - t0 - t_options - t_build
+
+    # bound: constants (fixed cases, untouched courts) + each piece's proven bound
+    fixed_cost = float(o.cost[base.option[~free]].sum()) if (~free).any() else 0.0
+    in_piece = np.zeros(problem.n_courts, dtype=bool)
+    for pc in pieces:
+        in_piece[pc.courts] = True
+    idle = np.flatnonzero(problem.in_district & ~in_piece)
+    tau = problem.scenario.rules.target_utilisation
+    idle_excess = problem.open_caseload[idle] - tau * problem.capacity[idle]
+    constant = fixed_cost + float(band_penalty(problem, idle, idle_excess).sum())
+    infeasible = any(r.status == "infeasible" for r in done)
+    bound = constant + sum(r.bound for r in done)
+    objective = ev.objective
+    base_ev = evaluate(problem, o, base)
+    method = "+".join(sorted({r.method for r in done})) or "fixed"
+    if any(r.values is None for r in done) and not infeasible:
+        status = "feasible"  # some piece kept its baseline
+    elif infeasible:
+        status = "infeasible"
+    else:
+        status = _status(objective, min(bound, objective), params.gap)
+    if base_ev.objective < objective - 1e-6 and not infeasible:
+        decision, ev, objective = base, base_ev, base_ev.objective  # never worse than baseline
+        method += "+baseline"
+    bound = min(bound, objective) if math.isfinite(bound) else bound
+    gap = _rel_gap(objective, bound) if math.isfinite(bound) else math.inf
+    if status != "infeasible":
+        status = _status(objective, bound, params.gap) if math.isfinite(bound) else "feasible"
+    stats = {
+        "seconds_options": round(t_options, 3), "seconds_build": round(t_build, 3),
+        "seconds_solve": round(t_solve, 3), "seconds_total": round(time.perf_counter() - t0, 3),
+        "options": int(len(o.case) + len(o.member_case)), "options_pruned": o.pruned,
+        "free_cases": int(free.sum()), "pieces": len(pieces),
+        "largest_piece_cases": int(max((len(pc.cases) for pc in pieces), default=0)),
+        "pieces_by_method": {m: sum(r.method == m for r in done) for m in sorted({r.method for r in done})},
+        "bound_method": "sum over pieces of the LP relaxation or HiGHS MIP dual bound",
+        "baseline_objective": base_ev.objective, "seed": params.seed,
+        "time_limit": params.time_limit, "gap_limit": params.gap,
+    }
+    return make_plan(problem, o, decision, ev, status=status, objective=objective, bound=bound,
+                     gap=gap, method=method, stats=stats)
+
+

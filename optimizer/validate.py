@@ -1,0 +1,158 @@
+"""Checks across records of a scenario; each problem names its JSON path and record id."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from optimizer.scenario import Level, Scenario
+
+# a court's parent must be exactly one level up (基层 → 中级 → 高级 → 最高)
+PARENT_LEVEL = {
+    Level.BASIC: Level.INTERMEDIATE,
+    Level.INTERMEDIATE: Level.HIGH,
+    Level.HIGH: Level.SUPREME,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One defect in a scenario: where it is, which record, what is wrong."""
+
+    path: str
+    record: str | None
+    message: str
+
+    def __str__(self) -> str:
+        who = f" {self.record}" if self.record else ""
+        return f"{self.path}{who}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the scenario:\n{shown}{more}")
+
+
+def _duplicates(kind: str, ids: list[str]) -> list[Problem]:
+    counts = Counter(ids)
+    seen: set[str] = set()
+    out = []
+    for i, x in enumerate(ids):
+        if counts[x] > 1:
+            if x in seen:
+                out.append(Problem(f"{kind}[{i}]", x, f"duplicate id '{x}'"))
+            seen.add(x)
+    return out
+
+
+def district_of(scenario: Scenario, root: str) -> set[str]:
+    """Court ids in the district of `root` (itself and all courts below it)."""
+    children: dict[str, list[str]] = {}
+    for c in scenario.courts:
+        if c.parent is not None:
+            children.setdefault(c.parent, []).append(c.id)
+    out, stack = set(), [root]
+    while stack:
+        x = stack.pop()
+        if x in out:
+            continue
+        out.add(x)
+        stack.extend(children.get(x, ()))
+    return out
+
+
+def check_scenario(s: Scenario) -> list[Problem]:
+    """Every cross-record problem of `s` (empty when it is usable)."""
+    problems: list[Problem] = []
+    add = problems.append
+    place_ids = {p.id for p in s.places}
+    court_by_id = {c.id: c for c in s.courts}
+    problems += _duplicates("places", [p.id for p in s.places])
+    problems += _duplicates("courts", [c.id for c in s.courts])
+    problems += _duplicates("cases", [c.id for c in s.cases])
+
+    if s.period.end < s.period.start:
+        add(Problem("period.end", None, f"end {s.period.end} is before start {s.period.start}"))
+
+    for i, c in enumerate(s.courts):
+        where = f"courts[{i}]"
+        if c.place not in place_ids:
+            add(Problem(f"{where}.place", c.id, f"place '{c.place}' is not defined"))
+        if c.parent is None:
+            continue
+        parent = court_by_id.get(c.parent)
+        if parent is None:
+            add(Problem(f"{where}.parent", c.id, f"parent court '{c.parent}' is not defined"))
+        elif PARENT_LEVEL.get(c.level) != parent.level:
+            want = PARENT_LEVEL.get(c.level)
+            add(Problem(
+                f"{where}.parent", c.id,
+                f"a {c.level.value} court's parent must be a "
+                f"{want.value if want else 'no'} court, but '{parent.id}' is {parent.level.value}",
+            ))
+    # parent cycles
+    for i, c in enumerate(s.courts):
+        seen = {c.id}
+        p = c.parent
+        while p is not None and p in court_by_id:
+            if p in seen:
+                add(Problem(f"courts[{i}].parent", c.id, "parent chain forms a cycle"))
+                break
+            seen.add(p)
+            p = court_by_id[p].parent
+
+    dispatcher = court_by_id.get(s.dispatcher)
+    district: set[str] = set()
+    if dispatcher is None:
+        add(Problem("dispatcher", None, f"dispatching court '{s.dispatcher}' is not defined"))
+    elif not any(p.path.endswith(".parent") for p in problems):
+        district = district_of(s, s.dispatcher)
+
+    listed: Counter[str] = Counter()
+    n_in_district = 0
+    for i, k in enumerate(s.cases):
+        where = f"cases[{i}]"
+        court = court_by_id.get(k.court)
+        if court is None:
+            add(Problem(f"{where}.court", k.id, f"executing court '{k.court}' is not defined"))
+        else:
+            listed[k.court] += k.workload
+            n_in_district += k.court in district
+        for role, party in (("applicant", k.applicant), ("debtor", k.debtor)):
+            if party.place not in place_ids:
+                add(Problem(f"{where}.{role}.place", k.id, f"place '{party.place}' is not defined"))
+        for j, a in enumerate(k.assets):
+            if a.place not in place_ids:
+                add(Problem(f"{where}.assets[{j}].place", k.id,
+                            f"asset '{a.id}' place '{a.place}' is not defined"))
+        asset_ids = [a.id for a in k.assets]
+        if len(set(asset_ids)) != len(asset_ids):
+            add(Problem(f"{where}.assets", k.id, "duplicate asset ids within the case"))
+        pref = k.wish.preferred_court
+        if pref is not None and pref not in court_by_id:
+            add(Problem(f"{where}.wish.preferred_court", k.id, f"court '{pref}' is not defined"))
+        if k.filed > s.period.start:
+            add(Problem(f"{where}.filed", k.id,
+                        f"filing date {k.filed} is after the planning date {s.period.start}"))
+        elif k.excluded_days > (s.period.start - k.filed).days:
+            add(Problem(f"{where}.excluded_days", k.id,
+                        f"{k.excluded_days} excluded days exceed the case's age "
+                        f"of {(s.period.start - k.filed).days} days"))
+
+    for i, c in enumerate(s.courts):
+        if listed[c.id] > c.open_caseload + 1e-9:
+            add(Problem(f"courts[{i}].open_caseload", c.id,
+                        f"open caseload {c.open_caseload:g} is below the workload of its listed "
+                        f"cases ({listed[c.id]:g})"))
+        if c.id in district and c.officers == 0 and listed[c.id] > 0:
+            add(Problem(f"courts[{i}].officers", c.id,
+                        "a court holding cases in the district needs at least one officer"))
+    if dispatcher is not None and district and n_in_district == 0:
+        add(Problem("dispatcher", s.dispatcher,
+                    f"the district of '{s.dispatcher}' holds no case to plan"))
+    return problems
