@@ -110,7 +110,7 @@ class _Builder:
                 self._add_place(pc, pname, *seat(pc, members))
                 self.courts.append(self._court(
                     f"C{pc}", f"{pname}高级人民法院", "high", "SPC" if supreme else None, pc,
-                    int(rng.integers(40, 101)), float(rng.integers(300, 1500)),
+                    *self._staffed(40, 100),
                 ))
         for fc in pref_codes:
             members = [c for c in counties if c.prefecture_code == fc]
@@ -127,7 +127,7 @@ class _Builder:
             parent = None if self.shape.prefecture else f"C{fc[:2]}0000"
             self.courts.append(self._court(
                 f"C{fc}", f"{label}中级人民法院", "intermediate", parent, fc,
-                int(rng.integers(30, 81)), float(rng.integers(800, 4000)),
+                *self._staffed(30, 80),
             ))
         cpo = 60.0
         for c in counties:
@@ -140,7 +140,9 @@ class _Builder:
                 caseload = rng.uniform(2500, 9000)
             else:
                 caseload = rng.uniform(600, 3500)
-            officers = int(np.clip(round(caseload / cpo / rng.uniform(0.7, 1.35)), 15, 60))
+            util = rng.uniform(0.65, 1.4)
+            officers = int(np.clip(round(caseload / cpo / util), 15, 60))
+            caseload = min(caseload, officers * cpo * util)  # clipped staff: keep the load sane
             pref_name = self.places[c.prefecture_code]["name"]
             if c.name.endswith("区") and not pref_name.endswith("省"):
                 name = f"{pref_name}{c.name}人民法院"
@@ -153,6 +155,11 @@ class _Builder:
         return "SPC" if supreme else (
             f"C{self.shape.prefecture}00" if self.shape.prefecture else f"C{self.shape.province}0000"
         )
+
+    def _staffed(self, lo: int, hi: int) -> tuple[int, float]:
+        """(officers, open caseload) of an upper court, utilisation 0.5–1.1."""
+        officers = int(self.rng.integers(lo, hi + 1))
+        return officers, float(round(officers * 60.0 * self.rng.uniform(0.5, 1.1)))
 
     def _court(self, cid: str, name: str, level: str, parent: str | None, place: str,
                officers: int, caseload: float) -> dict[str, Any]:

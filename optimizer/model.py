@@ -12,7 +12,8 @@ Rows (named after their rule so a violation can be reported by name):
 - `load_band[j]`:  load_j − target·cpo_j·staff_j ≤ Σ_b s[j,b] (staff = own − lent + borrowed);
 - `load_ceiling[j]`: load_j ≤ max(ceiling·cpo_j·staff_j, load before) when the rule is on;
 - `lend_limit[k]`: officers lent by k ≤ (1 − keep share) · own officers;
-- `coordinate_staff[j]`: borrowed capacity ≤ workload of j's 协同执行 cases.
+- `coordinate_staff[j]`: officers borrowed ≤ number of j's 协同执行 cases (staff is lent for
+  coordinated cases, at most one officer per case).
 The core (one_option + load_band) is a transportation problem with convex arc costs; the other
 families are what breaks the structure.
 """
@@ -62,6 +63,8 @@ class Model:
     y_group: NDArray[np.int64]  # group of each y column
     n_bands: int
     load_row0: int  # first load_band row
+    z_lender: NDArray[np.int64]  # lender court of each z column
+    z_cap: NDArray[np.float64]  # that lender's limit
 
     @property
     def n_cols(self) -> int:
@@ -189,7 +192,8 @@ def build_model(p: Problem, o: Options, piece: Piece) -> Model:
         a_index=a.indices.astype(np.int64), a_value=a.data.astype(np.float64),
         n_x=n_x, n_y=n_y, n_z=n_z, band_court=band_court, band_width=band_width,
         x_case=case_pos[o.case[opts]], y_group=o.target_group[tgts], n_bands=n_b,
-        load_row0=load_row0,
+        load_row0=load_row0, z_lender=o.lend_from[lends],
+        z_cap=o.lend_max[o.lend_from[lends]].astype(np.float64),
     )
 
 
@@ -266,7 +270,7 @@ def _lend_limit(rows: _Rows, o: Options, pc: Piece, z0: int) -> None:
 def _coordinate_staff(rows: _Rows, p: Problem, o: Options, pc: Piece,
                       court_pos: NDArray[np.int64], load_w_x: NDArray[np.float64],
                       x0: int, z0: int) -> None:
-    """coordinate_staff[j]: cpo_j·borrowed_j − Σ workload of j's 协同执行 cases ≤ 0."""
+    """coordinate_staff[j]: borrowed_j − number of j's 协同执行 cases ≤ 0."""
     lt = o.lend_to[pc.lends]
     borrowers, pos = np.unique(lt, return_inverse=True)
     if not len(borrowers):
@@ -278,5 +282,5 @@ def _coordinate_staff(rows: _Rows, p: Problem, o: Options, pc: Piece,
     rows.add("coordinate_staff", borrowers,
              np.r_[pos, bpos[o.court[pc.options[cx]]]],
              np.r_[z0 + np.arange(len(lt)), x0 + cx],
-             np.r_[p.cases_per_officer[lt], -load_w_x[cx]],
+             np.r_[np.ones(len(lt)), -np.ones(len(cx))],
              np.full(len(borrowers), -np.inf), np.zeros(len(borrowers)))

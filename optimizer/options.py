@@ -324,5 +324,6 @@ def _lending_pairs(
         return e, e, np.zeros(0), lend_max
     f = np.concatenate(pairs_f)
     t = np.concatenate(pairs_t)
-    cost = w.officer_lending * p.travel[p.court_place[f], p.court_place[t]].astype(np.float64)
+    cost = (w.officer_lending * p.travel[p.court_place[f], p.court_place[t]].astype(np.float64)
+            + w.officer_lending_fixed)
     return f, t, cost, lend_max

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 STATUSES = ("optimal", "within_gap", "feasible", "infeasible")
@@ -59,10 +59,21 @@ class Plan:
     stats: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["cases"] = [vars(c) for c in self.cases]  # shallow: much faster than asdict
+        out["courts"] = [vars(c) for c in self.courts]
+        out["staff_moves"] = [vars(m) for m in self.staff_moves]
+        return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        """Compact UTF-8 JSON, one case per line for readable diffs."""
+        d = self.to_dict()
+        head = {k: v for k, v in d.items() if k not in ("cases", "courts", "staff_moves")}
+        parts = [json.dumps(head, ensure_ascii=False)[:-1]]
+        for key in ("courts", "staff_moves", "cases"):
+            rows = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in d[key])
+            parts.append(f', "{key}": [\n  {rows}\n]' if rows else f', "{key}": []')
+        return "".join(parts) + "}\n"
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Plan:

@@ -87,6 +87,18 @@ def parse_scenario(data: bytes | str | dict[str, Any]) -> Scenario:
     """Bytes, text or an already decoded dict → a validated `Scenario`."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if isinstance(data, bytes):
+        # fast path: pydantic's own JSON parser; on any failure, redo slowly for good messages
+        try:
+            scenario = Scenario.model_validate_json(data.removeprefix(b"\xef\xbb\xbf"))
+        except (ValidationError, ValueError):
+            pass
+        else:
+            if scenario.format_version == FORMAT_VERSION:
+                problems = check_scenario(scenario)
+                if problems:
+                    raise ScenarioError(problems)
+                return scenario
     raw = decode_json(data) if isinstance(data, bytes) else data
     if not isinstance(raw, dict):
         raise ScenarioError([Problem("(root)", None, "a scenario must be a JSON object")])

@@ -162,6 +162,9 @@ class Weights(_Record):
     officer_lending: NonNegFloat = Field(
         4.0, description="Per minute of travel per lent officer (协同执行)."
     )
+    officer_lending_fixed: NonNegFloat = Field(
+        1500.0, description="Per officer lent for the period: allowances, the lender's disruption."
+    )
 
 
 class Rules(_Record):
@@ -189,7 +192,7 @@ class Rules(_Record):
         description="Home locality an interference case must leave: the debtor's county or prefecture.",
     )
     lending_min_keep_share: Annotated[float, Field(ge=0, le=1)] = Field(
-        0.7, description="Share of its own officers a lender keeps."
+        0.85, description="Share of its own officers a lender keeps."
     )
     max_candidates: int = Field(8, ge=1, description="K: courts kept per case after pruning.")
     entrust_matters: bool = Field(True, description="Allow 事项委托 of single matters.")
@@ -211,5 +214,17 @@ class Scenario(_Record):
     rules: Rules = Rules()
 
     def replace(self, **changes: object) -> Scenario:
-        """A copy with some fields changed (the model is immutable)."""
-        return self.model_copy(update=changes)
+        """A copy with some fields changed, validated again (the model is immutable)."""
+        data = self.model_dump()
+        data.update({k: v.model_dump() if isinstance(v, BaseModel) else v
+                     for k, v in changes.items()})
+        return Scenario.model_validate(data)
+
+    def with_weights(self, **overrides: float) -> Scenario:
+        """A copy with some objective weights overridden (for one run); validated."""
+        unknown = sorted(set(overrides) - set(Weights.model_fields))
+        if unknown:
+            raise ValueError(f"unknown weight(s): {', '.join(unknown)}; known: "
+                             f"{', '.join(Weights.model_fields)}")
+        weights = Weights.model_validate({**self.weights.model_dump(), **overrides})
+        return self.model_copy(update={"weights": weights})

@@ -89,12 +89,10 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
-def run_highs(
-    m: Model, integer: bool, time_limit: float, gap: float, seed: int,
-    lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
-    start: NDArray[np.float64] | None = None,
-) -> tuple[str, NDArray[np.float64] | None, float, float]:
-    """(status, column values, objective, proven bound) of the model or its LP relaxation."""
+def _highs_for(m: Model, time_limit: float, gap: float, seed: int,
+               lower: NDArray[np.float64] | None = None,
+               upper: NDArray[np.float64] | None = None,
+               integer: NDArray[np.bool_] | None = None) -> highspy.Highs:
     h = _new_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", int(seed) % 2_147_483_647)
@@ -112,32 +110,47 @@ def run_highs(
     lp.a_matrix_.start_ = m.a_start
     lp.a_matrix_.index_ = m.a_index
     lp.a_matrix_.value_ = m.a_value
-    if integer:
+    if integer is not None and integer.any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
-                           for f in m.integer]
+                           for f in integer]
     h.passModel(lp)
-    if integer and start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = list(start)
-        sol.value_valid = True
-        h.setSolution(sol)
-    h.run()
+    return h
+
+
+def _outcome(h: highspy.Highs, is_mip: bool) -> tuple[str, NDArray[np.float64] | None, float, float]:
     status = h.getModelStatus()
     info = h.getInfo()
     if status == highspy.HighsModelStatus.kInfeasible:
         return "infeasible", None, math.inf, math.inf
     if info.primal_solution_status != 2:  # no feasible point found in time
-        bound = info.mip_dual_bound if integer else -math.inf
-        return "feasible", None, math.inf, bound
+        return "feasible", None, math.inf, (info.mip_dual_bound if is_mip else -math.inf)
     values = np.asarray(h.getSolution().col_value, dtype=np.float64)
     obj = float(info.objective_function_value)
-    if not integer:
-        if status == highspy.HighsModelStatus.kOptimal:
-            return "optimal", values, obj, obj
-        return "feasible", values, obj, -math.inf
-    bound = float(info.mip_dual_bound)
     done = status == highspy.HighsModelStatus.kOptimal
+    if not is_mip:
+        return ("optimal", values, obj, obj) if done else ("feasible", values, obj, -math.inf)
+    bound = float(info.mip_dual_bound)
     return ("optimal" if done else "feasible"), values, obj, min(bound, obj)
+
+
+def run_highs(
+    m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: float, seed: int,
+    lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
+    start: NDArray[np.float64] | None = None,
+) -> tuple[str, NDArray[np.float64] | None, float, float]:
+    """(status, column values, objective, proven bound) of the model or its LP relaxation;
+    `integer` True = the model's integer columns, False = LP, or a mask of columns."""
+    mask = (m.integer if integer is True else np.zeros(m.n_cols, dtype=bool) if integer is False
+            else m.integer & integer)
+    is_mip = bool(mask.any())
+    h = _highs_for(m, time_limit, gap, seed, lower, upper, mask if is_mip else None)
+    if is_mip and start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(start)
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    return _outcome(h, is_mip)
 
 
 def _is_integral(m: Model, v: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -202,10 +215,36 @@ def round_lp(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
     return _fill_bands(m, v)
 
 
-def solve_piece(m: Model, time_limit: float, gap: float, seed: int) -> PieceResult:
+def _round_staff(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Lending rounded to the nearest whole officer; where a lender goes over its limit, the
+    pairs rounded up the most are taken back first."""
+    z = slice(m.n_x + m.n_y, m.n_x + m.n_y + m.n_z)
+    v = np.floor(lp[z] + 0.5)
+    lenders, inv = np.unique(m.z_lender, return_inverse=True)
+    over = np.bincount(inv, weights=v, minlength=len(lenders)) - np.bincount(
+        inv, weights=m.z_cap, minlength=len(lenders)) / np.maximum(
+        np.bincount(inv, minlength=len(lenders)), 1)
+    for k in np.flatnonzero(over > 1e-9):
+        members = np.flatnonzero(inv == k)
+        extra = over[k]
+        for q in members[np.argsort(lp[z][members] - v[members], kind="stable")]:
+            if extra <= 1e-9:
+                break
+            take = min(v[q], math.ceil(extra - 1e-9))
+            v[q] -= take
+            extra -= take
+    return v
+
+
+def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
+                slack: float = 0.0) -> PieceResult:
+    """Solve one piece; stop once objective − bound ≤ gap·objective + slack."""
     t0 = time.perf_counter()
+    left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
     steps: list[str] = []
-    status, lp, lp_obj, _ = run_highs(m, False, time_limit, gap, seed)
+    h = _highs_for(m, time_limit, gap, seed)
+    h.run()
+    status, lp, lp_obj, _ = _outcome(h, False)
     if status == "infeasible":
         return PieceResult(None, "infeasible", math.inf, math.inf, "lp", time.perf_counter() - t0,
                            ["lp: infeasible"])
@@ -218,34 +257,49 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int) -> PieceResu
     if integral.all():
         return PieceResult(_fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), "optimal",
                            lp_obj, lp_obj, "lp", time.perf_counter() - t0, steps)
-    start = round_lp(m, lp)
+    method = "lp"
+    base = lp
+    z = slice(m.n_x + m.n_y, m.n_x + m.n_y + m.n_z)
+    fixed_z = False
+    if (~integral[z]).any():
+        # officers are whole people: round lending, then let the cases re-balance (warm LP)
+        zz = _round_staff(m, lp)
+        cols = np.arange(m.n_cols)[z].astype(np.int32)
+        h.changeColsBounds(len(cols), cols, zz, zz)
+        h.run()
+        st, lp2, obj2, _ = _outcome(h, False)
+        steps.append(f"lp with whole officers {st} {obj2:.2f}")
+        if lp2 is not None and st == "optimal":
+            base, fixed_z = lp2, True
+            integral = _is_integral(m, base)
+            method = "lp+staff-rounding"
+    start = round_lp(m, base)
     best: NDArray[np.float64] | None = start if _feasible(m, start) else None
     best_obj = float(m.cost @ start) if best is not None else math.inf
     steps.append(f"rounded {'%.2f' % best_obj if best is not None else 'infeasible'}")
-    # fix the cases whose LP choice is integral; branch only on the rest
-    lower, upper = m.lower.copy(), m.upper.copy()
-    x_int = integral[:m.n_x]
-    case_frac = np.zeros(len(m.piece.cases), dtype=bool)
-    np.logical_or.at(case_frac, m.x_case, ~x_int)
-    y_frac = ~integral[m.n_x:m.n_x + m.n_y]
-    frac_groups = np.unique(m.y_group[y_frac])
-    frac_group_cases = _cases_of_groups(m, np.isin(m.y_group, frac_groups))
-    ix = np.flatnonzero(~case_frac[m.x_case] & ~np.isin(m.x_case, frac_group_cases))
-    iy = m.n_x + np.flatnonzero(~np.isin(m.y_group, frac_groups))
-    lower[ix] = upper[ix] = np.round(lp[ix])
-    lower[iy] = upper[iy] = np.round(lp[iy])
-    left = time_limit - (time.perf_counter() - t0)
-    st, vals, obj, _ = run_highs(m, True, max(left * 0.5, 0.05), gap, seed, lower, upper,
-                                 best if best is not None else None)
-    if vals is not None and obj < best_obj:
-        best, best_obj = _fill_bands(m, vals), obj
-    steps.append(f"restricted mip ({len(m.piece.cases) - int((~case_frac).sum())} free cases) "
-                 f"{st} {best_obj:.2f}")
-    method = "lp+restricted-mip"
-    if best is None or _rel_gap(best_obj, bound) > gap:
-        left = time_limit - (time.perf_counter() - t0)
-        if left > 0.05:
-            st, vals, obj, mip_bound = run_highs(m, True, left, gap, seed, start=best)
+    if not integral.all() or best is None:
+        # fix what the relaxation decided integrally; branch only on the rest
+        lower, upper = m.lower.copy(), m.upper.copy()
+        case_frac = np.zeros(len(m.piece.cases), dtype=bool)
+        np.logical_or.at(case_frac, m.x_case, ~integral[:m.n_x])
+        y_frac = ~integral[m.n_x:m.n_x + m.n_y]
+        frac_groups = np.unique(m.y_group[y_frac])
+        free_case = case_frac.copy()
+        free_case[_cases_of_groups(m, np.isin(m.y_group, frac_groups))] = True
+        ix = np.flatnonzero(~free_case[m.x_case])
+        iy = m.n_x + np.flatnonzero(~np.isin(m.y_group, frac_groups))
+        iz = np.zeros(0, dtype=np.int64)  # lending stays free: officers re-balance with cases
+        for idx in (ix, iy, iz):
+            lower[idx] = upper[idx] = np.round(base[idx])
+        st, vals, obj, _ = run_highs(m, True, max(left() * 0.5, 0.05), gap, seed, lower, upper,
+                                     best if best is not None else None)
+        if vals is not None and obj < best_obj:
+            best, best_obj = _fill_bands(m, vals), obj
+        steps.append(f"restricted mip ({int(free_case.sum())} free cases) {st} {best_obj:.2f}")
+        method += "+restricted-mip"
+    if best is None or best_obj - bound > gap * abs(best_obj) + slack:
+        if left() > 0.05:
+            st, vals, obj, mip_bound = run_highs(m, True, left(), gap, seed, start=best)
             if vals is not None and obj < best_obj - 1e-9:
                 best, best_obj = _fill_bands(m, vals), obj
             if math.isfinite(mip_bound):

@@ -1,0 +1,220 @@
+"""`courtplan` command line: validate, generate, schema, solve, report, bench, serve.
+
+Exit codes: 0 success, 2 invalid input (file, arguments), 3 no feasible plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from optimizer.validate import ScenarioError
+
+EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
+
+
+def _err(msg: str) -> None:
+    print(f"courtplan: {msg}", file=sys.stderr)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a whole file or nothing: a temp file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _parse_weights(items: Sequence[str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--weight expects NAME=VALUE, got {item!r}")
+        try:
+            out[name] = (tuple(float(v) for v in value.split(",")) if "," in value
+                         else float(value))
+        except ValueError:
+            raise ValueError(f"--weight {name}: {value!r} is not a number") from None
+    return out
+
+
+def cmd_validate(a: argparse.Namespace) -> int:
+    from optimizer.read import read_scenario
+    from optimizer.report import scenario_summary
+
+    t0 = time.perf_counter()
+    s = read_scenario(a.file)
+    print(scenario_summary(s))
+    print(f"OK: {a.file} is a valid scenario ({time.perf_counter() - t0:.1f}s)")
+    return 0
+
+
+def cmd_generate(a: argparse.Namespace) -> int:
+    from optimizer.generate import generate, to_json
+
+    t0 = time.perf_counter()
+    scenario = generate(a.preset, seed=a.seed, cases=a.cases)
+    text = to_json(scenario, pretty=a.preset == "lishui")
+    if a.out == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(a.out, text)
+        print(f"wrote {a.out}: {len(scenario['courts'])} courts, {len(scenario['cases'])} cases "
+              f"({len(text.encode()) / 1e6:.1f} MB, {time.perf_counter() - t0:.1f}s)",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_schema(a: argparse.Namespace) -> int:
+    from optimizer.scenario import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if a.out:
+        write_atomic(a.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+class _Heartbeat:
+    """Prints progress to stderr, and a heartbeat while a long step runs."""
+
+    def __init__(self, quiet: bool, every: float = 5.0):
+        self.t0 = time.perf_counter()
+        self.quiet = quiet
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+
+    def say(self, msg: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            self.say("solving …")
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+
+
+def cmd_solve(a: argparse.Namespace) -> int:
+    from optimizer.problem import Problem
+    from optimizer.read import read_scenario
+    from optimizer.report import plan_summary
+    from optimizer.solve import SolveParams, solve
+
+    params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers)
+    with _Heartbeat(a.quiet) as hb:
+        hb.say(f"reading {a.scenario}")
+        s = read_scenario(a.scenario)
+        if a.weight:
+            s = s.with_weights(**_parse_weights(a.weight))  # type: ignore[arg-type]
+        hb.say(f"{len(s.courts)} courts, {len(s.cases)} cases; computing travel times")
+        problem = Problem.from_scenario(s)
+        plan = solve(problem, params, progress=hb.say)
+        hb.say(f"done: {plan.status}")
+    print(plan_summary(plan))
+    if a.out:
+        write_atomic(a.out, plan.to_json())
+        print(f"\nwrote {a.out}")
+    return EXIT_INFEASIBLE if plan.status == "infeasible" else 0
+
+
+def cmd_serve(a: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.main:app", host=a.host, port=a.port)
+    return 0
+
+
+def cmd_bench(a: argparse.Namespace) -> int:
+    from benchmarks.run import main as bench_main
+
+    return bench_main(a.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="courtplan",
+                                 description="Cross-execution (交叉执行) planner for enforcement cases.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a scenario file and summarise it")
+    v.add_argument("file")
+    v.set_defaults(func=cmd_validate)
+    g = sub.add_parser("generate", help="generate a scenario on real court geography")
+    g.add_argument("--preset", choices=("lishui", "zhejiang", "national"), required=True)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--cases", type=int, default=None, help="override the preset's case count")
+    g.add_argument("--out", required=True, help="output file, or - for stdout")
+    g.set_defaults(func=cmd_generate)
+    sc = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    sc.add_argument("--out", default=None)
+    sc.set_defaults(func=cmd_schema)
+    so = sub.add_parser("solve", help="plan a scenario and print the summary")
+    so.add_argument("scenario")
+    so.add_argument("--out", default=None, help="write the plan JSON here")
+    so.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    so.add_argument("--gap", type=float, default=1e-3, help="relative gap to stop at (0.001)")
+    so.add_argument("--seed", type=int, default=0)
+    so.add_argument("--workers", type=int, default=1, help="processes for independent pieces")
+    so.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
+                    help="override an objective weight for this run (repeatable)")
+    so.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    so.set_defaults(func=cmd_solve)
+    se = sub.add_parser("serve", help="run the HTTP API")
+    se.add_argument("--host", default="127.0.0.1")
+    se.add_argument("--port", type=int, default=8000)
+    se.set_defaults(func=cmd_serve)
+    b = sub.add_parser("bench", help="benchmarks: gap | scale | peers | growth (see benchmarks/)",
+                       add_help=False)
+    b.add_argument("rest", nargs=argparse.REMAINDER)
+    b.set_defaults(func=cmd_bench)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = build_parser()
+    a = ap.parse_args(argv)
+    try:
+        return int(a.func(a))
+    except ScenarioError as e:
+        _err(str(e))
+        return EXIT_INVALID
+    except ValidationError as e:
+        _err("invalid value: " + "; ".join(
+            f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors(include_url=False)))
+        return EXIT_INVALID
+    except ValueError as e:
+        _err(str(e))
+        return EXIT_INVALID
+    except OSError as e:
+        _err(f"{e.filename or ''}: {e.strerror or e}")
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
