@@ -27,7 +27,7 @@ def read_scenario(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Scenario
         raise ScenarioError([Problem(
             str(p), None, f"file is {size:,} bytes, above the limit of {max_bytes:,} bytes",
         )])
-    return parse_scenario(p.read_bytes())
+    return parse_scenario(p.read_bytes(), source=str(p))
 
 
 def decode_json(data: bytes, what: str = "file") -> Any:
@@ -45,7 +45,7 @@ def decode_json(data: bytes, what: str = "file") -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        tail = " (the file looks truncated)" if e.pos >= len(text.rstrip()) - 1 else ""
+        tail = " (the file looks truncated)" if not text.rstrip().endswith(("}", "]")) else ""
         raise ScenarioError([Problem(
             what, None, f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}{tail}",
         )]) from None
@@ -79,11 +79,16 @@ def problems_from_validation(raw: Any, err: ValidationError) -> list[Problem]:
                 msg = f"{msg} (got {shown})"
         if e["type"] == "extra_forbidden":
             msg = "unknown field"
+        elif loc and loc[-1] in ("lon", "lat") and e["type"] in (
+                "less_than_equal", "greater_than_equal"):
+            name = "longitude" if loc[-1] == "lon" else "latitude"
+            span = "73–135.5" if loc[-1] == "lon" else "3–53.6"
+            msg = f"{name} {e['input']} is outside China ({span})"
         out.append(Problem(_path(loc), _record_id(raw, loc), msg))
     return out
 
 
-def parse_scenario(data: bytes | str | dict[str, Any]) -> Scenario:
+def parse_scenario(data: bytes | str | dict[str, Any], source: str = "(input)") -> Scenario:
     """Bytes, text or an already decoded dict → a validated `Scenario`."""
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -99,7 +104,7 @@ def parse_scenario(data: bytes | str | dict[str, Any]) -> Scenario:
                 if problems:
                     raise ScenarioError(problems)
                 return scenario
-    raw = decode_json(data) if isinstance(data, bytes) else data
+    raw = decode_json(data, source) if isinstance(data, bytes) else data
     if not isinstance(raw, dict):
         raise ScenarioError([Problem("(root)", None, "a scenario must be a JSON object")])
     version = raw.get("format_version")

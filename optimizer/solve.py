@@ -25,7 +25,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.evaluate import Decision, band_penalty, evaluate
+from optimizer.evaluate import Decision, Evaluation, band_penalty, evaluate
 from optimizer.model import Model, build_model, find_pieces
 from optimizer.options import Options, build_options
 from optimizer.plan import Plan
@@ -339,6 +339,14 @@ def _solve_piece_job(args: tuple[Model, float, float, int]) -> PieceResult:
     return solve_piece(*args)
 
 
+def _within_ceilings(p: Problem, ev: Evaluation) -> bool:
+    c = p.scenario.rules.max_utilisation
+    if c is None:
+        return True
+    limit = np.maximum(c * p.cases_per_officer * ev.staff_after, ev.load_before)
+    return bool(np.all(ev.load_after[p.in_district] <= limit[p.in_district] + 1e-6))
+
+
 def free_cases(p: Problem, o: Options) -> NDArray[np.bool_]:
     n_opt = np.bincount(o.case, minlength=p.n_cases)
     in_group = np.zeros(p.n_cases, dtype=bool)
@@ -450,7 +458,7 @@ def solve(problem: Problem, params: SolveParams | None = None,
         status = "infeasible"
     else:
         status = _status(objective, min(bound, objective), params.gap)
-    if base_ev.objective < objective - 1e-6 and not infeasible:
+    if base_ev.objective < objective - 1e-6 and not infeasible and _within_ceilings(problem, base_ev):
         decision, ev, objective = base, base_ev, base_ev.objective  # never worse than baseline
         method += "+baseline"
     bound = min(bound, objective) if math.isfinite(bound) else bound

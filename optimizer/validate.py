@@ -38,6 +38,12 @@ class ScenarioError(ValueError):
         super().__init__(f"{len(problems)} problem(s) in the scenario:\n{shown}{more}")
 
 
+def _article(level: Level | None) -> str:
+    if level is None:
+        return "no"
+    return ("an " if level.value[0] in "aeiou" else "a ") + level.value
+
+
 def _duplicates(kind: str, ids: list[str]) -> list[Problem]:
     counts = Counter(ids)
     seen: set[str] = set()
@@ -92,8 +98,8 @@ def check_scenario(s: Scenario) -> list[Problem]:
             want = PARENT_LEVEL.get(c.level)
             add(Problem(
                 f"{where}.parent", c.id,
-                f"a {c.level.value} court's parent must be a "
-                f"{want.value if want else 'no'} court, but '{parent.id}' is {parent.level.value}",
+                f"a {c.level.value} court's parent must be {_article(want)} court, "
+                f"but '{parent.id}' is {parent.level.value}",
             ))
     # parent cycles
     for i, c in enumerate(s.courts):

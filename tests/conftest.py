@@ -1,0 +1,36 @@
+"""Shared helpers: every plan a test produces goes through the independent checker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from optimizer.plan import Plan
+from optimizer.problem import Problem
+from optimizer.read import parse_scenario
+from optimizer.scenario import Scenario
+from optimizer.solve import SolveParams, solve
+from tests.checker import check_plan
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+
+def plan_for(data: dict[str, Any] | Scenario, **params: Any) -> tuple[Scenario, Plan]:
+    """Validate, solve and check a scenario; fails the test if the checker finds anything."""
+    s = data if isinstance(data, Scenario) else parse_scenario(data)
+    plan = solve(Problem.from_scenario(s), SolveParams(**{"time_limit": 30.0, **params}))
+    problems = check_plan(s, plan)
+    assert not problems, "\n".join(problems)
+    # the plan file reads back to the same plan
+    assert Plan.from_json(plan.to_json()) == plan
+    return s, plan
+
+
+@pytest.fixture(scope="session")
+def lishui() -> Scenario:
+    from optimizer.read import read_scenario
+
+    return read_scenario(ROOT / "scenarios" / "lishui.json")
