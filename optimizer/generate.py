@@ -95,10 +95,10 @@ class _Builder:
             r = by_code.get(code)
             if r is not None and r.lon is not None and r.lat is not None:
                 return r.lon, r.lat
-            return (float(np.mean([m.lon for m in members])), float(np.mean([m.lat for m in members])))  # type: ignore[misc]
+            return (float(np.mean([m.lon or 0.0 for m in members])),
+                    float(np.mean([m.lat or 0.0 for m in members])))
 
         rng = self.rng
-        top: str
         supreme = self.shape.province is None
         if supreme:
             self._add_place("110000", "北京市", *seat("110000", []))
@@ -218,23 +218,23 @@ class _Builder:
             d += 1
             i += size
         # related cases sit at courts near each other: mostly one prefecture, some one province
-        anchor = court_idx[anchor_slot]
+        anchor_court = court_idx[anchor_slot]
         roll = rng.random(n_related)
         u = rng.random(n_related)
-        new_court = anchor.copy()
+        new_court = anchor_court.copy()
         for digits, lo, hi in ((4, 0.0, 0.7), (2, 0.7, 0.95)):
-            key = np.array([int(str(c["place"])[:digits]) for c in holders])
-            order = np.argsort(key, kind="stable")
-            sk = key[order]
-            first = np.searchsorted(sk, key[anchor], side="left")
-            count = np.searchsorted(sk, key[anchor], side="right") - first
+            pkey = np.array([int(str(c["place"])[:digits]) for c in holders])
+            order = np.argsort(pkey, kind="stable")
+            sk = pkey[order]
+            first = np.searchsorted(sk, pkey[anchor_court], side="left")
+            count = np.searchsorted(sk, pkey[anchor_court], side="right") - first
             pick = order[first + (u * count).astype(np.int64)]
             sel = (roll >= lo) & (roll < hi)
             new_court[sel] = pick[sel]
         far_pick = (u * len(holders)).astype(np.int64)
         new_court[roll >= 0.95] = far_pick[roll >= 0.95]
-        not_anchor = related_slots != anchor_slot
-        court_idx[related_slots[not_anchor]] = new_court[not_anchor]
+        not_anchor_court = related_slots != anchor_slot
+        court_idx[related_slots[not_anchor_court]] = new_court[not_anchor_court]
         singles = np.flatnonzero(debtor_of < 0)
         debtor_of[singles] = d + np.arange(len(singles))
         n_debtors = d + len(singles)

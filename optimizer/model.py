@@ -21,6 +21,7 @@ families are what breaks the structure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -128,7 +129,7 @@ def find_pieces(p: Problem, o: Options, free: NDArray[np.bool_]) -> list[Piece]:
     lend_comp = comp[o.lend_from]
     order_c = np.argsort(case_comp, kind="stable")
     order_o = np.argsort(opt_comp, kind="stable")
-    for k in np.flatnonzero(busy):
+    for k in np.flatnonzero(busy).tolist():
         cases = order_c[np.searchsorted(case_comp[order_c], k):
                         np.searchsorted(case_comp[order_c], k, side="right")]
         opts = order_o[np.searchsorted(opt_comp[order_o], k):
@@ -172,10 +173,12 @@ def build_model(p: Problem, o: Options, piece: Piece) -> Model:
     _one_option(rows, p, o, piece, case_pos, x0, y0)
     load_row0 = rows.count
     load_w_x = p.case_workload[o.case[opts]]
-    group_load = np.bincount(o.member_target, weights=p.case_workload[o.member_case],
-                             minlength=len(o.target_group))[tgts] if n_y else np.zeros(0)
-    base = p.open_caseload[courts] - np.bincount(
+    group_load = (np.bincount(o.member_target, weights=p.case_workload[o.member_case],
+                              minlength=len(o.target_group))[tgts] if n_y else np.zeros(0)
+                  ).astype(np.float64)
+    base = (p.open_caseload[courts] - np.bincount(
         court_pos[p.case_court[cases]], weights=p.case_workload[cases], minlength=len(courts))
+            ).astype(np.float64)
     _load_band(rows, p, o, piece, court_pos, load_w_x, group_load, base, x0, y0, z0, s0, n_b)
     if r.max_utilisation is not None:
         _load_ceiling(rows, p, o, piece, court_pos, load_w_x, group_load, base, x0, y0, z0)
@@ -213,13 +216,13 @@ def _one_option(rows: _Rows, p: Problem, o: Options, pc: Piece, case_pos: NDArra
 
 
 def _staff_terms(o: Options, pc: Piece, court_pos: NDArray[np.int64], z0: int,
-                 factor: NDArray[np.float64]) -> tuple[NDArray[np.int64], ...]:
+                 factor: NDArray[np.float64]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Row/col/value of −factor_j·(borrowed_j − lent_j) for each lending column."""
     lf, lt = o.lend_from[pc.lends], o.lend_to[pc.lends]
     cols = z0 + np.arange(len(pc.lends))
     rows = np.r_[court_pos[lt], court_pos[lf]]
     vals = np.r_[-factor[court_pos[lt]], factor[court_pos[lf]]]
-    return rows, np.r_[cols, cols], vals  # type: ignore[return-value]
+    return rows, np.r_[cols, cols], vals
 
 
 def _load_band(rows: _Rows, p: Problem, o: Options, pc: Piece, court_pos: NDArray[np.int64],

@@ -63,7 +63,7 @@ class Options:
     @property
     def target_cost(self) -> NDArray[np.float64]:
         return np.bincount(self.member_target, weights=self.member_cost,
-                           minlength=len(self.target_group))
+                           minlength=len(self.target_group)).astype(np.float64)
 
 
 def _place_prefix(p: Problem, place: NDArray[np.int64], digits: int) -> NDArray[np.int64]:
@@ -179,6 +179,8 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
     # a missed deadline leaves only 指令/提级 (and 集中 below)
     missed = has(Trigger.DEADLINE_MISSED)[case]
     legal &= ~(missed & ~np.isin(mode, [Mode.DESIGNATE, Mode.ELEVATE]))
+    # keep stays for now: dropped below wherever a lawful move exists
+    legal |= mode == Mode.KEEP
     case, mode, court = case[legal], mode[legal], court[legal]
 
     terms, assets = option_costs(p, case, mode, court, weights)
@@ -195,7 +197,7 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
                                      weights)
     m_keep_targets = np.ones(len(tg), dtype=bool)
     if len(tg):
-        tcost = np.bincount(mt, weights=m_terms.sum(axis=1), minlength=len(tg))
+        tcost = np.bincount(mt, weights=m_terms.sum(axis=1), minlength=len(tg)).astype(np.float64)
         m_keep_targets = _top_k(tg, tcost, r.max_candidates)
         pruned_g += int((~m_keep_targets).sum())
     new_index = np.cumsum(m_keep_targets) - 1

@@ -87,10 +87,11 @@ SOFT_TRIGGERS = (
 )
 
 LEVEL_RANK = {Level.SUPREME: 0, Level.HIGH: 1, Level.INTERMEDIATE: 2, Level.BASIC: 3}
-_PRIOR = {PriorAction.NONE: 0, PriorAction.SUPERVISED_DEADLINE_MISSED: 1, PriorAction.DESIGNATED: 2}
+_PRIOR: dict[str, int] = {PriorAction.NONE: 0, PriorAction.SUPERVISED_DEADLINE_MISSED: 1,
+                          PriorAction.DESIGNATED: 2}
 
 
-def _frozen(a: NDArray) -> NDArray:  # type: ignore[type-arg]
+def _frozen(a: NDArray) -> NDArray:
     a.setflags(write=False)
     return a
 

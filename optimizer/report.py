@@ -31,7 +31,7 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
 def scenario_summary(s: Scenario) -> str:
     levels = Counter(c.level.value for c in s.courts)
     n_assets = sum(len(k.assets) for k in s.cases)
-    flags = Counter()
+    flags: Counter[str] = Counter()
     for k in s.cases:
         flags["interference 不当干预"] += k.flags.interference
         flags["passive 消极执行"] += k.flags.passive_handling

@@ -260,7 +260,6 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
     method = "lp"
     base = lp
     z = slice(m.n_x + m.n_y, m.n_x + m.n_y + m.n_z)
-    fixed_z = False
     if (~integral[z]).any():
         # officers are whole people: round lending, then let the cases re-balance (warm LP)
         zz = _round_staff(m, lp)
@@ -270,13 +269,13 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
         st, lp2, obj2, _ = _outcome(h, False)
         steps.append(f"lp with whole officers {st} {obj2:.2f}")
         if lp2 is not None and st == "optimal":
-            base, fixed_z = lp2, True
+            base, _fixed_z = lp2, True
             integral = _is_integral(m, base)
             method = "lp+staff-rounding"
     start = round_lp(m, base)
     best: NDArray[np.float64] | None = start if _feasible(m, start) else None
     best_obj = float(m.cost @ start) if best is not None else math.inf
-    steps.append(f"rounded {'%.2f' % best_obj if best is not None else 'infeasible'}")
+    steps.append(f"rounded {f'{best_obj:.2f}' if best is not None else 'infeasible'}")
     if not integral.all() or best is None:
         # fix what the relaxation decided integrally; branch only on the rest
         lower, upper = m.lower.copy(), m.upper.copy()
@@ -297,15 +296,14 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
             best, best_obj = _fill_bands(m, vals), obj
         steps.append(f"restricted mip ({int(free_case.sum())} free cases) {st} {best_obj:.2f}")
         method += "+restricted-mip"
-    if best is None or best_obj - bound > gap * abs(best_obj) + slack:
-        if left() > 0.05:
-            st, vals, obj, mip_bound = run_highs(m, True, left(), gap, seed, start=best)
-            if vals is not None and obj < best_obj - 1e-9:
-                best, best_obj = _fill_bands(m, vals), obj
-            if math.isfinite(mip_bound):
-                bound = max(bound, mip_bound)
-            method = "lp+mip"
-            steps.append(f"mip {st} {best_obj:.2f} bound {bound:.2f}")
+    if (best is None or best_obj - bound > gap * abs(best_obj) + slack) and left() > 0.05:
+        st, vals, obj, mip_bound = run_highs(m, True, left(), gap, seed, start=best)
+        if vals is not None and obj < best_obj - 1e-9:
+            best, best_obj = _fill_bands(m, vals), obj
+        if math.isfinite(mip_bound):
+            bound = max(bound, mip_bound)
+        method = "lp+mip"
+        steps.append(f"mip {st} {best_obj:.2f} bound {bound:.2f}")
     if best is None:
         return PieceResult(None, "feasible", math.inf, bound, method, time.perf_counter() - t0, steps)
     bound = min(bound, best_obj)
@@ -355,29 +353,25 @@ def free_cases(p: Problem, o: Options) -> NDArray[np.bool_]:
 
 
 def baseline_decision(p: Problem, o: Options) -> Decision:
-    """Keep every case where the rules allow it; otherwise its cheapest lawful option."""
-    keep_row = np.full(p.n_cases, -1, dtype=np.int64)
-    k = np.flatnonzero(o.mode == Mode.KEEP)
-    keep_row[o.case[k]] = k
-    option = keep_row.copy()
-    need = np.flatnonzero(option < 0)
+    """Keep every case where the rules allow it; otherwise its cheapest lawful option, or its
+    group's cheapest concentration where only that can move it."""
+    option = np.full(p.n_cases, -1, dtype=np.int64)
     group_target = np.full(int(o.target_group.max()) + 1 if len(o.target_group) else 0, -1)
-    if len(need):
-        cost = o.cost
-        order = np.lexsort((cost, o.case))
+    if len(o.case):
+        order = np.lexsort((o.cost, o.mode != Mode.KEEP, o.case))  # keep first, then cheapest
         first = np.r_[True, o.case[order][1:] != o.case[order][:-1]]
-        cheapest = np.full(p.n_cases, -1, dtype=np.int64)
-        cheapest[o.case[order[first]]] = order[first]
-        option[need] = cheapest[need]
-        for i in np.flatnonzero(option < 0):  # only concentration moves it: cheapest target
-            rows = np.flatnonzero(o.member_case == i)
-            t = o.member_target[rows[np.argmin(o.target_cost[o.member_target[rows]])]]
-            g = o.target_group[t]
-            if group_target[g] < 0:
-                group_target[g] = t
-        members = np.isin(o.member_target, np.flatnonzero(np.isin(np.arange(len(o.target_group)),
-                                                                  group_target[group_target >= 0])))
-        option[o.member_case[members]] = -1
+        option[o.case[order[first]]] = order[first]
+    for i in np.flatnonzero(option < 0):
+        rows = np.flatnonzero(o.member_case == i)
+        if not len(rows):
+            continue
+        t = o.member_target[rows[np.argmin(o.target_cost[o.member_target[rows]])]]
+        g = o.target_group[t]
+        if group_target[g] < 0:
+            group_target[g] = t
+    on = np.zeros(len(o.target_group), dtype=bool)
+    on[group_target[group_target >= 0]] = True
+    option[o.member_case[on[o.member_target]]] = -1
     return Decision(option, group_target, np.zeros(len(o.lend_from), dtype=np.int64))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from optimizer.scenario import Level, Scenario
@@ -119,7 +119,7 @@ def check_scenario(s: Scenario) -> list[Problem]:
     elif not any(p.path.endswith(".parent") for p in problems):
         district = district_of(s, s.dispatcher)
 
-    listed: Counter[str] = Counter()
+    listed: dict[str, float] = defaultdict(float)
     n_in_district = 0
     for i, k in enumerate(s.cases):
         where = f"cases[{i}]"

@@ -41,7 +41,7 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
     load_before = {c.id: c.open_caseload for c in s.courts}
     cap = {c.id: c.officers * c.cases_per_officer for c in s.courts}
     # related groups, from the scenario alone
-    def terminable(k) -> bool:  # noqa: ANN001
+    def terminable(k) -> bool:
         return not k.assets and not k.act_obligation
     eligible = [k for k in s.cases if not terminable(k) and k.court in district]
     by_debtor = defaultdict(list)

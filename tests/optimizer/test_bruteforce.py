@@ -21,7 +21,7 @@ PLACES = ["331102", "331121", "331122", "331127"]
 
 
 @st.composite
-def tiny(draw):  # noqa: ANN001, ANN201
+def tiny(draw):
     courts = base_courts(
         M={"officers": draw(st.integers(0, 20)), "open_caseload": float(draw(st.integers(0, 30)))},
         **{c: {"officers": draw(st.integers(2, 14)), "cases_per_officer": 2.0,

@@ -10,7 +10,7 @@ from tests.builders import base_courts, case, court, scenario
 from tests.conftest import plan_for
 
 
-def only(plan, case_id):  # noqa: ANN001, ANN201
+def only(plan, case_id):
     return next(c for c in plan.cases if c.case_id == case_id)
 
 
