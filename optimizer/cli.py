@@ -101,15 +101,20 @@ class _Heartbeat:
         self.quiet = quiet
         self.every = every
         self._stop = threading.Event()
+        self._last = "starting"
         self._thread = threading.Thread(target=self._beat, daemon=True)
 
     def say(self, msg: str) -> None:
+        self._last = msg
+        self._print(msg)
+
+    def _print(self, msg: str) -> None:
         if not self.quiet:
             print(f"[{time.perf_counter() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
     def _beat(self) -> None:
         while not self._stop.wait(self.every):
-            self.say("solving …")
+            self._print(f"… ({self._last})")
 
     def __enter__(self) -> _Heartbeat:
         self._thread.start()
@@ -133,6 +138,7 @@ def cmd_solve(a: argparse.Namespace) -> int:
             s = s.with_weights(**_parse_weights(a.weight))  # type: ignore[arg-type]
         hb.say(f"{len(s.courts)} courts, {len(s.cases)} cases; computing travel times")
         problem = Problem.from_scenario(s)
+        hb.say("building options and costs")
         plan = solve(problem, params, progress=hb.say)
         hb.say(f"done: {plan.status}")
     print(plan_summary(plan))

@@ -103,29 +103,71 @@ class _Rows:
         self.names.extend(f"{name}[{int(x)}]" for x in labels)
 
 
-def find_pieces(p: Problem, o: Options, free: NDArray[np.bool_]) -> list[Piece]:
-    """Independent pieces: connected components of courts linked by any option, group target
-    or lending pair (under the rules, a case moves only inside its decider's district).
-    Only `free` cases (more than one option) enter a piece; the rest are constants."""
+def court_components(p: Problem, o: Options, free: NDArray[np.bool_],
+                     max_piece_cases: int = 40_000) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(component per court, linking groups). Courts are linked by individual options and
+    lending pairs (under the rules a case moves only inside its decider's district). A debtor
+    group whose courts lie in several components merges them while the merged piece keeps at
+    most `max_piece_cases` free cases; groups still spanning components are *linking*."""
     import networkx as nx
 
     g = nx.Graph()
     g.add_nodes_from(range(p.n_courts))
     cur = p.case_court
     g.add_edges_from(zip(cur[o.case].tolist(), o.court.tolist(), strict=True))
-    g.add_edges_from(zip(cur[o.member_case].tolist(), o.target_court[o.member_target].tolist(),
-                         strict=True))
     g.add_edges_from(zip(o.lend_from.tolist(), o.lend_to.tolist(), strict=True))
     comp = np.empty(p.n_courts, dtype=np.int64)
-    parts = sorted(nx.connected_components(g), key=min)
-    for k, nodes in enumerate(parts):
+    for k, nodes in enumerate(sorted(nx.connected_components(g), key=min)):
         comp[list(nodes)] = k
+    size = np.bincount(comp[cur[free]], minlength=int(comp.max()) + 1)
+    root = np.arange(len(size))
+
+    def find(x: int) -> int:
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = int(root[x])
+        return x
+
+    order = np.argsort(o.target_group, kind="stable")
+    member_rows = np.argsort(o.target_group[o.member_target], kind="stable")
+    tg_sorted = o.target_group[order]
+    mg_sorted = o.target_group[o.member_target[member_rows]]
+    groups = np.unique(o.target_group)
+    t_lo = np.searchsorted(tg_sorted, groups)
+    t_hi = np.searchsorted(tg_sorted, groups, side="right")
+    m_lo = np.searchsorted(mg_sorted, groups)
+    m_hi = np.searchsorted(mg_sorted, groups, side="right")
+    spans = []
+    for k in range(len(groups)):
+        courts = np.r_[o.target_court[order[t_lo[k]:t_hi[k]]],
+                       cur[o.member_case[member_rows[m_lo[k]:m_hi[k]]]]]
+        parts = {find(int(c)) for c in np.unique(comp[courts])}
+        if len(parts) > 1:
+            spans.append((int(groups[k]), parts))
+    for grp, parts in spans:  # merge while small enough
+        roots = {find(x) for x in parts}
+        if len(roots) > 1 and sum(int(size[r]) for r in roots) <= max_piece_cases:
+            first, *rest = sorted(roots)
+            for r in rest:
+                root[r] = first
+                size[first] += size[r]
+    comp = np.array([find(int(c)) for c in comp], dtype=np.int64)
+    linking = [grp for grp, parts in spans if len({find(x) for x in parts}) > 1]
+    return comp, np.array(linking, dtype=np.int64)
+
+
+def find_pieces(p: Problem, o: Options, free: NDArray[np.bool_],
+                comp: NDArray[np.int64]) -> list[Piece]:
+    """Independent pieces, one per component holding a free case (one with more than one
+    option); the other cases are constants. A group target belongs to its members' piece."""
+    cur = p.case_court
     case_comp = np.where(free, comp[cur], -1)
-    busy = np.zeros(len(parts), dtype=bool)
+    busy = np.zeros(int(comp.max()) + 1 if len(comp) else 0, dtype=bool)
     busy[case_comp[free]] = True
     pieces = []
     opt_comp = case_comp[o.case]
-    tgt_comp = comp[o.target_court]
+    tgt_comp = np.full(len(o.target_group), -1, dtype=np.int64)
+    tgt_comp[o.member_target] = comp[cur[o.member_case]]
     lend_comp = comp[o.lend_from]
     order_c = np.argsort(case_comp, kind="stable")
     order_o = np.argsort(opt_comp, kind="stable")
@@ -140,7 +182,11 @@ def find_pieces(p: Problem, o: Options, free: NDArray[np.bool_]) -> list[Piece]:
     return pieces
 
 
-def build_model(p: Problem, o: Options, piece: Piece) -> Model:
+def build_model(p: Problem, o: Options, piece: Piece,
+                extra_load: NDArray[np.float64] | None = None) -> Model:
+    """Model arrays of one piece. `extra_load` adds fixed load per court (cases fixed
+    elsewhere that move in or out); targets outside the piece carry no load here (that only
+    happens in the relaxation of linking groups, where dropping it keeps a valid bound)."""
     s = p.scenario
     r, w = s.rules, s.weights
     cases, opts, tgts, lends, courts = (piece.cases, piece.options, piece.targets, piece.lends,
@@ -179,6 +225,8 @@ def build_model(p: Problem, o: Options, piece: Piece) -> Model:
     base = (p.open_caseload[courts] - np.bincount(
         court_pos[p.case_court[cases]], weights=p.case_workload[cases], minlength=len(courts))
             ).astype(np.float64)
+    if extra_load is not None:
+        base = base + extra_load[courts]
     _load_band(rows, p, o, piece, court_pos, load_w_x, group_load, base, x0, y0, z0, s0, n_b)
     if r.max_utilisation is not None:
         _load_ceiling(rows, p, o, piece, court_pos, load_w_x, group_load, base, x0, y0, z0)
@@ -234,13 +282,14 @@ def _load_band(rows: _Rows, p: Problem, o: Options, pc: Piece, court_pos: NDArra
     tau_cpo = r.target_utilisation * p.cases_per_officer[pc.courts]
     rx = court_pos[o.court[pc.options]]
     ry = court_pos[o.target_court[pc.targets]]
+    yc = y0 + np.flatnonzero(ry >= 0)
     zr, zc, zv = _staff_terms(o, pc, court_pos, z0, tau_cpo)
     sr = np.repeat(np.arange(m), n_b)
     sc = s0 + np.arange(m * n_b)
     rhs = tau_cpo * p.officers[pc.courts] - base
     rows.add("load_band", pc.courts,
-             np.r_[rx, ry, zr, sr], np.r_[x0 + np.arange(len(rx)), y0 + np.arange(len(ry)), zc, sc],
-             np.r_[load_w_x, group_load, zv, -np.ones(m * n_b)],
+             np.r_[rx, ry[ry >= 0], zr, sr], np.r_[x0 + np.arange(len(rx)), yc, zc, sc],
+             np.r_[load_w_x, group_load[ry >= 0], zv, -np.ones(m * n_b)],
              np.full(m, -np.inf), rhs)
 
 
@@ -254,12 +303,13 @@ def _load_ceiling(rows: _Rows, p: Problem, o: Options, pc: Piece, court_pos: NDA
     c_cpo = c * p.cases_per_officer[pc.courts]
     rx = court_pos[o.court[pc.options]]
     ry = court_pos[o.target_court[pc.targets]]
+    yc = y0 + np.flatnonzero(ry >= 0)
     zr, zc, zv = _staff_terms(o, pc, court_pos, z0, c_cpo)
     own = c_cpo * p.officers[pc.courts]
     rhs = np.maximum(own, p.open_caseload[pc.courts]) - base
-    rows.add("load_ceiling", pc.courts, np.r_[rx, ry, zr],
-             np.r_[x0 + np.arange(len(rx)), y0 + np.arange(len(ry)), zc],
-             np.r_[load_w_x, group_load, zv], np.full(m, -np.inf), rhs)
+    rows.add("load_ceiling", pc.courts, np.r_[rx, ry[ry >= 0], zr],
+             np.r_[x0 + np.arange(len(rx)), yc, zc],
+             np.r_[load_w_x, group_load[ry >= 0], zv], np.full(m, -np.inf), rhs)
 
 
 def _lend_limit(rows: _Rows, o: Options, pc: Piece, z0: int) -> None:

@@ -81,12 +81,16 @@ def in_home_locality(p: Problem, case: NDArray[np.int64], court: NDArray[np.int6
 
 def _children(p: Problem) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """CSR (offsets, members) of each court's children."""
+    cached = p._cache.get("children")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     parent = p.court_parent
     order = np.argsort(parent, kind="stable")
     sp = parent[order]
     keep = sp >= 0
     order, sp = order[keep], sp[keep]
     offsets = np.searchsorted(sp, np.arange(p.n_courts + 1))
+    p._cache["children"] = (offsets, order)
     return offsets, order
 
 
@@ -168,6 +172,11 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
     can_borrow[lend_to] = True
     ok = movable & ~must_move & (has(Trigger.COMPLEX) | has(Trigger.UNDERSTAFFED)) & can_borrow[c0]
     rows.append((idx[ok], Mode.COORDINATE, c0[ok]))
+    # only courts with a case to coordinate borrow
+    wants = np.zeros(p.n_courts, dtype=bool)
+    wants[c0[ok]] = True
+    pair = wants[lend_to]
+    lend_from, lend_to, lend_cost = lend_from[pair], lend_to[pair], lend_cost[pair]
 
     case = np.concatenate([x[0] for x in rows] + [d_case])
     mode = np.concatenate([np.full(len(x[0]), int(x[1])) for x in rows]
@@ -257,6 +266,7 @@ def _group_targets(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, int]:
     """(target_group, target_court, member_case, member_target, pruned, generated)."""
     grp, n_groups = p.related_groups()
+    k_best = p.scenario.rules.max_candidates
     tg: list[int] = []
     tc: list[int] = []
     mc: list[NDArray[np.int64]] = []
@@ -280,6 +290,13 @@ def _group_targets(
         if decider < 0 or not p.in_district[decider]:
             continue
         cand = np.array([c for c in _descendants(p, decider) if p.officers[c] > 0], dtype=np.int64)
+        if len(cand) > 2 * k_best:
+            # a wide district (a province, the country): look only at the courts holding the
+            # cases, the decider, and those nearest to the group's courts
+            near = p.travel[np.ix_(p.court_place[cand], p.court_place[courts])].sum(axis=1)
+            keep = np.isin(cand, courts) | (cand == decider)
+            keep[np.argsort(near, kind="stable")[: 2 * k_best]] = True
+            cand = cand[keep]
         for m in members[interf[members]]:
             cand = cand[~in_home_locality(p, np.full(len(cand), m), cand)]
         for m in members[missed[members]]:

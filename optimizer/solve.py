@@ -25,8 +25,9 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.decompose import decide_linking, fix_linking, split_linking
 from optimizer.evaluate import Decision, Evaluation, band_penalty, evaluate
-from optimizer.model import Model, build_model, find_pieces
+from optimizer.model import Model, build_model, court_components, find_pieces
 from optimizer.options import Options, build_options
 from optimizer.plan import Plan
 from optimizer.problem import Mode, Problem
@@ -375,8 +376,10 @@ def baseline_decision(p: Problem, o: Options) -> Decision:
     return Decision(option, group_target, np.zeros(len(o.lend_from), dtype=np.int64))
 
 
-def _decision_from(p: Problem, o: Options, models: list[Model],
-                   results: list[PieceResult], base: Decision) -> Decision:
+def _decision_from(o: Options, models: list[Model], results: list[PieceResult], base: Decision,
+                   target_orig: NDArray[np.int64] | None = None) -> Decision:
+    """Merge the pieces' answers into a decision over the original options (`target_orig` maps
+    the pieces' target rows back when they were built from fixed options)."""
     option = base.option.copy()
     group_target = base.group_target.copy()
     lent = base.lent.copy()
@@ -389,10 +392,34 @@ def _decision_from(p: Problem, o: Options, models: list[Model],
         option[pc.cases] = -1
         option[o.case[pc.options[x_on]]] = pc.options[x_on]
         group_target[o.target_group[pc.targets]] = -1
-        y_on = np.flatnonzero(v[m.n_x:m.n_x + m.n_y] > 0.5)
-        group_target[o.target_group[pc.targets[y_on]]] = pc.targets[y_on]
+        y_on = pc.targets[np.flatnonzero(v[m.n_x:m.n_x + m.n_y] > 0.5)]
+        group_target[o.target_group[y_on]] = y_on if target_orig is None else target_orig[y_on]
         lent[pc.lends] = v[m.n_x + m.n_y:m.n_x + m.n_y + m.n_z].astype(np.int64)
     return Decision(option, group_target, lent)
+
+
+def _run_pieces(models: list[Model], params: SolveParams, deadline: float, say: Progress,
+                label: str) -> list[PieceResult]:
+    """Solve pieces, largest first; in a process pool when asked and worth it."""
+    jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
+    results: list[PieceResult | None] = [None] * len(models)
+    step = max(1, len(models) // 10)
+    if params.workers > 1 and len(models) > 1:
+        with ProcessPoolExecutor(max_workers=params.workers) as pool:
+            futs = {k: pool.submit(_solve_piece_job,
+                                   (models[k], max(deadline - time.perf_counter(), 0.1),
+                                    params.gap, params.seed)) for k in jobs}
+            for n_done, k in enumerate(jobs, 1):
+                results[k] = futs[k].result()
+                if n_done % step == 0 or n_done == len(jobs):
+                    say(f"{label}: piece {n_done}/{len(models)} solved")
+    else:
+        for n_done, k in enumerate(jobs, 1):
+            left = max(deadline - time.perf_counter(), 0.1)
+            results[k] = solve_piece(models[k], left, params.gap, params.seed)
+            if len(models) > 3 and (n_done % step == 0 or n_done == len(jobs)):
+                say(f"{label}: piece {n_done}/{len(models)} solved")
+    return [r for r in results if r is not None]
 
 
 def solve(problem: Problem, params: SolveParams | None = None,
@@ -401,38 +428,62 @@ def solve(problem: Problem, params: SolveParams | None = None,
     params = params or SolveParams()
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
+    deadline = t0 + params.time_limit
     o = build_options(problem)
     t_options = time.perf_counter() - t0
     free = free_cases(problem, o)
-    pieces = find_pieces(problem, o, free)
-    models = [build_model(problem, o, pc) for pc in pieces]
+    comp, linking = court_components(problem, o, free)
+    # pass 1 (the bound): linking groups relaxed into one copy per piece
+    o_rel = split_linking(problem, o, comp, linking)
+    pieces = find_pieces(problem, o_rel, free, comp)
+    models = [build_model(problem, o_rel, pc) for pc in pieces]
     t_build = time.perf_counter() - t0 - t_options
     say(f"{problem.n_cases} cases, {len(o.case) + len(o.member_case)} options "
-        f"({o.pruned} pruned), {int(free.sum())} free cases in {len(pieces)} pieces; "
-        f"built in {t_options + t_build:.1f}s")
+        f"({o.pruned} pruned), {int(free.sum())} free cases in {len(pieces)} pieces, "
+        f"{len(linking)} debtor groups span pieces; built in {t_options + t_build:.1f}s")
     base = baseline_decision(problem, o)
-    deadline = t0 + params.time_limit
-    jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
-    results: list[PieceResult | None] = [None] * len(models)
-    if params.workers > 1 and len(models) > 1:
-        with ProcessPoolExecutor(max_workers=params.workers) as pool:
-            futs = {k: pool.submit(_solve_piece_job, (models[k], max(deadline - time.perf_counter(), 0.1),
-                                                      params.gap, params.seed)) for k in jobs}
-            for n_done, k in enumerate(jobs, 1):
-                results[k] = futs[k].result()
-                say(f"piece {n_done}/{len(models)} solved")
+    results = _run_pieces(models, params, deadline if not len(linking) else
+                          t0 + params.time_limit * 0.6, say, "pass 1")
+    bound_pieces = sum(r.bound for r in results)
+    n_pass2 = 0
+    if not len(linking):
+        decision = _decision_from(o, models, results, base)
     else:
-        for n_done, k in enumerate(jobs, 1):
-            left = max(deadline - time.perf_counter(), 0.1)
-            results[k] = solve_piece(models[k], left, params.gap, params.seed)
-            if len(models) > 3 and (n_done % max(1, len(models) // 10) == 0):
-                say(f"piece {n_done}/{len(models)} solved")
-    done = [r for r in results if r is not None]
-    decision = _decision_from(problem, o, models, done, base)
+        # pass 2 (the plan): decide each linking group once, then re-solve the pieces it touches
+        on = np.zeros(len(o_rel.target_group), dtype=bool)
+        for m, r in zip(models, results, strict=True):
+            if r.values is not None:
+                on[m.piece.targets[np.round(r.values[m.n_x:m.n_x + m.n_y]) > 0.5]] = True
+        chosen = decide_linking(problem, o, o_rel, linking, on)
+        o_fix, fixed, shift, target_orig = fix_linking(problem, o, chosen)
+        free_fix = free_cases(problem, o_fix) & ~fixed
+        touched = np.zeros(int(comp.max()) + 1, dtype=bool)
+        touched[comp[problem.case_court[fixed]]] = True
+        touched[comp[np.flatnonzero(shift)]] = True
+        touched[comp[problem.case_court[np.isin(np.arange(problem.n_cases),
+                                                o.member_case[np.isin(o.target_group[o.member_target],
+                                                                      linking)])]]] = True
+        pieces2 = [pc for pc in find_pieces(problem, o_fix, free_fix, comp)
+                   if touched[comp[pc.courts[0] if len(pc.courts) else problem.case_court[pc.cases[0]]]]]
+        models2 = [build_model(problem, o_fix, pc, shift) for pc in pieces2]
+        n_pass2 = len(models2)
+        say(f"pass 2: {len(linking)} linking groups decided, {n_pass2} pieces re-solved")
+        results2 = _run_pieces(models2, params, deadline, say, "pass 2")
+        keep = [(m, r) for m, r in zip(models, results, strict=True)
+                if not touched[comp[m.piece.courts[0]]]]
+        base_fix = Decision(base.option.copy(), base.group_target.copy(), base.lent.copy())
+        for g, t in chosen.items():
+            base_fix.group_target[g] = t
+            if t >= 0:
+                base_fix.option[o.member_case[o.member_target == t]] = -1
+        decision = _decision_from(o, [m for m, _ in keep], [r for _, r in keep], base_fix)
+        decision = _decision_from(o_fix, models2, results2, decision, target_orig)
+        results = [r for _, r in keep] + results2 + [r for m, r in zip(models, results, strict=True)
+                                                       if touched[comp[m.piece.courts[0]]]]
     ev = evaluate(problem, o, decision)
     t_solve = time.perf_counter() - t0 - t_options - t_build
 
-    # bound: constants (fixed cases, untouched courts) + each piece's proven bound
+    # bound: constants (fixed cases, untouched courts) + each piece's proven bound (pass 1)
     fixed_cost = float(o.cost[base.option[~free]].sum()) if (~free).any() else 0.0
     in_piece = np.zeros(problem.n_courts, dtype=bool)
     for pc in pieces:
@@ -441,36 +492,36 @@ def solve(problem: Problem, params: SolveParams | None = None,
     tau = problem.scenario.rules.target_utilisation
     idle_excess = problem.open_caseload[idle] - tau * problem.capacity[idle]
     constant = fixed_cost + float(band_penalty(problem, idle, idle_excess).sum())
-    infeasible = any(r.status == "infeasible" for r in done)
-    bound = constant + sum(r.bound for r in done)
+    infeasible = any(r.status == "infeasible" for r in results)
+    bound = constant + bound_pieces
     objective = ev.objective
     base_ev = evaluate(problem, o, base)
-    method = "+".join(sorted({r.method for r in done})) or "fixed"
-    if any(r.values is None for r in done) and not infeasible:
-        status = "feasible"  # some piece kept its baseline
-    elif infeasible:
-        status = "infeasible"
-    else:
-        status = _status(objective, min(bound, objective), params.gap)
+    method = "+".join(sorted({r.method for r in results})) or "fixed"
+    if len(linking):
+        method += "+linking-groups-fixed"
     if base_ev.objective < objective - 1e-6 and not infeasible and _within_ceilings(problem, base_ev):
         decision, ev, objective = base, base_ev, base_ev.objective  # never worse than baseline
         method += "+baseline"
     bound = min(bound, objective) if math.isfinite(bound) else bound
     gap = _rel_gap(objective, bound) if math.isfinite(bound) else math.inf
-    if status != "infeasible":
-        status = _status(objective, bound, params.gap) if math.isfinite(bound) else "feasible"
+    if infeasible:
+        status = "infeasible"
+    elif any(r.values is None for r in results) or not math.isfinite(bound):
+        status = "feasible"  # some piece kept its baseline
+    else:
+        status = _status(objective, bound, params.gap)
     stats = {
         "seconds_options": round(t_options, 3), "seconds_build": round(t_build, 3),
         "seconds_solve": round(t_solve, 3), "seconds_total": round(time.perf_counter() - t0, 3),
         "options": int(len(o.case) + len(o.member_case)), "options_pruned": o.pruned,
         "free_cases": int(free.sum()), "pieces": len(pieces),
         "largest_piece_cases": int(max((len(pc.cases) for pc in pieces), default=0)),
-        "pieces_by_method": {m: sum(r.method == m for r in done) for m in sorted({r.method for r in done})},
-        "bound_method": "sum over pieces of the LP relaxation or HiGHS MIP dual bound",
+        "linking_groups": len(linking), "pieces_resolved_after_linking": n_pass2,
+        "pieces_by_method": {m: sum(r.method == m for r in results)
+                             for m in sorted({r.method for r in results})},
+        "bound_method": "sum over pieces of the LP or HiGHS MIP dual bound, linking groups relaxed",
         "baseline_objective": base_ev.objective, "seed": params.seed,
         "time_limit": params.time_limit, "gap_limit": params.gap,
     }
     return make_plan(problem, o, decision, ev, status=status, objective=objective, bound=bound,
                      gap=gap, method=method, stats=stats)
-
-

@@ -212,3 +212,57 @@ def test_params_are_validated():
         SolveParams(time_limit=0)
     with pytest.raises(ValueError, match="gap"):
         SolveParams(gap=1.5)
+
+
+def test_debtor_group_spanning_two_prefectures_is_decided_once():
+    # a high court over two intermediate courts; the debtor has cases in both prefectures
+    courts = [
+        court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
+        court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
+        court("M2", "青田中级人民法院", "intermediate", "H", "331121", officers=30, caseload=100),
+        court("A", "丽水市莲都区人民法院", "basic", "M1", "331102"),
+        court("B", "缙云县人民法院", "basic", "M1", "331122"),
+        court("C", "青田县人民法院", "basic", "M2", "331121"),
+        court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
+    ]
+    ks = [case("K1", "A", debtor_id="D1"), case("K2", "C", debtor_id="D1"),
+          case("K3", "B", passive=True), case("K4", "D", passive=True)]
+    w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
+         "mode_supervise": 40.0, "unresolved_passive": 400.0}
+    _, plan = plan_for(scenario(ks, courts, weights=w, dispatcher="H"))
+    p1, p2 = only(plan, "K1"), only(plan, "K2")
+    assert p1.mode == p2.mode == "concentrate" and p1.court_id == p2.court_id
+    # small pieces: the group merges them and the solve stays exact
+    assert plan.stats["linking_groups"] == 0 and plan.stats["pieces"] == 1
+    # two concentrations (100 each) + one hand-over (50) + two supervisions (40 each)
+    assert plan.objective == pytest.approx(330.0)
+    assert plan.status == "optimal"
+
+
+def test_linking_group_relaxed_when_pieces_are_large(monkeypatch):
+    """Past the piece-size limit the group is decided once; the bound stays valid."""
+    import optimizer.solve as solve_mod
+
+    real = solve_mod.court_components
+    monkeypatch.setattr(solve_mod, "court_components",
+                        lambda p, o, free: real(p, o, free, max_piece_cases=1))
+    courts = [
+        court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
+        court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
+        court("M2", "青田中级人民法院", "intermediate", "H", "331121", officers=30, caseload=100),
+        court("A", "丽水市莲都区人民法院", "basic", "M1", "331102"),
+        court("B", "缙云县人民法院", "basic", "M1", "331122"),
+        court("C", "青田县人民法院", "basic", "M2", "331121"),
+        court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
+    ]
+    ks = [case("K1", "A", debtor_id="D1"), case("K2", "C", debtor_id="D1"),
+          case("K3", "B", passive=True), case("K4", "D", passive=True)]
+    w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
+         "mode_supervise": 40.0, "unresolved_passive": 400.0}
+    _, plan = plan_for(scenario(ks, courts, weights=w, dispatcher="H"))
+    assert plan.stats["linking_groups"] == 1 and plan.stats["pieces"] == 2
+    assert only(plan, "K1").court_id == only(plan, "K2").court_id
+    assert plan.objective == pytest.approx(330.0)
+    # each copy pays only its own member (100 + 100, no hand-over): bound 280, honestly reported
+    assert plan.bound == pytest.approx(280.0)
+    assert plan.status == "feasible" and plan.gap == pytest.approx(50 / 330, rel=1e-6)

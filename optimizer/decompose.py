@@ -1,0 +1,123 @@
+"""Debtor groups that link independent pieces (集中执行 across districts).
+
+Relaxation, for the bound: each linking group is split into one copy per piece holding its
+members; a copy's target outside the piece carries no load there. Dropping the copies'
+consistency and that load (the penalty is non-decreasing) can only lower the optimum, so the sum
+of the pieces' bounds stays a valid lower bound of the whole problem.
+
+Fixing, for the plan: each linking group is decided once (a target or none) from the copies'
+choices; its members then become constants whose moved load is passed to the pieces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.costs import AssetPlan
+from optimizer.options import Options
+from optimizer.problem import Problem
+
+
+def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],
+                  linking: NDArray[np.int64]) -> Options:
+    """Options where every linking group is replaced by one copy per piece of its members."""
+    if not len(linking):
+        return o
+    is_link_t = np.isin(o.target_group, linking)
+    is_link_m = is_link_t[o.member_target]
+    n_groups = int(o.target_group.max()) + 1
+    keep_t = np.flatnonzero(~is_link_t)
+    new_t = np.full(len(o.target_group), -1, dtype=np.int64)
+    new_t[keep_t] = np.arange(len(keep_t))
+    tg, tc = [o.target_group[keep_t]], [o.target_court[keep_t]]
+    mc, mt, mterms = [o.member_case[~is_link_m]], [new_t[o.member_target[~is_link_m]]], \
+        [o.member_terms[~is_link_m]]
+    n_t = len(keep_t)
+    rows = np.flatnonzero(is_link_m)
+    piece_of = comp[p.case_court[o.member_case[rows]]]
+    key = o.target_group[o.member_target[rows]] * (int(comp.max()) + 1) + piece_of
+    copies, copy_of_row = np.unique(key, return_inverse=True)
+    # one new group per (group, piece); one new target per (copy, original target)
+    pair = copy_of_row * len(o.target_group) + o.member_target[rows]
+    pairs, pair_of_row = np.unique(pair, return_inverse=True)
+    pair_copy = pairs // len(o.target_group)
+    pair_target = pairs % len(o.target_group)
+    tg.append(n_groups + pair_copy)
+    tc.append(o.target_court[pair_target])
+    mc.append(o.member_case[rows])
+    mt.append(n_t + pair_of_row)
+    mterms.append(o.member_terms[rows])
+    del copies
+    empty = AssetPlan(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                      np.zeros(0, dtype=bool))
+    return replace(o, target_group=np.concatenate(tg), target_court=np.concatenate(tc),
+                   member_case=np.concatenate(mc), member_target=np.concatenate(mt),
+                   member_terms=np.concatenate(mterms), member_assets=empty)
+
+
+def decide_linking(p: Problem, o: Options, o_rel: Options, linking: NDArray[np.int64],
+                   rel_target_on: NDArray[np.bool_]) -> dict[int, int]:
+    """Linking group → chosen target row of `o` (−1 = not concentrated). Candidates are the
+    targets some copy chose, and none; the cheapest by the members' own costs wins. A group
+    with a member that only concentration can move is always concentrated."""
+    has_own = np.zeros(p.n_cases, dtype=bool)
+    has_own[o.case] = True
+    keep_cost = np.full(p.n_cases, np.inf)
+    np.minimum.at(keep_cost, o.case, o.cost)  # cheapest individual option per case
+    chosen: dict[int, int] = {}
+    tcost = o.target_cost
+    for g in linking.tolist():
+        rows = np.flatnonzero(o.target_group == g)
+        members = np.unique(o.member_case[np.isin(o.member_target, rows)])
+        picked_courts = set(o_rel.target_court[rel_target_on & _copies_of(o, o_rel, g)].tolist())
+        cand = [t for t in rows.tolist() if o.target_court[t] in picked_courts] or rows.tolist()
+        best_t = min(cand, key=lambda t: tcost[t])
+        none_ok = bool(has_own[members].all())
+        none_cost = float(keep_cost[members].sum()) if none_ok else np.inf
+        chosen[g] = best_t if tcost[best_t] < none_cost or not none_ok else -1
+    return chosen
+
+
+def _copies_of(o: Options, o_rel: Options, g: int) -> NDArray[np.bool_]:
+    """Targets of `o_rel` that are copies of group g (copies carry ids beyond o's groups)."""
+    n_groups = int(o.target_group.max()) + 1
+    members = np.unique(o.member_case[o.target_group[o.member_target] == g])
+    rel_t = np.unique(o_rel.member_target[np.isin(o_rel.member_case, members)])
+    mask = np.zeros(len(o_rel.target_group), dtype=bool)
+    mask[rel_t] = True
+    return mask & (o_rel.target_group >= n_groups)
+
+
+def fix_linking(p: Problem, o: Options, chosen: dict[int, int]
+                ) -> tuple[Options, NDArray[np.bool_], NDArray[np.float64], NDArray[np.int64]]:
+    """(options without the linking groups, cases fixed by a concentration, load shift per
+    court those fixed cases cause)."""
+    groups = np.array(list(chosen), dtype=np.int64)
+    drop_t = np.isin(o.target_group, groups)
+    keep_t = np.flatnonzero(~drop_t)
+    new_t = np.full(len(o.target_group), -1, dtype=np.int64)
+    new_t[keep_t] = np.arange(len(keep_t))
+    keep_m = ~drop_t[o.member_target]
+    fixed = np.zeros(p.n_cases, dtype=bool)
+    shift = np.zeros(p.n_courts)
+    for t in chosen.values():
+        if t < 0:
+            continue
+        members = o.member_case[o.member_target == t]
+        fixed[members] = True
+        w = p.case_workload[members]
+        np.add.at(shift, p.case_court[members], -w)
+        shift[o.target_court[t]] += w.sum()
+    keep_rows = np.flatnonzero(keep_m)
+    remap = np.full(len(o.member_case), -1, dtype=np.int64)
+    remap[keep_rows] = np.arange(len(keep_rows))
+    a = o.member_assets
+    sel = remap[a.pair_option] >= 0
+    assets = AssetPlan(remap[a.pair_option[sel]], a.pair_asset[sel], a.entrusted[sel])
+    o_fix = replace(o, target_group=o.target_group[keep_t], target_court=o.target_court[keep_t],
+                    member_case=o.member_case[keep_m], member_target=new_t[o.member_target[keep_m]],
+                    member_terms=o.member_terms[keep_m], member_assets=assets)
+    return o_fix, fixed, shift, keep_t
