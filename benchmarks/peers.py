@@ -10,6 +10,7 @@ Every answer is scored by the planner's own evaluator (`optimizer.evaluate`).
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from typing import Any
@@ -49,9 +50,9 @@ def _cpsat(m: Model, time_limit: float, seed: int) -> tuple[np.ndarray | None, f
         expr = cp_model.LinearExpr.weighted_sum([xs[c] for c in cs[sl]], coef.tolist())
         lo, hi = m.row_lower[r], m.row_upper[r]
         if math.isfinite(hi):
-            model.add(expr <= int(math.floor(hi * _ROW_SCALE + 1e-6)))
+            model.add(expr <= math.floor(hi * _ROW_SCALE + 1e-6))
         if math.isfinite(lo):
-            model.add(expr >= int(math.ceil(lo * _ROW_SCALE - 1e-6)))
+            model.add(expr >= math.ceil(lo * _ROW_SCALE - 1e-6))
     obj = np.round(m.cost * scale_col * _COST_SCALE).astype(np.int64)
     model.minimize(cp_model.LinearExpr.weighted_sum(xs, obj.tolist()))
     solver = cp_model.CpSolver()
@@ -127,7 +128,7 @@ def _whole_components(p: Problem, o: Options) -> np.ndarray:
         t = np.flatnonzero(o.target_group == grp)
         courts = np.r_[o.target_court[t], p.case_court[o.member_case[np.isin(o.member_target, t)]]]
         parts = np.unique(comp[courts]).tolist()
-        g.add_edges_from(zip(parts[:-1], parts[1:], strict=True))
+        g.add_edges_from(itertools.pairwise(parts))
     label = np.empty(int(comp.max()) + 1, dtype=np.int64)
     for k, nodes in enumerate(nx.connected_components(g)):
         label[list(nodes)] = k

@@ -212,7 +212,7 @@ def bench_growth(a: argparse.Namespace) -> list[dict[str, Any]]:
     print(_table(rows, ["axis", "size", "courts", "cases", "total_s", "solve_s", "peak_mb", "gap"]))
     print("fitted exponents (log-log slope):", json.dumps(fits))
     _plot(rows, fits)
-    _save("growth", rows + [{"fits": fits}], a.json)
+    _save("growth", [*rows, {"fits": fits}], a.json)
     return rows
 
 

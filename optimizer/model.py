@@ -144,7 +144,7 @@ def court_components(p: Problem, o: Options, free: NDArray[np.bool_],
         parts = {find(int(c)) for c in np.unique(comp[courts])}
         if len(parts) > 1:
             spans.append((int(groups[k]), parts))
-    for grp, parts in spans:  # merge while small enough
+    for _grp, parts in spans:  # merge while small enough
         roots = {find(x) for x in parts}
         if len(roots) > 1 and sum(int(size[r]) for r in roots) <= max_piece_cases:
             first, *rest = sorted(roots)
