@@ -67,9 +67,13 @@ class Options:
 
 
 def _place_prefix(p: Problem, place: NDArray[np.int64], digits: int) -> NDArray[np.int64]:
-    codes = np.array([int(c[:digits]) if c[:digits].isdigit() else -1 - i
-                      for i, c in enumerate(p.place_codes)], dtype=np.int64)
-    return codes[place]
+    key = f"prefix{digits}"
+    codes = p._cache.get(key)
+    if codes is None:
+        codes = np.array([int(c[:digits]) if c[:digits].isdigit() else -1 - i
+                          for i, c in enumerate(p.place_codes)], dtype=np.int64)
+        p._cache[key] = codes
+    return codes[place]  # type: ignore[index]
 
 
 def in_home_locality(p: Problem, case: NDArray[np.int64], court: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -94,14 +98,24 @@ def _children(p: Problem) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     return offsets, order
 
 
-def _descendants(p: Problem, root: int) -> list[int]:
-    offsets, members = _children(p)
-    out, stack = [], [root]
-    while stack:
-        x = stack.pop()
-        out.append(x)
-        stack.extend(int(c) for c in members[offsets[x]:offsets[x + 1]])
-    return out
+def _ancestor_table(p: Problem) -> NDArray[np.int64]:
+    """anc[c, l] = the ancestor of court c at level rank l (itself at its own level), or −1."""
+    cached = p._cache.get("ancestors")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    anc = np.full((p.n_courts, 4), -1, dtype=np.int64)
+    cur = np.arange(p.n_courts)
+    for _ in range(4):  # at most four levels: supreme, high, intermediate, basic
+        ok = cur >= 0
+        anc[np.flatnonzero(ok), p.court_level[cur[ok]]] = cur[ok]
+        cur = np.where(ok, p.court_parent[np.maximum(cur, 0)], -1)
+    p._cache["ancestors"] = anc
+    return anc
+
+
+def _descendants(p: Problem, root: int) -> NDArray[np.int64]:
+    """The court `root` and every court below it."""
+    return np.flatnonzero(_ancestor_table(p)[:, p.court_level[root]] == root)
 
 
 def _ancestors(p: Problem, c: int) -> list[int]:
@@ -289,7 +303,8 @@ def _group_targets(
         decider = lca if lca not in courts else int(p.court_parent[lca])
         if decider < 0 or not p.in_district[decider]:
             continue
-        cand = np.array([c for c in _descendants(p, decider) if p.officers[c] > 0], dtype=np.int64)
+        cand = _descendants(p, decider)
+        cand = cand[p.officers[cand] > 0]
         if len(cand) > 2 * k_best:
             # a wide district (a province, the country): look only at the courts holding the
             # cases, the decider, and those nearest to the group's courts

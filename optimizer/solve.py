@@ -335,7 +335,10 @@ def _status(obj: float, bound: float, gap: float) -> str:
 
 
 def _solve_piece_job(args: tuple[Model, float, float, int]) -> PieceResult:
-    return solve_piece(*args)
+    """Worker entry: the time limit is an absolute wall-clock deadline, so queued pieces get
+    only what is left when they start."""
+    m, deadline, gap, seed = args
+    return solve_piece(m, max(deadline - time.time(), 0.1), gap, seed)
 
 
 def _within_ceilings(p: Problem, ev: Evaluation) -> bool:
@@ -406,9 +409,10 @@ def _run_pieces(models: list[Model], params: SolveParams, deadline: float, say: 
     step = max(1, len(models) // 10)
     if params.workers > 1 and len(models) > 1:
         with ProcessPoolExecutor(max_workers=params.workers) as pool:
+            wall_deadline = time.time() + (deadline - time.perf_counter())
             futs = {k: pool.submit(_solve_piece_job,
-                                   (models[k], max(deadline - time.perf_counter(), 0.1),
-                                    params.gap, params.seed)) for k in jobs}
+                                   (models[k], wall_deadline, params.gap, params.seed))
+                    for k in jobs}
             for n_done, k in enumerate(jobs, 1):
                 results[k] = futs[k].result()
                 if n_done % step == 0 or n_done == len(jobs):
