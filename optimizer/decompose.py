@@ -17,15 +17,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.costs import AssetPlan
+from optimizer.evaluate import Decision
 from optimizer.options import Options
 from optimizer.problem import Problem
 
 
 def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],
-                  linking: NDArray[np.int64]) -> Options:
-    """Options where every linking group is replaced by one copy per piece of its members."""
+                  linking: NDArray[np.int64]) -> tuple[Options, NDArray[np.int64]]:
+    """Options where every linking group is replaced by one copy per piece of its members, and
+    the original target row of each of their target rows."""
     if not len(linking):
-        return o
+        return o, np.arange(len(o.target_group))
     is_link_t = np.isin(o.target_group, linking)
     is_link_m = is_link_t[o.member_target]
     n_groups = int(o.target_group.max()) + 1
@@ -53,9 +55,10 @@ def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],
     del copies
     empty = AssetPlan(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
                       np.zeros(0, dtype=bool))
-    return replace(o, target_group=np.concatenate(tg), target_court=np.concatenate(tc),
-                   member_case=np.concatenate(mc), member_target=np.concatenate(mt),
-                   member_terms=np.concatenate(mterms), member_assets=empty)
+    o_rel = replace(o, target_group=np.concatenate(tg), target_court=np.concatenate(tc),
+                    member_case=np.concatenate(mc), member_target=np.concatenate(mt),
+                    member_terms=np.concatenate(mterms), member_assets=empty)
+    return o_rel, np.r_[keep_t, pair_target]
 
 
 def decide_linking(p: Problem, o: Options, o_rel: Options, linking: NDArray[np.int64],
@@ -89,6 +92,27 @@ def _copies_of(o: Options, o_rel: Options, g: int) -> NDArray[np.bool_]:
     mask = np.zeros(len(o_rel.target_group), dtype=bool)
     mask[rel_t] = True
     return mask & (o_rel.target_group >= n_groups)
+
+
+def repair(p: Problem, o: Options, d: Decision, chosen: dict[int, int]) -> Decision:
+    """Make a decision from the relaxed pieces consistent: each linking group takes its chosen
+    target (all members) or none (members that followed a copy take their cheapest option)."""
+    option, group_target = d.option.copy(), d.group_target.copy()
+    cheapest = np.full(p.n_cases, -1, dtype=np.int64)
+    if len(o.case):
+        order = np.lexsort((o.cost, o.case))
+        first = np.r_[True, o.case[order][1:] != o.case[order][:-1]]
+        cheapest[o.case[order[first]]] = order[first]
+    for g, t in chosen.items():
+        rows = np.flatnonzero(o.target_group == g)
+        members = np.unique(o.member_case[np.isin(o.member_target, rows)])
+        group_target[g] = t
+        if t >= 0:
+            option[members] = -1
+        else:
+            lost = members[option[members] < 0]
+            option[lost] = cheapest[lost]
+    return Decision(option, group_target, d.lent)
 
 
 def fix_linking(p: Problem, o: Options, chosen: dict[int, int]

@@ -104,7 +104,7 @@ class _Rows:
 
 
 def court_components(p: Problem, o: Options, free: NDArray[np.bool_],
-                     max_piece_cases: int = 40_000) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+                     max_piece_cases: int = 15_000) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(component per court, linking groups). Courts are linked by individual options and
     lending pairs (under the rules a case moves only inside its decider's district). A debtor
     group whose courts lie in several components merges them while the merged piece keeps at

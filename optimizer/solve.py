@@ -25,7 +25,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.decompose import decide_linking, fix_linking, split_linking
+from optimizer.decompose import decide_linking, fix_linking, repair, split_linking
 from optimizer.evaluate import Decision, Evaluation, band_penalty, evaluate
 from optimizer.model import Model, build_model, court_components, find_pieces
 from optimizer.options import Options, build_options
@@ -380,9 +380,11 @@ def baseline_decision(p: Problem, o: Options) -> Decision:
 
 
 def _decision_from(o: Options, models: list[Model], results: list[PieceResult], base: Decision,
-                   target_orig: NDArray[np.int64] | None = None) -> Decision:
-    """Merge the pieces' answers into a decision over the original options (`target_orig` maps
-    the pieces' target rows back when they were built from fixed options)."""
+                   target_orig: NDArray[np.int64] | None = None,
+                   orig: Options | None = None) -> Decision:
+    """Merge the pieces' answers (built from options `o`) into a decision over the original
+    options `orig` (default `o`); `target_orig` maps `o`'s target rows to `orig`'s."""
+    orig = orig or o
     option = base.option.copy()
     group_target = base.group_target.copy()
     lent = base.lent.copy()
@@ -394,9 +396,10 @@ def _decision_from(o: Options, models: list[Model], results: list[PieceResult], 
         x_on = np.flatnonzero(v[:m.n_x] > 0.5)
         option[pc.cases] = -1
         option[o.case[pc.options[x_on]]] = pc.options[x_on]
-        group_target[o.target_group[pc.targets]] = -1
-        y_on = pc.targets[np.flatnonzero(v[m.n_x:m.n_x + m.n_y] > 0.5)]
-        group_target[o.target_group[y_on]] = y_on if target_orig is None else target_orig[y_on]
+        rows = pc.targets if target_orig is None else target_orig[pc.targets]
+        group_target[orig.target_group[rows]] = -1
+        y_on = rows[np.flatnonzero(v[m.n_x:m.n_x + m.n_y] > 0.5)]
+        group_target[orig.target_group[y_on]] = y_on
         lent[pc.lends] = v[m.n_x + m.n_y:m.n_x + m.n_y + m.n_z].astype(np.int64)
     return Decision(option, group_target, lent)
 
@@ -438,7 +441,7 @@ def solve(problem: Problem, params: SolveParams | None = None,
     free = free_cases(problem, o)
     comp, linking = court_components(problem, o, free)
     # pass 1 (the bound): linking groups relaxed into one copy per piece
-    o_rel = split_linking(problem, o, comp, linking)
+    o_rel, rel_to_orig = split_linking(problem, o, comp, linking)
     pieces = find_pieces(problem, o_rel, free, comp)
     models = [build_model(problem, o_rel, pc) for pc in pieces]
     t_build = time.perf_counter() - t0 - t_options
@@ -449,41 +452,29 @@ def solve(problem: Problem, params: SolveParams | None = None,
     results = _run_pieces(models, params, deadline if not len(linking) else
                           t0 + params.time_limit * 0.6, say, "pass 1")
     bound_pieces = sum(r.bound for r in results)
+    decision = _decision_from(o_rel, models, results, base, rel_to_orig, o)
     n_pass2 = 0
-    if not len(linking):
-        decision = _decision_from(o, models, results, base)
-    else:
-        # pass 2 (the plan): decide each linking group once, then re-solve the pieces it touches
+    if len(linking):
+        # the plan: decide each linking group once and repair; then, with the time left,
+        # re-solve the pieces it touches with those decisions fixed, and keep the better plan
         on = np.zeros(len(o_rel.target_group), dtype=bool)
         for m, r in zip(models, results, strict=True):
             if r.values is not None:
                 on[m.piece.targets[np.round(r.values[m.n_x:m.n_x + m.n_y]) > 0.5]] = True
         chosen = decide_linking(problem, o, o_rel, linking, on)
+        decision = repair(problem, o, decision, chosen)
         o_fix, fixed, shift, target_orig = fix_linking(problem, o, chosen)
         free_fix = free_cases(problem, o_fix) & ~fixed
-        touched = np.zeros(int(comp.max()) + 1, dtype=bool)
-        touched[comp[problem.case_court[fixed]]] = True
-        touched[comp[np.flatnonzero(shift)]] = True
-        touched[comp[problem.case_court[np.isin(np.arange(problem.n_cases),
-                                                o.member_case[np.isin(o.target_group[o.member_target],
-                                                                      linking)])]]] = True
-        pieces2 = [pc for pc in find_pieces(problem, o_fix, free_fix, comp)
-                   if touched[comp[pc.courts[0] if len(pc.courts) else problem.case_court[pc.cases[0]]]]]
-        models2 = [build_model(problem, o_fix, pc, shift) for pc in pieces2]
-        n_pass2 = len(models2)
-        say(f"pass 2: {len(linking)} linking groups decided, {n_pass2} pieces re-solved")
-        results2 = _run_pieces(models2, params, deadline, say, "pass 2")
-        keep = [(m, r) for m, r in zip(models, results, strict=True)
-                if not touched[comp[m.piece.courts[0]]]]
-        base_fix = Decision(base.option.copy(), base.group_target.copy(), base.lent.copy())
-        for g, t in chosen.items():
-            base_fix.group_target[g] = t
-            if t >= 0:
-                base_fix.option[o.member_case[o.member_target == t]] = -1
-        decision = _decision_from(o, [m for m, _ in keep], [r for _, r in keep], base_fix)
-        decision = _decision_from(o_fix, models2, results2, decision, target_orig)
-        results = [r for _, r in keep] + results2 + [r for m, r in zip(models, results, strict=True)
-                                                       if touched[comp[m.piece.courts[0]]]]
+        pieces2 = find_pieces(problem, o_fix, free_fix, comp)
+        if deadline - time.perf_counter() > 1.0:
+            models2 = [build_model(problem, o_fix, pc, shift) for pc in pieces2]
+            n_pass2 = len(models2)
+            say(f"pass 2: {len(linking)} linking groups decided, {n_pass2} pieces re-solved")
+            results2 = _run_pieces(models2, params, deadline, say, "pass 2")
+            if all(r.values is not None for r in results2):
+                d2 = _decision_from(o_fix, models2, results2, decision, target_orig, o)
+                if evaluate(problem, o, d2).objective < evaluate(problem, o, decision).objective:
+                    decision = d2
     ev = evaluate(problem, o, decision)
     t_solve = time.perf_counter() - t0 - t_options - t_build
 
