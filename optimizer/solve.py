@@ -35,6 +35,8 @@ from optimizer.result import make_plan
 
 Progress = Callable[[str], None]
 _INT_TOL = 1e-6
+# the LP is the bound: it may overrun the time limit by up to this much rather than give none
+_LP_MIN_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -238,13 +240,16 @@ def _round_staff(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
-                slack: float = 0.0) -> PieceResult:
-    """Solve one piece; stop once objective − bound ≤ gap·objective + slack."""
+                slack: float = 0.0, lp_time_limit: float | None = None) -> PieceResult:
+    """Solve one piece; stop once objective − bound ≤ gap·objective + slack. The LP (the
+    bound) may use `lp_time_limit` when that is longer: without it there is no bound."""
     t0 = time.perf_counter()
-    left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
     steps: list[str] = []
-    h = _highs_for(m, time_limit, gap, seed)
+    h = _highs_for(m, max(time_limit, lp_time_limit or 0.0), gap, seed)
     h.run()
+    # the branching steps get what is left of this piece's own share
+    time_limit = max(time_limit, time.perf_counter() - t0 + 0.5)
+    left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
     status, lp, lp_obj, _ = _outcome(h, False)
     if status == "infeasible":
         return PieceResult(None, "infeasible", math.inf, math.inf, "lp", time.perf_counter() - t0,
@@ -334,11 +339,12 @@ def _status(obj: float, bound: float, gap: float) -> str:
     return "within_gap" if g <= gap else "feasible"
 
 
-def _solve_piece_job(args: tuple[Model, float, float, int]) -> PieceResult:
-    """Worker entry: the time limit is an absolute wall-clock deadline, so queued pieces get
-    only what is left when they start."""
-    m, deadline, gap, seed = args
-    return solve_piece(m, max(deadline - time.time(), 0.1), gap, seed)
+def _solve_piece_job(args: tuple[Model, float, float, float, int]) -> PieceResult:
+    """Worker entry: its share of time, never past the wall-clock deadline."""
+    m, share, deadline, gap, seed = args
+    left = max(deadline - time.time(), 0.1)
+    return solve_piece(m, max(min(share, left), 0.1), gap, seed,
+                       lp_time_limit=max(left, _LP_MIN_SECONDS))
 
 
 def _within_ceilings(p: Problem, ev: Evaluation) -> bool:
@@ -406,15 +412,21 @@ def _decision_from(o: Options, models: list[Model], results: list[PieceResult], 
 
 def _run_pieces(models: list[Model], params: SolveParams, deadline: float, say: Progress,
                 label: str) -> list[PieceResult]:
-    """Solve pieces, largest first; in a process pool when asked and worth it."""
+    """Solve pieces, largest first, each with a time share proportional to its size (so the
+    large ones cannot starve the rest); in a process pool when asked and worth it."""
     jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
     results: list[PieceResult | None] = [None] * len(models)
     step = max(1, len(models) // 10)
-    if params.workers > 1 and len(models) > 1:
-        with ProcessPoolExecutor(max_workers=params.workers) as pool:
-            wall_deadline = time.time() + (deadline - time.perf_counter())
+    budget = max(deadline - time.perf_counter(), 0.1)
+    total = float(sum(m.n_cols for m in models)) or 1.0
+    workers = min(params.workers, len(models)) if len(models) > 1 else 1
+    # 0.8: pieces overrun their share a little (the LP must finish); keep room for that
+    share = {k: max(0.8 * budget * workers * models[k].n_cols / total, 0.5) for k in jobs}
+    if workers > 1:
+        wall_deadline = time.time() + budget
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             futs = {k: pool.submit(_solve_piece_job,
-                                   (models[k], wall_deadline, params.gap, params.seed))
+                                   (models[k], share[k], wall_deadline, params.gap, params.seed))
                     for k in jobs}
             for n_done, k in enumerate(jobs, 1):
                 results[k] = futs[k].result()
@@ -423,7 +435,8 @@ def _run_pieces(models: list[Model], params: SolveParams, deadline: float, say: 
     else:
         for n_done, k in enumerate(jobs, 1):
             left = max(deadline - time.perf_counter(), 0.1)
-            results[k] = solve_piece(models[k], left, params.gap, params.seed)
+            results[k] = solve_piece(models[k], min(share[k], left), params.gap, params.seed,
+                                     lp_time_limit=max(left, _LP_MIN_SECONDS))
             if len(models) > 3 and (n_done % step == 0 or n_done == len(jobs)):
                 say(f"{label}: piece {n_done}/{len(models)} solved")
     return [r for r in results if r is not None]
@@ -450,8 +463,11 @@ def solve(problem: Problem, params: SolveParams | None = None,
         f"{len(linking)} debtor groups span pieces; built in {t_options + t_build:.1f}s")
     base = baseline_decision(problem, o)
     results = _run_pieces(models, params, deadline if not len(linking) else
-                          t0 + params.time_limit * 0.6, say, "pass 1")
+                          t0 + params.time_limit * 0.85, say, "pass 1")
     bound_pieces = sum(r.bound for r in results)
+    detail = [{"cases": len(m.piece.cases), "columns": m.n_cols, "status": r.status,
+               "method": r.method, "seconds": round(r.seconds, 2), "steps": r.steps}
+              for m, r in zip(models, results, strict=True)]
     decision = _decision_from(o_rel, models, results, base, rel_to_orig, o)
     n_pass2 = 0
     if len(linking):
@@ -514,6 +530,7 @@ def solve(problem: Problem, params: SolveParams | None = None,
         "linking_groups": len(linking), "pieces_resolved_after_linking": n_pass2,
         "pieces_by_method": {m: sum(r.method == m for r in results)
                              for m in sorted({r.method for r in results})},
+        "pieces_detail": detail,
         "bound_method": "sum over pieces of the LP or HiGHS MIP dual bound, linking groups relaxed",
         "baseline_objective": base_ev.objective, "seed": params.seed,
         "time_limit": params.time_limit, "gap_limit": params.gap,
