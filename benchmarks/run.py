@@ -177,7 +177,7 @@ def bench_peers(a: argparse.Namespace) -> list[dict[str, Any]]:
                 row["time_ratio"] = row["total_s"] / max(ours["total_s"], 1e-9)
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
-    print(_table(rows, ["preset", "peer", "cases", "total_s", "objective", "bound", "gap",
+    print(_table(rows, ["preset", "peer", "cases", "total_s", "objective", "gap",
                         "objective_ratio", "time_ratio", "status", "peak_mb"]))
     _save("peers", rows, a.json)
     return rows

@@ -17,6 +17,7 @@ Rules (domain.md §2):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,15 +53,15 @@ class Options:
     pruned: int  # candidate courts removed by the K-best pruning
     generated: int
 
-    @property
+    @cached_property
     def cost(self) -> NDArray[np.float64]:
         return self.terms.sum(axis=1)
 
-    @property
+    @cached_property
     def member_cost(self) -> NDArray[np.float64]:
         return self.member_terms.sum(axis=1)
 
-    @property
+    @cached_property
     def target_cost(self) -> NDArray[np.float64]:
         return np.bincount(self.member_target, weights=self.member_cost,
                            minlength=len(self.target_group)).astype(np.float64)

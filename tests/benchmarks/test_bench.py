@@ -1,0 +1,46 @@
+"""Benchmarks start and answer correctly on tiny inputs (the real runs are on demand)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks.gap import GapInstance, gap_model, read_gap_file, solve_gap
+from benchmarks.peers import run_peer
+from benchmarks.run import SHARED, main
+from optimizer.problem import Problem
+from optimizer.read import read_scenario
+from tests.conftest import DATA
+
+needs_shared = pytest.mark.skipif(not (SHARED / "best_known.csv").exists(),
+                                  reason="../shared/benchmarks is not beside this checkout")
+
+
+def test_gap_engine_on_a_hand_made_instance():
+    # 2 agents, 3 jobs: job costs on agent 0 / 1, capacity forces one job to agent 1
+    import numpy as np
+
+    g = GapInstance("toy", np.array([[1, 1, 1], [5, 4, 9]]), np.array([[2, 2, 2], [1, 1, 1]]),
+                    np.array([4, 3]))
+    r = solve_gap(g, 5.0)
+    assert r["objective"] == 1 + 1 + 4 and r["status"] == "optimal"
+    assert gap_model(g).n_rows == 3 + 2
+
+
+@needs_shared
+def test_gap_bench_reproduces_the_first_orlib_optima(tmp_path):
+    out = tmp_path / "gap.json"
+    assert main(["gap", "--instances", str(SHARED / "orlib" / "gap1.txt"), "--limit", "2",
+                 "--time-limit", "10", "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    assert [r["instance"] for r in rows] == ["c515-1", "c515-2"]
+    assert all(r["objective"] == r["best_known"] for r in rows)
+    assert len(read_gap_file(SHARED / "orlib" / "gap1.txt")) == 5
+
+
+@pytest.mark.parametrize("peer", ["greedy", "highs", "cpsat"])
+def test_peers_run_on_the_tiny_scenario(peer):
+    p = Problem.from_scenario(read_scenario(DATA / "tiny.json"))
+    row = run_peer(p, peer, 5.0, 0)
+    assert row["objective"] >= 0 and row["solve_s"] >= 0
