@@ -214,8 +214,8 @@ def test_params_are_validated():
         SolveParams(gap=1.5)
 
 
-def test_debtor_group_spanning_two_prefectures_is_decided_once():
-    # a high court over two intermediate courts; the debtor has cases in both prefectures
+def _two_prefectures():
+    """A high court over two intermediate courts; debtor D1 has a case in each prefecture."""
     courts = [
         court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
         court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
@@ -229,7 +229,11 @@ def test_debtor_group_spanning_two_prefectures_is_decided_once():
           case("K3", "B", passive=True), case("K4", "D", passive=True)]
     w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
          "mode_supervise": 40.0, "unresolved_passive": 400.0}
-    _, plan = plan_for(scenario(ks, courts, weights=w, dispatcher="H"))
+    return scenario(ks, courts, weights=w, dispatcher="H")
+
+
+def test_debtor_group_spanning_two_prefectures_is_decided_once():
+    _, plan = plan_for(_two_prefectures())
     p1, p2 = only(plan, "K1"), only(plan, "K2")
     assert p1.mode == p2.mode == "concentrate" and p1.court_id == p2.court_id
     # small pieces: the group merges them and the solve stays exact
@@ -246,20 +250,7 @@ def test_linking_group_relaxed_when_pieces_are_large(monkeypatch):
     real = solve_mod.court_components
     monkeypatch.setattr(solve_mod, "court_components",
                         lambda p, o, free: real(p, o, free, max_piece_cases=1))
-    courts = [
-        court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
-        court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
-        court("M2", "青田中级人民法院", "intermediate", "H", "331121", officers=30, caseload=100),
-        court("A", "丽水市莲都区人民法院", "basic", "M1", "331102"),
-        court("B", "缙云县人民法院", "basic", "M1", "331122"),
-        court("C", "青田县人民法院", "basic", "M2", "331121"),
-        court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
-    ]
-    ks = [case("K1", "A", debtor_id="D1"), case("K2", "C", debtor_id="D1"),
-          case("K3", "B", passive=True), case("K4", "D", passive=True)]
-    w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
-         "mode_supervise": 40.0, "unresolved_passive": 400.0}
-    _, plan = plan_for(scenario(ks, courts, weights=w, dispatcher="H"))
+    _, plan = plan_for(_two_prefectures())
     assert plan.stats["linking_groups"] == 1 and plan.stats["pieces"] == 2
     assert only(plan, "K1").court_id == only(plan, "K2").court_id
     assert plan.objective == pytest.approx(330.0)
