@@ -72,7 +72,6 @@ class _Builder:
         self.rng = np.random.default_rng(seed)
         self.places: dict[str, dict[str, Any]] = {}
         self.courts: list[dict[str, Any]] = []
-        self.region_of_court: dict[str, Region] = {}
 
     # ---------- geography and courts ----------
     def _add_place(self, code: str, name: str, lon: float, lat: float) -> str:
@@ -151,7 +150,6 @@ class _Builder:
             self.courts.append(self._court(
                 f"C{c.code}", name, "basic", f"C{c.prefecture_code}", c.code, officers, caseload,
             ))
-            self.region_of_court[f"C{c.code}"] = c
         return "SPC" if supreme else (
             f"C{self.shape.prefecture}00" if self.shape.prefecture else f"C{self.shape.province}0000"
         )

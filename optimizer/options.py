@@ -257,7 +257,6 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
         sel = np.flatnonzero(~stuck_rows)
         opt_assets = _subset_assets(opt_assets, sel, len(case))
         case, mode, court, terms = case[sel], mode[sel], court[sel], terms[sel]
-    # a stuck case keeps only when it can neither move individually nor by concentration
     return Options(
         case=case, mode=mode, court=court, terms=terms, assets=opt_assets,
         target_group=tg, target_court=tc, member_case=mc, member_target=mt,
