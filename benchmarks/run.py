@@ -125,8 +125,20 @@ def measure_one(preset: str, seed: int, cases: int | None, time_limit: float, wo
 
         row.update(run_peer(p, peer, time_limit, seed))
     row["total_s"] = round(time.perf_counter() - t0, 2)
-    row["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
+    row["peak_mb"] = _peak_mb()
     return row
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss
+    across exec, so a child would report its parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 0)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
 
 
 def _subprocess(args: list[str], timeout: float) -> dict[str, Any]:

@@ -201,18 +201,17 @@ def round_lp(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
         best[inv[order][first]] = order[first]
         on = total >= 0.5
         v[m.n_x + best[on]] = 1.0
-        # cases in a chosen group: find their rows through the matrix
-        chosen_cols = m.n_x + best[on]
-        for c in chosen_cols:
-            rows = m.a_index[m.a_start[c]:m.a_start[c + 1]]
-            covered[rows[rows < n_cases]] = True
+        chosen = np.zeros(m.n_y, dtype=bool)
+        chosen[best[on]] = True
+        covered[_cases_of_groups(m, chosen)] = True
     x = lp[:m.n_x]
     order = np.lexsort((-x, m.x_case))
     first = np.r_[True, m.x_case[order][1:] != m.x_case[order][:-1]] if m.n_x else np.zeros(0, bool)
     pick = order[first]
     pick = pick[~covered[m.x_case[pick]]]
     v[pick] = 1.0
-    # a case left with no individual option must follow its group's best target
+    # (a case that only its group can move, with the group below ½, leaves this point
+    # infeasible; the caller then branches without a start)
     z0 = m.n_x + m.n_y
     v[z0:z0 + m.n_z] = np.floor(lp[z0:z0 + m.n_z] + _INT_TOL)
     return _fill_bands(m, v)
@@ -240,9 +239,9 @@ def _round_staff(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
-                slack: float = 0.0, lp_time_limit: float | None = None) -> PieceResult:
-    """Solve one piece; stop once objective − bound ≤ gap·objective + slack. The LP (the
-    bound) may use `lp_time_limit` when that is longer: without it there is no bound."""
+                lp_time_limit: float | None = None) -> PieceResult:
+    """Solve one piece; stop once objective − bound ≤ gap·objective. The LP (the bound) may
+    use `lp_time_limit` when that is longer: without it there is no bound."""
     t0 = time.perf_counter()
     steps: list[str] = []
     h = _highs_for(m, max(time_limit, lp_time_limit or 0.0), gap, seed)
@@ -275,7 +274,7 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
         st, lp2, obj2, _ = _outcome(h, False)
         steps.append(f"lp with whole officers {st} {obj2:.2f}")
         if lp2 is not None and st == "optimal":
-            base, _fixed_z = lp2, True
+            base = lp2
             integral = _is_integral(m, base)
             method = "lp+staff-rounding"
     start = round_lp(m, base)
@@ -293,8 +292,7 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
         free_case[_cases_of_groups(m, np.isin(m.y_group, frac_groups))] = True
         ix = np.flatnonzero(~free_case[m.x_case])
         iy = m.n_x + np.flatnonzero(~np.isin(m.y_group, frac_groups))
-        iz = np.zeros(0, dtype=np.int64)  # lending stays free: officers re-balance with cases
-        for idx in (ix, iy, iz):
+        for idx in (ix, iy):  # lending stays free: officers re-balance with the cases
             lower[idx] = upper[idx] = np.round(base[idx])
         st, vals, obj, _ = run_highs(m, True, max(left() * 0.5, 0.05), gap, seed, lower, upper,
                                      best if best is not None else None)
@@ -302,7 +300,7 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
             best, best_obj = _fill_bands(m, vals), obj
         steps.append(f"restricted mip ({int(free_case.sum())} free cases) {st} {best_obj:.2f}")
         method += "+restricted-mip"
-    if (best is None or best_obj - bound > gap * abs(best_obj) + slack) and left() > 0.05:
+    if (best is None or best_obj - bound > gap * abs(best_obj)) and left() > 0.05:
         st, vals, obj, mip_bound = run_highs(m, True, left(), gap, seed, start=best)
         if vals is not None and obj < best_obj - 1e-9:
             best, best_obj = _fill_bands(m, vals), obj
