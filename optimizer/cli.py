@@ -35,6 +35,9 @@ def write_atomic(path: str | Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a plan is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -183,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     so.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     so.add_argument("--gap", type=float, default=1e-3, help="relative gap to stop at (0.001)")
     so.add_argument("--seed", type=int, default=0)
-    so.add_argument("--workers", type=int, default=1, help="processes for independent pieces")
+    so.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
+                    help="processes for independent pieces (default: cores, at most 4)")
     so.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
                     help="override an objective weight for this run (repeatable)")
     so.add_argument("--quiet", action="store_true", help="no progress on stderr")
