@@ -34,7 +34,7 @@ def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],
     keep_t = np.flatnonzero(~is_link_t)
     new_t = np.full(len(o.target_group), -1, dtype=np.int64)
     new_t[keep_t] = np.arange(len(keep_t))
-    tg, tc = [o.target_group[keep_t]], [o.target_court[keep_t]]
+    tg, tc, td = [o.target_group[keep_t]], [o.target_court[keep_t]], [o.target_decider[keep_t]]
     mc, mt, mterms = [o.member_case[~is_link_m]], [new_t[o.member_target[~is_link_m]]], \
         [o.member_terms[~is_link_m]]
     n_t = len(keep_t)
@@ -49,6 +49,7 @@ def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],
     pair_target = pairs % len(o.target_group)
     tg.append(n_groups + pair_copy)
     tc.append(o.target_court[pair_target])
+    td.append(o.target_decider[pair_target])
     mc.append(o.member_case[rows])
     mt.append(n_t + pair_of_row)
     mterms.append(o.member_terms[rows])
@@ -56,6 +57,7 @@ def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],
     empty = AssetPlan(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
                       np.zeros(0, dtype=bool))
     o_rel = replace(o, target_group=np.concatenate(tg), target_court=np.concatenate(tc),
+                    target_decider=np.concatenate(td),
                     member_case=np.concatenate(mc), member_target=np.concatenate(mt),
                     member_terms=np.concatenate(mterms), member_assets=empty)
     return o_rel, np.r_[keep_t, pair_target]
@@ -142,6 +144,7 @@ def fix_linking(p: Problem, o: Options, chosen: dict[int, int]
     sel = remap[a.pair_option] >= 0
     assets = AssetPlan(remap[a.pair_option[sel]], a.pair_asset[sel], a.entrusted[sel])
     o_fix = replace(o, target_group=o.target_group[keep_t], target_court=o.target_court[keep_t],
+                    target_decider=o.target_decider[keep_t],
                     member_case=o.member_case[keep_m], member_target=new_t[o.member_target[keep_m]],
                     member_terms=o.member_terms[keep_m], member_assets=assets)
     return o_fix, fixed, shift, keep_t

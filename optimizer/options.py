@@ -41,6 +41,7 @@ class Options:
     assets: AssetPlan
     target_group: NDArray[np.int64]
     target_court: NDArray[np.int64]
+    target_decider: NDArray[np.int64]  # common superior court deciding the concentration
     member_case: NDArray[np.int64]
     member_target: NDArray[np.int64]
     member_terms: NDArray[np.float64]
@@ -146,7 +147,7 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
     c0 = p.case_court
     movable = p.in_district[c0] & ~p.terminable
     decider = p.court_parent[c0]
-    decider_ok = movable & (decider >= 0) & p.in_district[np.maximum(decider, 0)] & (decider >= 0)
+    decider_ok = movable & (decider >= 0) & p.in_district[np.maximum(decider, 0)]
     has = lambda t: (trig & int(t)) != 0  # noqa: E731
     # an interference case already outside its home locality has nothing to leave
     home = in_home_locality(p, np.arange(n), c0)
@@ -216,7 +217,7 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
     pruned = int((~keep).sum())
 
     # 集中执行 per group
-    tg, tc, mc, mt, pruned_g, generated_g = _group_targets(p, weights, trig)
+    tg, tc, td, mc, mt, pruned_g, generated_g = _group_targets(p, weights, trig)
     m_terms, m_assets = option_costs(p, mc, np.full(len(mc), int(Mode.CONCENTRATE)), tc[mt],
                                      weights)
     m_keep_targets = np.ones(len(tg), dtype=bool)
@@ -231,7 +232,7 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
     mem_sel = np.flatnonzero(keep_m)
     m_assets2 = _subset_assets(m_assets, mem_sel, len(mc))
     case, mode, court, terms = case[sel], mode[sel], court[sel], terms[sel]
-    tg, tc = tg[m_keep_targets], tc[m_keep_targets]
+    tg, tc, td = tg[m_keep_targets], tc[m_keep_targets], td[m_keep_targets]
     mc, mt, m_terms = mc[keep_m], new_index[mt[keep_m]], m_terms[keep_m]
 
     # hard triggers: drop the non-moving options where a lawful move exists
@@ -259,7 +260,7 @@ def build_options(p: Problem, weights: Weights | None = None) -> Options:
         case, mode, court, terms = case[sel], mode[sel], court[sel], terms[sel]
     return Options(
         case=case, mode=mode, court=court, terms=terms, assets=opt_assets,
-        target_group=tg, target_court=tc, member_case=mc, member_target=mt,
+        target_group=tg, target_court=tc, target_decider=td, member_case=mc, member_target=mt,
         member_terms=m_terms, member_assets=m_assets2,
         lend_from=lend_from, lend_to=lend_to, lend_cost=lend_cost, lend_max=lend_max,
         exceptions=exceptions, pruned=pruned + pruned_g, generated=generated + generated_g,
@@ -277,17 +278,20 @@ def _subset_assets(a: AssetPlan, rows: NDArray[np.int64], n_old: int) -> AssetPl
 
 def _group_targets(
     p: Problem, weights: Weights | None, trig: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], int, int]:
-    """(target_group, target_court, member_case, member_target, pruned, generated)."""
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
+           NDArray[np.int64], int, int]:
+    """(target_group, target_court, target_decider, member_case, member_target, pruned,
+    generated)."""
     grp, n_groups = p.related_groups()
     k_best = p.scenario.rules.max_candidates
     tg: list[int] = []
     tc: list[int] = []
+    td: list[int] = []
     mc: list[NDArray[np.int64]] = []
     mt: list[NDArray[np.int64]] = []
     if n_groups == 0:
         e = np.zeros(0, dtype=np.int64)
-        return e, e, e, e, 0, 0
+        return e, e, e, e, e, 0, 0
     order = np.argsort(grp, kind="stable")
     sg = grp[order]
     bounds = np.searchsorted(sg, np.arange(n_groups + 1))
@@ -319,12 +323,13 @@ def _group_targets(
         for c in cand:
             tg.append(g)
             tc.append(int(c))
+            td.append(decider)
             mc.append(members)
             mt.append(np.full(len(members), len(tg) - 1))
     if not tg:
         e = np.zeros(0, dtype=np.int64)
-        return e, e, e, e, 0, 0
-    return (np.array(tg), np.array(tc), np.concatenate(mc), np.concatenate(mt), 0,
+        return e, e, e, e, e, 0, 0
+    return (np.array(tg), np.array(tc), np.array(td), np.concatenate(mc), np.concatenate(mt), 0,
             int(sum(len(m) for m in mc)))
 
 

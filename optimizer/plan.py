@@ -19,6 +19,8 @@ class CasePlan:
     costs: dict[str, float]
     reasons: tuple[str, ...]  # triggers (必要性) in Chinese
     note: str | None = None  # why a rule could not be met, if so
+    decided_by: str | None = None  # court that decides the mode (None for keep)
+    basis: str = ""  # document issued and legal basis (规范性)
 
 
 @dataclass(frozen=True)

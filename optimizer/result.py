@@ -12,6 +12,18 @@ from optimizer.options import Options, in_home_locality
 from optimizer.plan import CasePlan, CourtPlan, Plan, StaffMove
 from optimizer.problem import TRIGGER_LABELS, Mode, Problem, Trigger
 
+# document and legal basis per mode (domain.md §2; domain-research.md §1)
+BASIS = {
+    Mode.KEEP: "",
+    Mode.INTERNAL: "内部交叉：本院决定更换执行团队",
+    Mode.SUPERVISE: "督促执行令（民事诉讼法第237条；执行程序解释第10、11条）",
+    Mode.DESIGNATE: "指令执行裁定（民事诉讼法第237条；执行程序解释第11条；法发〔2024〕9号）",
+    Mode.ELEVATE: "提级执行裁定（民事诉讼法第237条；执行程序解释第11条；法发〔2024〕9号）",
+    Mode.CONCENTRATE: "集中执行决定（法发〔2024〕9号 三；执行工作若干问题的规定第13、14条）",
+    Mode.COORDINATE: "协同执行调度（法发〔2000〕3号 第4条；执行工作若干问题的规定第74条）",
+}
+ENTRUST_BASIS = "；事项委托经执行指挥中心平台办理（委托执行若干问题的规定第2、4条）"
+
 
 def gini(x: np.ndarray) -> float:
     x = np.sort(np.asarray(x, dtype=np.float64))
@@ -19,6 +31,17 @@ def gini(x: np.ndarray) -> float:
         return 0.0
     n = len(x)
     return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * x.sum()))
+
+
+def _decider(p: Problem, mode: Mode, before: int) -> str | None:
+    """Who decides: the court itself for 内部交叉, the court one level up for 督促/指令/提级/协同
+    (集中执行: see the group's target)."""
+    if mode == Mode.KEEP:
+        return None
+    if mode == Mode.INTERNAL:
+        return p.court_ids[before]
+    up = int(p.court_parent[before])
+    return p.court_ids[up] if up >= 0 else None
 
 
 def make_plan(p: Problem, o: Options, d: Decision, ev: Evaluation, *, status: str,
@@ -34,15 +57,22 @@ def make_plan(p: Problem, o: Options, d: Decision, ev: Evaluation, *, status: st
         ent_by_case.setdefault(int(p.asset_case[a]), []).append(asset_ids[a])
     cases = []
     terms = np.round(ev.case_terms, 4)
+    grp = p.related_groups()[0]
+    group_target = d.group_target
     for i, k in enumerate(s.cases):
         reasons = tuple(label for t, label in TRIGGER_LABELS.items() if trig[i] & int(t))
         if p.terminable[i] and p.in_district[p.case_court[i]]:
             reasons = ("终本候选：无财产可供执行、无行为义务",)
+        mode = modes[ev.mode[i]]
+        entrusted = tuple(ent_by_case.get(i, ()))
         cases.append(CasePlan(
-            case_id=k.id, mode=modes[ev.mode[i]].key, court_id=cids[ev.court[i]],
-            from_court_id=k.court, entrusted_assets=tuple(ent_by_case.get(i, ())),
+            case_id=k.id, mode=mode.key, court_id=cids[ev.court[i]],
+            from_court_id=k.court, entrusted_assets=entrusted,
             costs=dict(zip(CASE_TERMS, terms[i].tolist(), strict=True)),
             reasons=reasons, note=o.exceptions.get(i),
+            decided_by=(p.court_ids[int(o.target_decider[group_target[grp[i]]])]
+                        if mode == Mode.CONCENTRATE else _decider(p, mode, int(p.case_court[i]))),
+            basis=BASIS[mode] + (ENTRUST_BASIS if entrusted else ""),
         ))
     moved = ev.court != p.case_court
     w = p.case_workload

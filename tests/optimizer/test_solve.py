@@ -63,6 +63,9 @@ def test_interference_must_leave_home_and_designate_beats_elevate():
     p = only(plan, "K1")
     assert p.mode == "designate" and p.court_id in ("B", "C")
     assert plan.objective == pytest.approx(180.0)
+    # regularity: who decides and on what basis is recorded
+    assert p.decided_by == "M" and "指令执行裁定" in p.basis and "第237条" in p.basis
+    assert "不当干预" in "".join(p.reasons)
 
 
 def test_interference_goes_to_the_nearer_sibling_by_party_travel():
@@ -236,6 +239,7 @@ def test_debtor_group_spanning_two_prefectures_is_decided_once():
     _, plan = plan_for(_two_prefectures())
     p1, p2 = only(plan, "K1"), only(plan, "K2")
     assert p1.mode == p2.mode == "concentrate" and p1.court_id == p2.court_id
+    assert p1.decided_by == p2.decided_by == "H"  # the common superior decides 集中执行
     # small pieces: the group merges them and the solve stays exact
     assert plan.stats["linking_groups"] == 0 and plan.stats["pieces"] == 1
     # two concentrations (100 each) + one hand-over (50) + two supervisions (40 each)
