@@ -238,6 +238,44 @@ def _round_staff(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
     return v
 
 
+def _dive_staff(m: Model, h: highspy.Highs, lp: NDArray[np.float64],
+                steps: list[str], rounds: int = 6) -> NDArray[np.float64] | None:
+    """LP diving on the lending columns: each round fixes the officers nearest to a whole
+    number (at least a third of those left) and re-solves warm; the last round rounds all."""
+    z0 = m.n_x + m.n_y
+    cols = np.arange(z0, z0 + m.n_z)
+    cur = lp
+    fixed = np.zeros(m.n_z, dtype=bool)
+    for r in range(rounds):
+        zv = cur[z0:z0 + m.n_z]
+        dist = np.abs(zv - np.round(zv))
+        fixed |= dist <= _INT_TOL
+        todo = np.flatnonzero(~fixed)
+        if not len(todo):
+            break
+        if r == rounds - 1:
+            pick = todo
+        else:
+            order = todo[np.argsort(dist[todo], kind="stable")]
+            pick = order[: max(1, len(order) // 3)]
+        target = _round_staff(m, cur)
+        fixed[pick] = True
+        idx = cols[fixed].astype(np.int32)
+        vals = np.where(np.isin(np.arange(m.n_z), pick), target, np.round(zv))[fixed]
+        h.changeColsBounds(len(idx), idx, vals, vals)
+        h.run()
+        st, nxt, _, _ = _outcome(h, False)
+        if nxt is None or st != "optimal":
+            steps.append(f"staff dive round {r + 1}: {st}")
+            return None
+        cur = nxt
+    zv = cur[z0:z0 + m.n_z]
+    if np.any(np.abs(zv - np.round(zv)) > _INT_TOL):
+        return None
+    steps.append(f"lp with whole officers {float(m.cost @ cur):.2f}")
+    return cur
+
+
 def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
                 lp_time_limit: float | None = None) -> PieceResult:
     """Solve one piece; stop once objective − bound ≤ gap·objective. The LP (the bound) may
@@ -266,17 +304,13 @@ def solve_piece(m: Model, time_limit: float, gap: float, seed: int,
     base = lp
     z = slice(m.n_x + m.n_y, m.n_x + m.n_y + m.n_z)
     if (~integral[z]).any():
-        # officers are whole people: round lending, then let the cases re-balance (warm LP)
-        zz = _round_staff(m, lp)
-        cols = np.arange(m.n_cols)[z].astype(np.int32)
-        h.changeColsBounds(len(cols), cols, zz, zz)
-        h.run()
-        st, lp2, obj2, _ = _outcome(h, False)
-        steps.append(f"lp with whole officers {st} {obj2:.2f}")
-        if lp2 is not None and st == "optimal":
+        # officers are whole people: dive — fix the lending closest to whole numbers, let the
+        # cases re-balance (warm LP), repeat; then round what is left
+        lp2 = _dive_staff(m, h, lp, steps)
+        if lp2 is not None:
             base = lp2
             integral = _is_integral(m, base)
-            method = "lp+staff-rounding"
+            method = "lp+staff-dive"
     start = round_lp(m, base)
     best: NDArray[np.float64] | None = start if _feasible(m, start) else None
     best_obj = float(m.cost @ start) if best is not None else math.inf
