@@ -388,10 +388,19 @@ def _within_ceilings(p: Problem, ev: Evaluation) -> bool:
 
 
 def free_cases(p: Problem, o: Options) -> NDArray[np.bool_]:
+    """Cases with a choice: more than one option, counting each of its group's targets."""
     n_opt = np.bincount(o.case, minlength=p.n_cases)
-    in_group = np.zeros(p.n_cases, dtype=bool)
-    in_group[o.member_case] = True
-    return (n_opt + in_group) > 1
+    n_targets = np.bincount(o.member_case, minlength=p.n_cases)
+    return (n_opt + n_targets) > 1
+
+
+def fixed_shift(p: Problem, court_after: NDArray[np.int64], fixed: NDArray[np.bool_]
+                ) -> NDArray[np.float64]:
+    """Load each court gains (or loses) from cases without a choice that must move."""
+    w = p.case_workload[fixed]
+    gained = np.bincount(court_after[fixed], weights=w, minlength=p.n_courts)
+    lost = np.bincount(p.case_court[fixed], weights=w, minlength=p.n_courts)
+    return (gained - lost).astype(np.float64)
 
 
 def baseline_decision(p: Problem, o: Options) -> Decision:
@@ -488,12 +497,14 @@ def solve(problem: Problem, params: SolveParams | None = None,
     # pass 1 (the bound): linking groups relaxed into one copy per piece
     o_rel, rel_to_orig = split_linking(problem, o, comp, linking)
     pieces = find_pieces(problem, o_rel, free, comp)
-    models = [build_model(problem, o_rel, pc) for pc in pieces]
+    base = baseline_decision(problem, o)
+    base_ev = evaluate(problem, o, base)
+    shift_fixed = fixed_shift(problem, base_ev.court, ~free)
+    models = [build_model(problem, o_rel, pc, shift_fixed) for pc in pieces]
     t_build = time.perf_counter() - t0 - t_options
     say(f"{problem.n_cases} cases, {len(o.case) + len(o.member_case)} options "
         f"({o.pruned} pruned), {int(free.sum())} free cases in {len(pieces)} pieces, "
         f"{len(linking)} debtor groups span pieces; built in {t_options + t_build:.1f}s")
-    base = baseline_decision(problem, o)
     results = _run_pieces(models, params, deadline if not len(linking) else
                           t0 + params.time_limit * 0.85, say, "pass 1")
     bound_pieces = sum(r.bound for r in results)
@@ -515,7 +526,8 @@ def solve(problem: Problem, params: SolveParams | None = None,
         free_fix = free_cases(problem, o_fix) & ~fixed
         pieces2 = find_pieces(problem, o_fix, free_fix, comp)
         if deadline - time.perf_counter() > 1.0:
-            models2 = [build_model(problem, o_fix, pc, shift) for pc in pieces2]
+            extra = shift + fixed_shift(problem, base_ev.court, ~free & ~fixed)
+            models2 = [build_model(problem, o_fix, pc, extra) for pc in pieces2]
             n_pass2 = len(models2)
             say(f"pass 2: {len(linking)} linking groups decided, {n_pass2} pieces re-solved")
             results2 = _run_pieces(models2, params, deadline, say, "pass 2")
@@ -527,18 +539,18 @@ def solve(problem: Problem, params: SolveParams | None = None,
     t_solve = time.perf_counter() - t0 - t_options - t_build
 
     # bound: constants (fixed cases, untouched courts) + each piece's proven bound (pass 1)
-    fixed_cost = float(o.cost[base.option[~free]].sum()) if (~free).any() else 0.0
+    fixed_cost = float(base_ev.case_terms[~free].sum())
     in_piece = np.zeros(problem.n_courts, dtype=bool)
     for pc in pieces:
         in_piece[pc.courts] = True
     idle = np.flatnonzero(problem.in_district & ~in_piece)
     tau = problem.scenario.rules.target_utilisation
-    idle_excess = problem.open_caseload[idle] - tau * problem.capacity[idle]
+    idle_excess = (problem.open_caseload[idle] + shift_fixed[idle]
+                   - tau * problem.capacity[idle])
     constant = fixed_cost + float(band_penalty(problem, idle, idle_excess).sum())
     infeasible = any(r.status == "infeasible" for r in results)
     bound = constant + bound_pieces
     objective = ev.objective
-    base_ev = evaluate(problem, o, base)
     method = "+".join(sorted({r.method for r in results})) or "fixed"
     if len(linking):
         method += "+linking-groups-fixed"

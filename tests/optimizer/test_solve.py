@@ -261,3 +261,20 @@ def test_linking_group_relaxed_when_pieces_are_large(monkeypatch):
     # each copy pays only its own member (100 + 100, no hand-over): bound 280, honestly reported
     assert plan.bound == pytest.approx(280.0)
     assert plan.status == "feasible" and plan.gap == pytest.approx(50 / 330, rel=1e-6)
+
+
+def test_cases_without_choice_that_must_move_count_in_the_receiving_load():
+    # K1 can only be elevated to M (designated once before, must leave home): it has no choice,
+    # but its workload lands on M, which is at its target; K2 may be elevated too or supervised
+    courts = base_courts(M={"officers": 1, "cases_per_officer": 4.0, "open_caseload": 4.0})
+    ks = [case("K1", "A", interference=True, debtor_kind="government", prior="designated",
+               workload=2.0),
+          case("K2", "B", passive=True)]
+    w = {"mode_elevate": 10.0, "mode_supervise": 50.0, "mode_designate": 1000.0,
+         "unresolved_passive": 400.0, "load_slopes": [100.0, 100.0, 100.0]}
+    _, plan = plan_for(scenario(ks, courts, weights=w))
+    assert only(plan, "K1").mode == "elevate"
+    # M: load 4 + 2 over capacity 4 already costs 200; elevating K2 would add 100 > 50 - 10
+    assert only(plan, "K2").mode == "supervise"
+    assert plan.objective == pytest.approx(10 + 200 + 50)
+    assert plan.status == "optimal" and plan.bound == pytest.approx(plan.objective)
