@@ -9,14 +9,13 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from pydantic import ValidationError
 
+from optimizer.files import write_atomic
 from optimizer.validate import ScenarioError
 
 EXIT_INVALID = 2
@@ -25,23 +24,6 @@ EXIT_INFEASIBLE = 3
 
 def _err(msg: str) -> None:
     print(f"courtplan: {msg}", file=sys.stderr)
-
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a whole file or nothing: a temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a plan is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _parse_weights(items: Sequence[str]) -> dict[str, object]:
