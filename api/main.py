@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse
 
 from api.deps import SettingsDep, StoreDep
 from api.schemas import PlanOut, PlanSummaryOut, ProblemOut, ScenarioInfo, SolveIn, ValidationOut
-from optimizer.plan import Plan
-from optimizer.problem import Problem
-from optimizer.read import parse_scenario, read_scenario
-from optimizer.scenario import Scenario
-from optimizer.solve import SolveParams, solve
-from optimizer.validate import ScenarioError
+from optimizer.data.problem import Problem
+from optimizer.data.read import parse_scenario, read_scenario
+from optimizer.data.scenario import Scenario
+from optimizer.data.validate import ScenarioError
+from optimizer.results.plan import Plan
+from optimizer.solver.solve import SolveParams, solve
 
 app = FastAPI(title="courtplan", version="0.1.0",
               description="Cross-execution (交叉执行) planning for civil-judgment enforcement.")

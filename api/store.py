@@ -6,7 +6,7 @@ import re
 import uuid
 from pathlib import Path
 
-from optimizer.files import write_atomic
+from optimizer.io.files import write_atomic
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from optimizer.model import Model, Piece
-from optimizer.solve import solve_piece
+from optimizer.model.rows import Model, Piece
+from optimizer.solver.solve import solve_piece
 
 
 @dataclass(frozen=True)

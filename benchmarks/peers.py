@@ -5,7 +5,7 @@
 - `highs`: HiGHS branch and cut on the same model, no warm start;
 - `greedy`: what a planner does by hand: cases that must move go to the nearest lawful court
   with room; other cases take their cheapest lawful option if its court has room; no lending.
-Every answer is scored by the planner's own evaluator (`optimizer.evaluate`).
+Every answer is scored by the planner's own evaluator (`optimizer.results.evaluate`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.evaluate import Decision, evaluate
-from optimizer.model import Model, build_model, court_components, find_pieces
-from optimizer.options import Options, build_options
-from optimizer.problem import Mode, Problem
-from optimizer.solve import baseline_decision, free_cases, run_highs
+from optimizer.data.problem import Mode, Problem
+from optimizer.model.options import Options, build_options
+from optimizer.model.rows import Model, build_model, court_components, find_pieces
+from optimizer.results.evaluate import Decision, evaluate
+from optimizer.solver.solve import baseline_decision, free_cases, run_highs
 
 _COST_SCALE = 100.0
 _ROW_SCALE = 10.0

@@ -85,7 +85,7 @@ def _scenario_file(preset: str, seed: int, cases: int | None) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{preset}-{seed}{'' if cases is None else f'-{cases}'}.json"
     if not path.exists():
-        from optimizer.generate import generate, to_json
+        from optimizer.data.generate import generate, to_json
 
         path.write_text(to_json(generate(preset, seed=seed, cases=cases)), encoding="utf-8")
     return path
@@ -94,9 +94,9 @@ def _scenario_file(preset: str, seed: int, cases: int | None) -> Path:
 def measure_one(preset: str, seed: int, cases: int | None, time_limit: float, workers: int,
                 peer: str) -> dict[str, Any]:
     """One measurement in this process (called in a subprocess)."""
-    from optimizer.problem import Problem
-    from optimizer.read import read_scenario
-    from optimizer.solve import SolveParams, solve
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import read_scenario
+    from optimizer.solver.solve import SolveParams, solve
 
     path = _scenario_file(preset, seed, cases)
     t0 = time.perf_counter()

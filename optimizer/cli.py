@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from optimizer.files import write_atomic
-from optimizer.validate import ScenarioError
+from optimizer.data.validate import ScenarioError
+from optimizer.io.files import write_atomic
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
@@ -41,8 +41,8 @@ def _parse_weights(items: Sequence[str]) -> dict[str, object]:
 
 
 def cmd_validate(a: argparse.Namespace) -> int:
-    from optimizer.read import read_scenario
-    from optimizer.report import scenario_summary
+    from optimizer.data.read import read_scenario
+    from optimizer.report.text import scenario_summary
 
     t0 = time.perf_counter()
     s = read_scenario(a.file)
@@ -52,7 +52,7 @@ def cmd_validate(a: argparse.Namespace) -> int:
 
 
 def cmd_generate(a: argparse.Namespace) -> int:
-    from optimizer.generate import generate, to_json
+    from optimizer.data.generate import generate, to_json
 
     t0 = time.perf_counter()
     scenario = generate(a.preset, seed=a.seed, cases=a.cases)
@@ -68,7 +68,7 @@ def cmd_generate(a: argparse.Namespace) -> int:
 
 
 def cmd_schema(a: argparse.Namespace) -> int:
-    from optimizer.scenario import Scenario
+    from optimizer.data.scenario import Scenario
 
     text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
     if a.out:
@@ -110,10 +110,10 @@ class _Heartbeat:
 
 
 def cmd_solve(a: argparse.Namespace) -> int:
-    from optimizer.problem import Problem
-    from optimizer.read import read_scenario
-    from optimizer.report import plan_summary
-    from optimizer.solve import SolveParams, solve
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import read_scenario
+    from optimizer.report.text import plan_summary
+    from optimizer.solver.solve import SolveParams, solve
 
     params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers)
     with _Heartbeat(a.quiet) as hb:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from optimizer.plan import Plan
-from optimizer.scenario import Scenario
+from optimizer.data.scenario import Scenario
+from optimizer.results.plan import Plan
 
 MODES = {"keep", "internal", "supervise", "designate", "elevate", "concentrate", "coordinate"}
 STAY = {"keep", "internal", "supervise", "coordinate"}

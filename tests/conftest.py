@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from optimizer.plan import Plan
-from optimizer.problem import Problem
-from optimizer.read import parse_scenario
-from optimizer.scenario import Scenario
-from optimizer.solve import SolveParams, solve
+from optimizer.data.problem import Problem
+from optimizer.data.read import parse_scenario
+from optimizer.data.scenario import Scenario
+from optimizer.results.plan import Plan
+from optimizer.solver.solve import SolveParams, solve
 from tests.checker import check_plan
 
 DATA = Path(__file__).parent / "data"
@@ -31,6 +31,6 @@ def plan_for(data: dict[str, Any] | Scenario, **params: Any) -> tuple[Scenario, 
 
 @pytest.fixture(scope="session")
 def lishui() -> Scenario:
-    from optimizer.read import read_scenario
+    from optimizer.data.read import read_scenario
 
     return read_scenario(ROOT / "scenarios" / "lishui.json")

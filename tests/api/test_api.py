@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from api.deps import get_settings
 from api.main import app
 from api.settings import Settings
-from optimizer.plan import Plan
-from optimizer.read import parse_scenario
+from optimizer.data.read import parse_scenario
+from optimizer.results.plan import Plan
 from tests.checker import check_plan
 from tests.conftest import DATA
 

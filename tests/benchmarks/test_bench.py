@@ -9,8 +9,8 @@ import pytest
 from benchmarks.gap import GapInstance, gap_model, read_gap_file, solve_gap
 from benchmarks.peers import run_peer
 from benchmarks.run import SHARED, main
-from optimizer.problem import Problem
-from optimizer.read import read_scenario
+from optimizer.data.problem import Problem
+from optimizer.data.read import read_scenario
 from tests.conftest import DATA
 
 needs_shared = pytest.mark.skipif(not (SHARED / "best_known.csv").exists(),

@@ -9,11 +9,11 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from optimizer.evaluate import Decision, evaluate
-from optimizer.options import build_options
-from optimizer.problem import Mode, Problem
-from optimizer.read import parse_scenario
-from optimizer.solve import SolveParams, solve
+from optimizer.data.problem import Mode, Problem
+from optimizer.data.read import parse_scenario
+from optimizer.model.options import build_options
+from optimizer.results.evaluate import Decision, evaluate
+from optimizer.solver.solve import SolveParams, solve
 from tests.builders import base_courts, case, scenario
 from tests.checker import check_plan
 

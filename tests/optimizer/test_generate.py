@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from optimizer.generate import generate, to_json
-from optimizer.read import parse_scenario
+from optimizer.data.generate import generate, to_json
+from optimizer.data.read import parse_scenario
 
 
 def test_same_seed_same_bytes_and_different_seed_differs():

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.geography import regions, road_graph, travel_minutes
+from optimizer.data.geography import regions, road_graph, travel_minutes
 
 
 def _zhejiang():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.problem import Problem
-from optimizer.solve import SolveParams, solve
+from optimizer.data.problem import Problem
+from optimizer.solver.solve import SolveParams, solve
 from tests.builders import base_courts, case, court, scenario
 from tests.conftest import plan_for
 
@@ -249,7 +249,7 @@ def test_debtor_group_spanning_two_prefectures_is_decided_once():
 
 def test_linking_group_relaxed_when_pieces_are_large(monkeypatch):
     """Past the piece-size limit the group is decided once; the bound stays valid."""
-    import optimizer.solve as solve_mod
+    import optimizer.solver.solve as solve_mod
 
     real = solve_mod.court_components
     monkeypatch.setattr(solve_mod, "court_components",

@@ -27,8 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 
-from optimizer.options import Options
-from optimizer.problem import Mode, Problem
+from optimizer.data.problem import Mode, Problem
+from optimizer.model.options import Options
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.costs import CASE_TERMS, TERMS
-from optimizer.options import Options
-from optimizer.problem import Mode, Problem
+from optimizer.data.problem import Mode, Problem
+from optimizer.model.costs import CASE_TERMS, TERMS
+from optimizer.model.options import Options
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.geography import Region, regions
-from optimizer.scenario import FORMAT_VERSION
+from optimizer.data.geography import Region, regions
+from optimizer.data.scenario import FORMAT_VERSION
 
 PRESETS = ("lishui", "zhejiang", "national")
 

@@ -25,13 +25,13 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.decompose import decide_linking, fix_linking, repair, split_linking
-from optimizer.evaluate import Decision, Evaluation, band_penalty, evaluate
-from optimizer.model import Model, build_model, court_components, find_pieces
-from optimizer.options import Options, build_options
-from optimizer.plan import Plan
-from optimizer.problem import Mode, Problem
-from optimizer.result import make_plan
+from optimizer.data.problem import Mode, Problem
+from optimizer.model.linking import decide_linking, fix_linking, repair, split_linking
+from optimizer.model.options import Options, build_options
+from optimizer.model.rows import Model, build_model, court_components, find_pieces
+from optimizer.results.build import make_plan
+from optimizer.results.evaluate import Decision, Evaluation, band_penalty, evaluate
+from optimizer.results.plan import Plan
 
 Progress = Callable[[str], None]
 _INT_TOL = 1e-6

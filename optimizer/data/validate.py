@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from optimizer.scenario import Level, Scenario
+from optimizer.data.scenario import Level, Scenario
 
 # a court's parent must be exactly one level up (基层 → 中级 → 高级 → 最高)
 PARENT_LEVEL = {

@@ -16,10 +16,10 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.costs import AssetPlan
-from optimizer.evaluate import Decision
-from optimizer.options import Options
-from optimizer.problem import Problem
+from optimizer.data.problem import Problem
+from optimizer.model.costs import AssetPlan
+from optimizer.model.options import Options
+from optimizer.results.evaluate import Decision
 
 
 def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],

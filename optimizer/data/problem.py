@@ -12,9 +12,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.geography import travel_minutes
-from optimizer.scenario import Level, PartyKind, PriorAction, Scenario
-from optimizer.validate import district_of
+from optimizer.data.geography import travel_minutes
+from optimizer.data.scenario import Level, PartyKind, PriorAction, Scenario
+from optimizer.data.validate import district_of
 
 
 class Mode(IntEnum):

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from optimizer.scenario import FORMAT_VERSION, Scenario
-from optimizer.validate import Problem, ScenarioError, check_scenario
+from optimizer.data.scenario import FORMAT_VERSION, Scenario
+from optimizer.data.validate import Problem, ScenarioError, check_scenario
 
 MAX_FILE_BYTES = 1 << 30  # 1 GiB: a national scenario (300,000 cases) is about 200 MB
 _MAX_LISTED = 1000

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.problem import REMEDIES, SOFT_TRIGGERS, Mode, Problem
-from optimizer.scenario import Weights
+from optimizer.data.problem import REMEDIES, SOFT_TRIGGERS, Mode, Problem
+from optimizer.data.scenario import Weights
 
 CASE_TERMS = ("party_travel", "asset_travel", "entrustment", "mode", "change", "wishes", "unresolved")
 PLAN_TERMS = ("load", "staff_lending")

@@ -22,9 +22,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.costs import AssetPlan, option_costs
-from optimizer.problem import Mode, Problem, Trigger
-from optimizer.scenario import Weights
+from optimizer.data.problem import Mode, Problem, Trigger
+from optimizer.data.scenario import Weights
+from optimizer.model.costs import AssetPlan, option_costs
 
 _HARD = int(Trigger.INTERFERENCE | Trigger.DEADLINE_MISSED)
 

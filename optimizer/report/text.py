@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-from optimizer.plan import Plan
-from optimizer.problem import MODE_LABELS, Mode
-from optimizer.scenario import Scenario
+from optimizer.data.problem import MODE_LABELS, Mode
+from optimizer.data.scenario import Scenario
+from optimizer.results.plan import Plan
 
 
 def width(text: str) -> int:

@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.costs import CASE_TERMS
-from optimizer.evaluate import Decision, Evaluation
-from optimizer.options import Options, in_home_locality
-from optimizer.plan import CasePlan, CourtPlan, Plan, StaffMove
-from optimizer.problem import TRIGGER_LABELS, Mode, Problem, Trigger
+from optimizer.data.problem import TRIGGER_LABELS, Mode, Problem, Trigger
+from optimizer.model.costs import CASE_TERMS
+from optimizer.model.options import Options, in_home_locality
+from optimizer.results.evaluate import Decision, Evaluation
+from optimizer.results.plan import CasePlan, CourtPlan, Plan, StaffMove
 
 # document and legal basis per mode (domain.md §2; domain-research.md §1)
 BASIS = {
