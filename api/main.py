@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse
 
 from api.deps import SettingsDep, StoreDep
 from api.schemas import PlanOut, PlanSummaryOut, ProblemOut, ScenarioInfo, SolveIn, ValidationOut
-from optimizer.data.problem import Problem
 from optimizer.data.read import parse_scenario, read_scenario
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import ScenarioError
+from optimizer.pipeline import Changes, plan_scenario
 from optimizer.results.plan import Plan
-from optimizer.solver.solve import SolveParams, solve
+from optimizer.solver.params import SolveParams
 
 app = FastAPI(title="courtplan", version="0.1.0",
               description="Cross-execution (交叉执行) planning for civil-judgment enforcement.")
@@ -54,14 +54,14 @@ def _plan_out(plan: Plan) -> PlanOut:
 
 
 def _solve(s: Scenario, body: SolveIn, settings: SettingsDep) -> Plan:
-    if body.weights:
-        try:
-            s = s.with_weights(**{k: tuple(v) if isinstance(v, list) else v
-                                  for k, v in body.weights.items()})  # type: ignore[arg-type]
-        except ValueError as e:
-            raise HTTPException(422, str(e)) from None
     limit = min(body.time_limit or settings.default_time_limit, settings.max_time_limit)
-    return solve(Problem.from_scenario(s), SolveParams(time_limit=limit, gap=body.gap, seed=body.seed))
+    try:
+        params = SolveParams(time_limit=limit, gap=body.gap, seed=body.seed)
+        return plan_scenario(s, Changes(weights=body.weights), params)
+    except ScenarioError:
+        raise
+    except ValueError as e:
+        raise HTTPException(422, str(e)) from None
 
 
 def _load(store: StoreDep, sid: str) -> Scenario:

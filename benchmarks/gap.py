@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from optimizer.model.rows import Model, Piece
-from optimizer.solver.solve import solve_piece
+from optimizer.model.layout import ColumnLayout
+from optimizer.model.pieces import Piece
+from optimizer.model.rows import Model
+from optimizer.solver.piece import PieceSettings, solve_piece
 
 
 @dataclass(frozen=True)
@@ -97,18 +99,19 @@ def gap_model(g: GapInstance) -> Model:
         upper=np.ones(n_x), integer=np.ones(n_x, dtype=bool),
         row_lower=np.r_[np.ones(n), np.full(m, -np.inf)],
         row_upper=np.r_[np.ones(n), g.capacity.astype(np.float64)],
-        row_names=tuple([f"one_option[{i}]" for i in range(n)] + [f"load_ceiling[{j}]" for j in range(m)]),
+        layout=ColumnLayout(n_x, 0, 0, 0, 0),
+        row_family={"one_option": slice(0, n), "load_band": slice(n, n),
+                    "load_ceiling": slice(n, n + m)},
         a_start=a.indptr.astype(np.int64), a_index=a.indices.astype(np.int64),
-        a_value=a.data.astype(np.float64), n_x=n_x, n_y=0, n_z=0,
-        band_court=e, band_width=np.zeros(0), x_case=opt_case, y_group=e, n_bands=0,
-        load_row0=n, z_lender=e, z_cap=np.zeros(0),
+        a_value=a.data.astype(np.float64), band_width=np.zeros(0), x_case=opt_case, y_group=e,
+        z_lender=e, z_cap=np.zeros(0),
     )
 
 
 def solve_gap(g: GapInstance, time_limit: float, seed: int = 0) -> dict[str, float | str]:
     t0 = time.perf_counter()
     model = gap_model(g)
-    r = solve_piece(model, time_limit, 0.0, seed)
+    r = solve_piece(model, PieceSettings(time_limit=time_limit, gap=0.0, seed=seed))
     seconds = time.perf_counter() - t0
     obj = r.objective if r.values is not None else float("nan")
     if r.values is not None:  # check the answer independently of the solver

@@ -17,11 +17,16 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.data.problem import Mode, Problem
+from optimizer.data.problem import Problem
+from optimizer.law.modes import Mode
+from optimizer.model.decision import Decision
 from optimizer.model.options import Options, build_options
-from optimizer.model.rows import Model, build_model, court_components, find_pieces
-from optimizer.results.evaluate import Decision, evaluate
-from optimizer.solver.solve import baseline_decision, free_cases, run_highs
+from optimizer.model.pieces import court_components, find_pieces
+from optimizer.model.rows import Model, build_model
+from optimizer.results.evaluate import evaluate
+from optimizer.solver import highs
+from optimizer.solver.baseline import baseline_decision, free_cases
+from optimizer.solver.params import SolveParams
 
 _COST_SCALE = 100.0
 _ROW_SCALE = 10.0
@@ -73,14 +78,14 @@ def _decision(p: Problem, o: Options, models: list[Model], values: list[np.ndarr
         if v is None:
             continue
         v = np.round(v)
-        pc = m.piece
+        pc, lay = m.piece, m.layout
         option[pc.cases] = -1
-        on = np.flatnonzero(v[:m.n_x] > 0.5)
+        on = np.flatnonzero(v[lay.x] > 0.5)
         option[o.case[pc.options[on]]] = pc.options[on]
         group_target[o.target_group[pc.targets]] = -1
-        y_on = np.flatnonzero(v[m.n_x:m.n_x + m.n_y] > 0.5)
+        y_on = np.flatnonzero(v[lay.y] > 0.5)
         group_target[o.target_group[pc.targets[y_on]]] = pc.targets[y_on]
-        lent[pc.lends] = v[m.n_x + m.n_y:m.n_x + m.n_y + m.n_z].astype(np.int64)
+        lent[pc.lends] = v[lay.z].astype(np.int64)
     return Decision(option, group_target, lent)
 
 
@@ -122,7 +127,7 @@ def _whole_components(p: Problem, o: Options) -> np.ndarray:
     """Components with debtor groups spanning them merged: peers solve the exact problem."""
     import networkx as nx
 
-    comp, linking = court_components(p, o, free_cases(p, o))
+    comp, linking = court_components(p, o, free_cases(p, o), SolveParams().max_piece_cases)
     g = nx.Graph()
     g.add_nodes_from(range(int(comp.max()) + 1))
     for grp in linking.tolist():
@@ -156,7 +161,8 @@ def run_peer(p: Problem, peer: str, time_limit: float, seed: int) -> dict[str, A
             if peer == "cpsat":
                 v, b = _cpsat(m, share, seed)
             elif peer == "highs":
-                _, v, _, b = run_highs(m, True, share, 1e-3, seed)
+                res = highs.run(m, True, share, 1e-3, seed)
+                v, b = res.values, res.bound
             else:
                 raise ValueError(f"unknown peer {peer!r}")
             values.append(v)

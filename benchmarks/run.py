@@ -96,7 +96,8 @@ def measure_one(preset: str, seed: int, cases: int | None, time_limit: float, wo
     """One measurement in this process (called in a subprocess)."""
     from optimizer.data.problem import Problem
     from optimizer.data.read import read_scenario
-    from optimizer.solver.solve import SolveParams, solve
+    from optimizer.pipeline import plan_problem
+    from optimizer.solver.params import SolveParams
 
     path = _scenario_file(preset, seed, cases)
     t0 = time.perf_counter()
@@ -110,15 +111,15 @@ def measure_one(preset: str, seed: int, cases: int | None, time_limit: float, wo
                            "problem_s": round(t_problem, 2)}
     if peer == "courtplan":
         t2 = time.perf_counter()
-        plan = solve(p, SolveParams(time_limit=time_limit, gap=1e-3, seed=seed, workers=workers))
+        plan = plan_problem(p, None, SolveParams(time_limit=time_limit, seed=seed, workers=workers))
         t_solve = time.perf_counter() - t2
         t3 = time.perf_counter()
         text = plan.to_json()
         t_report = time.perf_counter() - t3
         row.update(objective=plan.objective, bound=plan.bound, gap=plan.gap, status=plan.status,
-                   build_s=round(plan.stats["seconds_options"] + plan.stats["seconds_build"], 2),
+                   build_s=round(plan.stats.seconds_options + plan.stats.seconds_build, 2),
                    solve_s=round(t_solve, 2), report_s=round(t_report, 2),
-                   pieces=plan.stats["pieces"], largest_piece=plan.stats["largest_piece_cases"],
+                   pieces=plan.stats.pieces, largest_piece=plan.stats.largest_piece_cases,
                    plan_mb=round(len(text.encode()) / 1e6, 1))
     else:
         from benchmarks.peers import run_peer

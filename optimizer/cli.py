@@ -1,4 +1,6 @@
-"""`courtplan` command line: validate, generate, schema, solve, report, bench, serve.
+"""`courtplan` command line: validate, generate, schema, solve, serve, bench.
+
+The CLI is the product's printing edge: the library below it returns values and events.
 
 Exit codes: 0 success, 2 invalid input (file, arguments), 3 no feasible plan.
 """
@@ -17,6 +19,8 @@ from pydantic import ValidationError
 
 from optimizer.data.validate import ScenarioError
 from optimizer.io.files import write_atomic
+from optimizer.solver.params import DEFAULT_GAP, DEFAULT_TIME_LIMIT, SolveParams
+from optimizer.solver.progress import PHASE_LABELS, ProgressEvent
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
@@ -78,8 +82,10 @@ def cmd_schema(a: argparse.Namespace) -> int:
     return 0
 
 
-class _Heartbeat:
-    """Prints progress to stderr, and a heartbeat while a long step runs."""
+class _Progress:
+    """Prints typed progress events to stderr: the phase, and where the pieces stand (the
+    objective and proven bound over the pieces solved so far); a heartbeat while a long step
+    runs repeats the last event with the time."""
 
     def __init__(self, quiet: bool, every: float = 5.0):
         self.t0 = time.perf_counter()
@@ -89,9 +95,15 @@ class _Heartbeat:
         self._last = "starting"
         self._thread = threading.Thread(target=self._beat, daemon=True)
 
-    def say(self, msg: str) -> None:
-        self._last = msg
-        self._print(msg)
+    def __call__(self, e: ProgressEvent) -> None:
+        label = PHASE_LABELS.get(e.phase, e.phase)
+        text = f"{label} {e.phase.value}: {e.message}"
+        if e.pieces_total and e.incumbent is not None and e.bound is not None:
+            gap = f", gap 差距 {e.gap:.3%}" if e.gap is not None else ""
+            text += (f" — pieces done 已解 {e.pieces_done}/{e.pieces_total}: objective 目标 "
+                     f"{e.incumbent:,.1f}, bound 下界 {e.bound:,.1f}{gap}")
+        self._last = f"{label} {e.phase.value}"
+        self._print(text)
 
     def _print(self, msg: str) -> None:
         if not self.quiet:
@@ -99,9 +111,9 @@ class _Heartbeat:
 
     def _beat(self) -> None:
         while not self._stop.wait(self.every):
-            self._print(f"… ({self._last})")
+            self._print(f"… still working 仍在进行: {self._last}")
 
-    def __enter__(self) -> _Heartbeat:
+    def __enter__(self) -> _Progress:
         self._thread.start()
         return self
 
@@ -110,22 +122,13 @@ class _Heartbeat:
 
 
 def cmd_solve(a: argparse.Namespace) -> int:
-    from optimizer.data.problem import Problem
-    from optimizer.data.read import read_scenario
+    from optimizer.pipeline import Changes, plan_scenario
     from optimizer.report.text import plan_summary
-    from optimizer.solver.solve import SolveParams, solve
 
     params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers)
-    with _Heartbeat(a.quiet) as hb:
-        hb.say(f"reading {a.scenario}")
-        s = read_scenario(a.scenario)
-        if a.weight:
-            s = s.with_weights(**_parse_weights(a.weight))  # type: ignore[arg-type]
-        hb.say(f"{len(s.courts)} courts, {len(s.cases)} cases; computing travel times")
-        problem = Problem.from_scenario(s)
-        hb.say("building options and costs")
-        plan = solve(problem, params, progress=hb.say)
-        hb.say(f"done: {plan.status}")
+    changes = Changes(weights=_parse_weights(a.weight))
+    with _Progress(a.quiet) as progress:
+        plan = plan_scenario(a.scenario, changes, params, progress)
     print(plan_summary(plan))
     if a.out:
         write_atomic(a.out, plan.to_json())
@@ -165,8 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     so = sub.add_parser("solve", help="plan a scenario and print the summary")
     so.add_argument("scenario")
     so.add_argument("--out", default=None, help="write the plan JSON here")
-    so.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    so.add_argument("--gap", type=float, default=1e-3, help="relative gap to stop at (0.001)")
+    so.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
+                    help=f"seconds (default {DEFAULT_TIME_LIMIT:g})")
+    so.add_argument("--gap", type=float, default=DEFAULT_GAP,
+                    help=f"relative gap to stop at (default {DEFAULT_GAP:g})")
     so.add_argument("--seed", type=int, default=0)
     so.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
                     help="processes for independent pieces (default: cores, at most 4)")

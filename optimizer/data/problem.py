@@ -1,94 +1,31 @@
-"""A validated scenario compiled into immutable numpy arrays, plus the legal vocabulary.
+"""A validated scenario compiled into immutable numpy arrays.
 
 Everything downstream (options, costs, solver, checks) reads these arrays, never the JSON.
+Weights and rules are parameters: `Problem.replace` swaps them (or the scenario's staffing and
+caseload) without recomputing the travel times, which dominate the build at national scale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import IntEnum, IntFlag
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.geography import travel_minutes
-from optimizer.data.scenario import Level, PartyKind, PriorAction, Scenario
+from optimizer.data.scenario import Level, PartyKind, PriorAction, Rules, Scenario, Weights
 from optimizer.data.validate import district_of
+from optimizer.law.courts import BASIC, HIGH, INTERMEDIATE, SUPREME, CourtTree
+from optimizer.law.modes import Trigger
 
-
-class Mode(IntEnum):
-    """Decision for one case. `.key` is the id used in output files."""
-
-    KEEP = 0  # 不交叉
-    INTERNAL = 1  # 内部交叉
-    SUPERVISE = 2  # 督促执行
-    DESIGNATE = 3  # 指令执行
-    ELEVATE = 4  # 提级执行
-    CONCENTRATE = 5  # 集中执行
-    COORDINATE = 6  # 协同执行
-
-    @property
-    def key(self) -> str:
-        return self.name.lower()
-
-    @property
-    def label(self) -> str:
-        return MODE_LABELS[self]
-
-    @classmethod
-    def from_key(cls, key: str) -> Mode:
-        return cls[key.upper()]
-
-
-MODE_LABELS = {
-    Mode.KEEP: "不交叉", Mode.INTERNAL: "内部交叉", Mode.SUPERVISE: "督促执行",
-    Mode.DESIGNATE: "指令执行", Mode.ELEVATE: "提级执行", Mode.CONCENTRATE: "集中执行",
-    Mode.COORDINATE: "协同执行",
-}
-
-
-class Trigger(IntFlag):
-    """Reasons that make cross-execution necessary (必要性原则)."""
-
-    PASSIVE = 1  # 消极执行
-    OVERDUE = 2  # 超六个月未执行 (Art. 237), with property or an act obligation
-    COMPLEX = 4  # 重大疑难复杂
-    UNDERSTAFFED = 8  # 执行力量不足: court above the understaffed utilisation
-    REQUEST = 16  # 申请执行人依第237条申请
-    RELATED = 32  # 同一被执行人多案在不同法院
-    INTERFERENCE = 64  # 不当干预: must leave the home locality (hard)
-    DEADLINE_MISSED = 128  # 督促期满未执结: must be designated or elevated (hard)
-
-
-TRIGGER_LABELS = {
-    Trigger.PASSIVE: "消极执行", Trigger.OVERDUE: "超六个月未执行（第237条）",
-    Trigger.COMPLEX: "重大疑难复杂", Trigger.UNDERSTAFFED: "执行力量不足",
-    Trigger.REQUEST: "申请执行人申请上一级法院执行", Trigger.RELATED: "关联案件分散多院",
-    Trigger.INTERFERENCE: "不当干预（地方保护）", Trigger.DEADLINE_MISSED: "督促期满未执结",
-}
-
-# which triggers a mode remedies; soft triggers left unremedied cost `unresolved_*`
-REMEDIES: dict[Mode, Trigger] = {
-    Mode.KEEP: Trigger(0),
-    Mode.INTERNAL: Trigger.PASSIVE,
-    Mode.SUPERVISE: Trigger.PASSIVE | Trigger.OVERDUE | Trigger.REQUEST,
-    Mode.DESIGNATE: Trigger.PASSIVE | Trigger.OVERDUE | Trigger.UNDERSTAFFED | Trigger.REQUEST,
-    Mode.ELEVATE: Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-    | Trigger.REQUEST,
-    Mode.CONCENTRATE: Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-    | Trigger.RELATED,
-    Mode.COORDINATE: Trigger.COMPLEX | Trigger.UNDERSTAFFED,
-}
-SOFT_TRIGGERS = (
-    (Trigger.PASSIVE, "unresolved_passive"), (Trigger.OVERDUE, "unresolved_overdue"),
-    (Trigger.COMPLEX, "unresolved_complex"), (Trigger.UNDERSTAFFED, "unresolved_understaffed"),
-    (Trigger.REQUEST, "unresolved_request"), (Trigger.RELATED, "unresolved_related"),
-)
-
-LEVEL_RANK = {Level.SUPREME: 0, Level.HIGH: 1, Level.INTERMEDIATE: 2, Level.BASIC: 3}
-_PRIOR: dict[str, int] = {PriorAction.NONE: 0, PriorAction.SUPERVISED_DEADLINE_MISSED: 1,
-                          PriorAction.DESIGNATED: 2}
+# case history (prior_action), as codes in `Problem.case_prior`
+PRIOR_NONE, PRIOR_DEADLINE_MISSED, PRIOR_DESIGNATED = 0, 1, 2
+_PRIOR: dict[str, int] = {PriorAction.NONE: PRIOR_NONE,
+                          PriorAction.SUPERVISED_DEADLINE_MISSED: PRIOR_DEADLINE_MISSED,
+                          PriorAction.DESIGNATED: PRIOR_DESIGNATED}
+LEVEL_RANK = {Level.SUPREME: SUPREME, Level.HIGH: HIGH, Level.INTERMEDIATE: INTERMEDIATE,
+              Level.BASIC: BASIC}
 
 
 def _frozen(a: NDArray) -> NDArray:
@@ -123,12 +60,11 @@ class Problem:
     case_act: NDArray[np.bool_]
     case_objects: NDArray[np.bool_]
     case_preferred: NDArray[np.int64]  # court index or -1
-    case_prior: NDArray[np.int8]  # 0 none, 1 deadline missed, 2 designated
+    case_prior: NDArray[np.int8]  # PRIOR_NONE / PRIOR_DEADLINE_MISSED / PRIOR_DESIGNATED
     case_flags: NDArray[np.int64]  # Trigger bits from the file (passive, complex, request, ...)
     asset_case: NDArray[np.int64]
     asset_place: NDArray[np.int64]
     asset_share: NDArray[np.float64]  # share of the case's asset value
-    _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> Problem:
@@ -151,7 +87,7 @@ class Problem:
         flags |= np.array([k.flags.interference for k in cs], dtype=bool) * int(Trigger.INTERFERENCE)
         flags |= np.array([k.wish.requests_escalation for k in cs], dtype=bool) * int(Trigger.REQUEST)
         prior = np.array([_PRIOR[k.prior_action] for k in cs], dtype=np.int8)
-        flags |= (prior == 1) * int(Trigger.DEADLINE_MISSED)
+        flags |= (prior == PRIOR_DEADLINE_MISSED) * int(Trigger.DEADLINE_MISSED)
         start = s.period.start
         a_case, a_place, a_value = [], [], []
         for i, k in enumerate(cs):
@@ -203,7 +139,31 @@ class Problem:
             asset_share=_frozen(share),
         )
 
+    def replace(self, *, weights: Weights | None = None, rules: Rules | None = None) -> Problem:
+        """The same problem under other weights or rules, sharing every array (travel times
+        included). Rules that change the geometry (`detour_factor`, `speed_kmh`) rebuild it."""
+        s = self.scenario
+        new_rules = rules or s.rules
+        scenario = s.model_copy(update={"weights": weights or s.weights, "rules": new_rules})
+        if (new_rules.detour_factor, new_rules.speed_kmh) != (s.rules.detour_factor,
+                                                               s.rules.speed_kmh):
+            return Problem.from_scenario(scenario)
+        # a fresh instance: derived quantities (cached properties) depend on the rules
+        return replace(self, scenario=scenario)
+
     # ---------- derived quantities ----------
+    @property
+    def weights(self) -> Weights:
+        return self.scenario.weights
+
+    @property
+    def rules(self) -> Rules:
+        return self.scenario.rules
+
+    @cached_property
+    def tree(self) -> CourtTree:
+        return CourtTree(self.court_parent, self.court_level, self.court_place, self.place_codes)
+
     @property
     def n_cases(self) -> int:
         return len(self.case_court)
@@ -231,24 +191,21 @@ class Problem:
     @cached_property
     def triggers(self) -> NDArray[np.int64]:
         """Trigger bits per case, including the derived ones (overdue, understaffed, related)."""
-        s = self.scenario
         t = self.case_flags.copy()
-        overdue = (self.case_net_age > s.rules.overdue_days) & (self.case_has_assets | self.case_act)
+        overdue = (self.case_net_age > self.rules.overdue_days) & (self.case_has_assets | self.case_act)
         t |= overdue * int(Trigger.OVERDUE)
-        short = self.utilisation_before[self.case_court] > s.rules.understaffed_utilisation
+        short = self.utilisation_before[self.case_court] > self.rules.understaffed_utilisation
         t |= short * int(Trigger.UNDERSTAFFED)
-        grp = self.related_groups()[0]
+        grp = self.related_groups[0]
         t = np.where(grp >= 0, t | int(Trigger.RELATED), t & ~int(Trigger.RELATED))
         t[self.terminable] = 0
         return t
 
+    @cached_property
     def related_groups(self) -> tuple[NDArray[np.int64], int]:
         """(group index per case or -1, number of groups): a debtor's non-终本 cases spread over
         at least `concentrate_min_courts` courts and numbering at least `concentrate_min_cases`."""
-        cached = self._cache.get("groups")
-        if cached is not None:
-            return cached  # type: ignore[return-value]
-        r = self.scenario.rules
+        r = self.rules
         eligible = ~self.terminable & self.in_district[self.case_court]
         deb = np.where(eligible, self.case_debtor, -1)
         n_debt = int(self.case_debtor.max()) + 1 if self.n_cases else 0
@@ -259,6 +216,4 @@ class Problem:
         group_of_debtor = np.full(n_debt, -1, dtype=np.int64)
         group_of_debtor[ok] = np.arange(int(ok.sum()))
         grp = np.where(deb >= 0, group_of_debtor[np.maximum(deb, 0)], -1)
-        out = (grp, int(ok.sum()))
-        self._cache["groups"] = out
-        return out
+        return grp, int(ok.sum())

@@ -18,21 +18,32 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.data.problem import REMEDIES, SOFT_TRIGGERS, Mode, Problem
+from optimizer.data.problem import Problem
 from optimizer.data.scenario import Weights
+from optimizer.law.modes import MODE_SPECS, TRIGGER_SPECS
 
 CASE_TERMS = ("party_travel", "asset_travel", "entrustment", "mode", "change", "wishes", "unresolved")
 PLAN_TERMS = ("load", "staff_lending")
 TERMS = CASE_TERMS + PLAN_TERMS
+# column of each case term in the (options, CASE_TERMS) arrays
+(PARTY_TRAVEL, ASSET_TRAVEL, ENTRUSTMENT, MODE, CHANGE, WISHES, UNRESOLVED) = range(len(CASE_TERMS))
+
+#: Chinese labels of the objective's terms (cost points ≈ minutes of a party's travel)
+TERM_LABELS = {
+    "party_travel": "当事人路程", "asset_travel": "财产路程", "entrustment": "事项委托",
+    "mode": "交叉方式", "change": "移送交接", "wishes": "申请人意愿", "unresolved": "未解决事由",
+    "load": "超负荷", "staff_lending": "人员借调",
+}
 
 
 def mode_costs(w: Weights) -> NDArray[np.float64]:
-    return np.array([0.0, w.mode_internal, w.mode_supervise, w.mode_designate, w.mode_elevate,
-                     w.mode_concentrate, w.mode_coordinate])
+    """Fixed cost of each mode, indexed by `Mode`."""
+    return np.array([getattr(w, s.weight) if s.weight else 0.0 for s in MODE_SPECS])
 
 
 def remedy_masks() -> NDArray[np.int64]:
-    return np.array([int(REMEDIES[m]) for m in Mode], dtype=np.int64)
+    """Trigger bits each mode remedies, indexed by `Mode`."""
+    return np.array([int(s.remedies) for s in MODE_SPECS], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -46,15 +57,14 @@ class AssetPlan:
 
 def option_costs(
     p: Problem, case: NDArray[np.int64], mode: NDArray[np.int64], court: NDArray[np.int64],
-    weights: Weights | None = None,
 ) -> tuple[NDArray[np.float64], AssetPlan]:
     """Cost terms (n, len(CASE_TERMS)) for the options, and their entrustment choices."""
-    w = weights or p.scenario.weights
+    w = p.weights
     n = len(case)
     out = np.zeros((n, len(CASE_TERMS)))
     cplace = p.court_place[court]
     t = p.travel
-    out[:, 0] = (w.applicant_travel * t[p.case_applicant_place[case], cplace]
+    out[:, PARTY_TRAVEL] = (w.applicant_travel * t[p.case_applicant_place[case], cplace]
                  + w.debtor_travel * t[p.case_debtor_place[case], cplace])
 
     # (option, asset) pairs: every asset of each option's case
@@ -68,17 +78,19 @@ def option_costs(
     travel = (w.asset_travel * t[cplace[pair_option], p.asset_place[pair_asset]]
               * p.asset_share[pair_asset])
     entrusted = np.zeros(len(pair_option), dtype=bool)
-    if p.scenario.rules.entrust_matters:
+    if p.rules.entrust_matters:
         entrusted = (travel > w.entrust_matter) & (cplace[pair_option] != p.asset_place[pair_asset])
-    out[:, 1] = np.bincount(pair_option, weights=np.where(entrusted, 0.0, travel), minlength=n)
-    out[:, 2] = np.bincount(pair_option, weights=entrusted * w.entrust_matter, minlength=n)
+    out[:, ASSET_TRAVEL] = np.bincount(pair_option, weights=np.where(entrusted, 0.0, travel), minlength=n)
+    out[:, ENTRUSTMENT] = np.bincount(pair_option, weights=entrusted * w.entrust_matter, minlength=n)
 
-    out[:, 3] = mode_costs(w)[mode]
+    out[:, MODE] = mode_costs(w)[mode]
     moved = court != p.case_court[case]
-    out[:, 4] = moved * w.change_court
-    out[:, 5] = (moved & p.case_objects[case]) * w.applicant_objection
-    out[:, 5] -= (p.case_preferred[case] == court) * w.preferred_court_bonus
+    out[:, CHANGE] = moved * w.change_court
+    out[:, WISHES] = (moved & p.case_objects[case]) * w.applicant_objection
+    out[:, WISHES] -= (p.case_preferred[case] == court) * w.preferred_court_bonus
     left = p.triggers[case] & ~remedy_masks()[mode]
-    for trig, name in SOFT_TRIGGERS:
-        out[:, 6] += ((left & int(trig)) != 0) * getattr(w, name)
+    for spec in TRIGGER_SPECS:
+        if spec.unresolved_weight is not None:
+            out[:, UNRESOLVED] += (((left & int(spec.trigger)) != 0)
+                                   * getattr(w, spec.unresolved_weight))
     return out, AssetPlan(pair_option, pair_asset, entrusted)

@@ -18,8 +18,8 @@ from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
 from optimizer.model.costs import AssetPlan
+from optimizer.model.decision import Decision
 from optimizer.model.options import Options
-from optimizer.results.evaluate import Decision
 
 
 def split_linking(p: Problem, o: Options, comp: NDArray[np.int64],

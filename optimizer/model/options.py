@@ -1,6 +1,6 @@
 """Legal options per case: which (mode, court) the law and the scenario allow, pruned to K.
 
-Rules (domain.md §2):
+Rules (docs/law.md):
 - necessity: a case with no trigger only keeps; a mode is offered only if it remedies one of the
   case's triggers; 终本 candidates (no property, no act obligation) only keep;
 - 内部交叉 needs ≥ `min_internal_teams` teams; 督促 only where a deadline can help (passivity,
@@ -12,21 +12,26 @@ Rules (domain.md §2):
 - interference cases must leave their debtor's home locality; a missed 督促 deadline forces
   指令 or 提级 (执行程序解释 Art. 12). Where no lawful move exists the case keeps and the plan
   records why.
+
+Each individual mode has one candidate function (`CANDIDATES`): it returns the (case, court)
+pairs the mode offers; the shared rules (hard triggers, pruning) are applied to all of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.data.problem import Mode, Problem, Trigger
-from optimizer.data.scenario import Weights
+from optimizer.data.problem import PRIOR_DESIGNATED, Problem
+from optimizer.law.courts import INTERMEDIATE
+from optimizer.law.modes import HARD_TRIGGERS, Mode, Trigger
 from optimizer.model.costs import AssetPlan, option_costs
 
-_HARD = int(Trigger.INTERFERENCE | Trigger.DEADLINE_MISSED)
+_HARD = int(HARD_TRIGGERS)
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,6 @@ class Options:
     lend_max: NDArray[np.int64]  # per lender court
     exceptions: dict[int, str]  # case index -> why no lawful move exists
     pruned: int  # candidate courts removed by the K-best pruning
-    generated: int
 
     @cached_property
     def cost(self) -> NDArray[np.float64]:
@@ -68,63 +72,10 @@ class Options:
                            minlength=len(self.target_group)).astype(np.float64)
 
 
-def _place_prefix(p: Problem, place: NDArray[np.int64], digits: int) -> NDArray[np.int64]:
-    key = f"prefix{digits}"
-    codes = p._cache.get(key)
-    if codes is None:
-        codes = np.array([int(c[:digits]) if c[:digits].isdigit() else -1 - i
-                          for i, c in enumerate(p.place_codes)], dtype=np.int64)
-        p._cache[key] = codes
-    return codes[place]  # type: ignore[index]
-
-
 def in_home_locality(p: Problem, case: NDArray[np.int64], court: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Does `court` sit in the home locality (county or prefecture) of the case's debtor?"""
-    digits = 6 if p.scenario.rules.interference_scope == "county" else 4
-    return (_place_prefix(p, p.court_place[court], digits)
-            == _place_prefix(p, p.case_debtor_place[case], digits))
-
-
-def _children(p: Problem) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """CSR (offsets, members) of each court's children."""
-    cached = p._cache.get("children")
-    if cached is not None:
-        return cached  # type: ignore[return-value]
-    parent = p.court_parent
-    order = np.argsort(parent, kind="stable")
-    sp = parent[order]
-    keep = sp >= 0
-    order, sp = order[keep], sp[keep]
-    offsets = np.searchsorted(sp, np.arange(p.n_courts + 1))
-    p._cache["children"] = (offsets, order)
-    return offsets, order
-
-
-def _ancestor_table(p: Problem) -> NDArray[np.int64]:
-    """anc[c, l] = the ancestor of court c at level rank l (itself at its own level), or −1."""
-    cached = p._cache.get("ancestors")
-    if cached is not None:
-        return cached  # type: ignore[return-value]
-    anc = np.full((p.n_courts, 4), -1, dtype=np.int64)
-    cur = np.arange(p.n_courts)
-    for _ in range(4):  # at most four levels: supreme, high, intermediate, basic
-        ok = cur >= 0
-        anc[np.flatnonzero(ok), p.court_level[cur[ok]]] = cur[ok]
-        cur = np.where(ok, p.court_parent[np.maximum(cur, 0)], -1)
-    p._cache["ancestors"] = anc
-    return anc
-
-
-def _descendants(p: Problem, root: int) -> NDArray[np.int64]:
-    """The court `root` and every court below it."""
-    return np.flatnonzero(_ancestor_table(p)[:, p.court_level[root]] == root)
-
-
-def _ancestors(p: Problem, c: int) -> list[int]:
-    out = [c]
-    while p.court_parent[out[-1]] >= 0:
-        out.append(int(p.court_parent[out[-1]]))
-    return out
+    digits = 6 if p.rules.interference_scope == "county" else 4
+    return p.tree.same_locality(p.court_place[court], p.case_debtor_place[case], digits)
 
 
 def _top_k(key: NDArray[np.int64], cost: NDArray[np.float64], k: int) -> NDArray[np.bool_]:
@@ -139,132 +90,210 @@ def _top_k(key: NDArray[np.int64], cost: NDArray[np.float64], k: int) -> NDArray
     return keep
 
 
-def build_options(p: Problem, weights: Weights | None = None) -> Options:
-    s = p.scenario
-    r = s.rules
-    n = p.n_cases
-    trig = p.triggers
-    c0 = p.case_court
-    movable = p.in_district[c0] & ~p.terminable
-    decider = p.court_parent[c0]
-    decider_ok = movable & (decider >= 0) & p.in_district[np.maximum(decider, 0)]
-    has = lambda t: (trig & int(t)) != 0  # noqa: E731
-    # an interference case already outside its home locality has nothing to leave
-    home = in_home_locality(p, np.arange(n), c0)
-    trig = np.where(has(Trigger.INTERFERENCE) & ~home, trig & ~int(Trigger.INTERFERENCE), trig)
-    must_move = movable & ((trig & _HARD) != 0)
-    rows: list[tuple[NDArray[np.int64], int, NDArray[np.int64]]] = []
-    idx = np.arange(n)
-    rows.append((idx, Mode.KEEP, c0))
-    ok = movable & ~must_move & has(Trigger.PASSIVE) & (p.teams[c0] >= r.min_internal_teams)
-    rows.append((idx[ok], Mode.INTERNAL, c0[ok]))
-    ok = decider_ok & ~must_move & (has(Trigger.PASSIVE) | has(Trigger.OVERDUE))
-    rows.append((idx[ok], Mode.SUPERVISE, c0[ok]))
-    want_elevate = int(Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-                       | Trigger.REQUEST) | _HARD
-    ok = decider_ok & ((trig & want_elevate) != 0) & (p.officers[np.maximum(decider, 0)] > 0)
-    rows.append((idx[ok], Mode.ELEVATE, decider[ok]))
+@dataclass(frozen=True)
+class _Context:
+    """What every candidate function reads: the case's triggers after the home-locality
+    adjustment, who may decide, and which courts can borrow officers."""
 
-    # 指令执行: siblings under the decider
-    want_designate = int(Trigger.PASSIVE | Trigger.OVERDUE | Trigger.UNDERSTAFFED
-                         | Trigger.REQUEST) | _HARD
-    ok = decider_ok & ((trig & want_designate) != 0)
-    if not r.allow_redesignation:
-        ok &= p.case_prior != 2
-    offsets, members = _children(p)
-    dc = idx[ok]
-    dd = decider[ok]
+    p: Problem
+    trig: NDArray[np.int64]
+    movable: NDArray[np.bool_]  # inside the district and not a 终本 candidate
+    must_move: NDArray[np.bool_]  # a hard trigger forces a change of court
+    decider: NDArray[np.int64]  # the court one level up, or −1
+    decider_ok: NDArray[np.bool_]  # movable with a decider inside the district
+    can_borrow: NDArray[np.bool_]  # per court: some lender may lend to it
+
+    def has(self, t: Trigger | int) -> NDArray[np.bool_]:
+        return (self.trig & int(t)) != 0
+
+
+Pairs = tuple[NDArray[np.int64], NDArray[np.int64]]  # (case, court)
+
+
+def _keep(c: _Context) -> Pairs:
+    return np.arange(c.p.n_cases), c.p.case_court
+
+
+def _internal(c: _Context) -> Pairs:
+    p = c.p
+    ok = (c.movable & ~c.must_move & c.has(Trigger.PASSIVE)
+          & (p.teams[p.case_court] >= p.rules.min_internal_teams))
+    return np.flatnonzero(ok), p.case_court[ok]
+
+
+def _supervise(c: _Context) -> Pairs:
+    ok = c.decider_ok & ~c.must_move & (c.has(Trigger.PASSIVE) | c.has(Trigger.OVERDUE))
+    return np.flatnonzero(ok), c.p.case_court[ok]
+
+
+def _elevate(c: _Context) -> Pairs:
+    wants = int(Mode.ELEVATE.spec.remedies) | _HARD
+    ok = c.decider_ok & c.has(wants) & (c.p.officers[np.maximum(c.decider, 0)] > 0)
+    return np.flatnonzero(ok), c.decider[ok]
+
+
+def _coordinate(c: _Context) -> Pairs:
+    p = c.p
+    ok = (c.movable & ~c.must_move & (c.has(Trigger.COMPLEX) | c.has(Trigger.UNDERSTAFFED))
+          & c.can_borrow[p.case_court])
+    return np.flatnonzero(ok), p.case_court[ok]
+
+
+def _designate(c: _Context) -> Pairs:
+    """Other courts of the same level under the decider (siblings of the case's court)."""
+    p = c.p
+    wants = int(Mode.DESIGNATE.spec.remedies) | _HARD
+    ok = c.decider_ok & c.has(wants)
+    if not p.rules.allow_redesignation:
+        ok &= p.case_prior != PRIOR_DESIGNATED
+    offsets, members = p.tree.children
+    dc = np.flatnonzero(ok)
+    dd = c.decider[ok]
     cnt = offsets[dd + 1] - offsets[dd]
     d_case = np.repeat(dc, cnt)
     start = np.repeat(offsets[dd], cnt)
     d_court = members[start + np.arange(len(d_case)) - np.repeat(np.cumsum(cnt) - cnt, cnt)]
+    c0 = p.case_court
     keep = ((d_court != c0[d_case]) & (p.officers[d_court] > 0)
             & (p.court_level[d_court] == p.court_level[c0[d_case]]))
-    d_case, d_court = d_case[keep], d_court[keep]
+    return d_case[keep], d_court[keep]
 
-    # 协同执行 needs a court that can lend: siblings or the parent, inside the district
-    lend_from, lend_to, lend_cost, lend_max = _lending_pairs(p, weights)
+
+#: The candidate function of each individual mode, in the order their rows are laid out
+#: (concentration is offered per debtor group, below).
+CANDIDATES: tuple[tuple[Mode, Callable[[_Context], Pairs]], ...] = (
+    (Mode.KEEP, _keep), (Mode.INTERNAL, _internal), (Mode.SUPERVISE, _supervise),
+    (Mode.ELEVATE, _elevate), (Mode.COORDINATE, _coordinate), (Mode.DESIGNATE, _designate),
+)
+
+
+def _context(p: Problem, lend_to: NDArray[np.int64]) -> _Context:
+    c0 = p.case_court
+    trig = p.triggers
+    movable = p.in_district[c0] & ~p.terminable
+    decider = p.court_parent[c0]
+    decider_ok = movable & (decider >= 0) & p.in_district[np.maximum(decider, 0)]
+    # an interference case already outside its home locality has nothing to leave
+    home = in_home_locality(p, np.arange(p.n_cases), c0)
+    interf = (trig & int(Trigger.INTERFERENCE)) != 0
+    trig = np.where(interf & ~home, trig & ~int(Trigger.INTERFERENCE), trig)
     can_borrow = np.zeros(p.n_courts, dtype=bool)
     can_borrow[lend_to] = True
-    ok = movable & ~must_move & (has(Trigger.COMPLEX) | has(Trigger.UNDERSTAFFED)) & can_borrow[c0]
-    rows.append((idx[ok], Mode.COORDINATE, c0[ok]))
+    return _Context(p, trig, movable, movable & ((trig & _HARD) != 0), decider, decider_ok,
+                    can_borrow)
+
+
+def _lawful(c: _Context, case: NDArray[np.int64], mode: NDArray[np.int64],
+            court: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """The hard rules on individual options (keep stays for now; dropped later wherever a
+    lawful move exists)."""
+    interf = c.has(Trigger.INTERFERENCE)[case]
+    legal = ~(interf & in_home_locality(c.p, case, court))
+    missed = c.has(Trigger.DEADLINE_MISSED)[case]
+    legal &= ~(missed & ~np.isin(mode, [Mode.DESIGNATE, Mode.ELEVATE]))
+    return legal | (mode == Mode.KEEP)
+
+
+def build_options(p: Problem) -> Options:
+    """Every lawful option of every case, with its costs; lending pairs for 协同执行."""
+    lend_from, lend_to, lend_cost, lend_max = _lending_pairs(p)
+    c = _context(p, lend_to)
+    pairs = [(mode, *fn(c)) for mode, fn in CANDIDATES]
     # only courts with a case to coordinate borrow
     wants = np.zeros(p.n_courts, dtype=bool)
-    wants[c0[ok]] = True
+    wants[next(court for mode, _, court in pairs if mode == Mode.COORDINATE)] = True
     pair = wants[lend_to]
     lend_from, lend_to, lend_cost = lend_from[pair], lend_to[pair], lend_cost[pair]
 
-    case = np.concatenate([x[0] for x in rows] + [d_case])
-    mode = np.concatenate([np.full(len(x[0]), int(x[1])) for x in rows]
-                          + [np.full(len(d_case), int(Mode.DESIGNATE))])
-    court = np.concatenate([x[2] for x in rows] + [d_court])
-    # interference: only courts outside the home locality
-    interf = has(Trigger.INTERFERENCE)[case]
-    legal = ~(interf & in_home_locality(p, case, court))
-    # a missed deadline leaves only 指令/提级 (and 集中 below)
-    missed = has(Trigger.DEADLINE_MISSED)[case]
-    legal &= ~(missed & ~np.isin(mode, [Mode.DESIGNATE, Mode.ELEVATE]))
-    # keep stays for now: dropped below wherever a lawful move exists
-    legal |= mode == Mode.KEEP
+    case = np.concatenate([cs for _, cs, _ in pairs])
+    mode = np.concatenate([np.full(len(cs), int(m)) for m, cs, _ in pairs])
+    court = np.concatenate([ct for _, _, ct in pairs])
+    legal = _lawful(c, case, mode, court)
     case, mode, court = case[legal], mode[legal], court[legal]
-
-    terms, assets = option_costs(p, case, mode, court, weights)
-    generated = len(case)
+    terms, assets = option_costs(p, case, mode, court)
     # prune designate targets to the K cheapest per case; keep/elevate etc. always stay
     is_d = mode == Mode.DESIGNATE
     keep = ~is_d
-    keep[is_d] = _top_k(case[is_d], terms[is_d].sum(axis=1), r.max_candidates)
+    keep[is_d] = _top_k(case[is_d], terms[is_d].sum(axis=1), p.rules.max_candidates)
     pruned = int((~keep).sum())
+    sel = np.flatnonzero(keep)
+    ind = _Individual(case[sel], mode[sel], court[sel], terms[sel],
+                      _subset_assets(assets, sel, len(case)))
+    grp = _concentration(p, c.trig)
+    ind, exceptions = _apply_hard_triggers(c, ind, grp)
+    return Options(
+        case=ind.case, mode=ind.mode, court=ind.court, terms=ind.terms, assets=ind.assets,
+        target_group=grp.tg, target_court=grp.tc, target_decider=grp.td, member_case=grp.mc,
+        member_target=grp.mt, member_terms=grp.terms, member_assets=grp.assets,
+        lend_from=lend_from, lend_to=lend_to, lend_cost=lend_cost, lend_max=lend_max,
+        exceptions=exceptions, pruned=pruned + grp.pruned,
+    )
 
-    # 集中执行 per group
-    tg, tc, td, mc, mt, pruned_g, generated_g = _group_targets(p, weights, trig)
-    m_terms, m_assets = option_costs(p, mc, np.full(len(mc), int(Mode.CONCENTRATE)), tc[mt],
-                                     weights)
-    m_keep_targets = np.ones(len(tg), dtype=bool)
+
+@dataclass(frozen=True)
+class _Individual:
+    case: NDArray[np.int64]
+    mode: NDArray[np.int64]
+    court: NDArray[np.int64]
+    terms: NDArray[np.float64]
+    assets: AssetPlan
+
+    def subset(self, rows: NDArray[np.int64]) -> _Individual:
+        return _Individual(self.case[rows], self.mode[rows], self.court[rows], self.terms[rows],
+                           _subset_assets(self.assets, rows, len(self.case)))
+
+
+@dataclass(frozen=True)
+class _Groups:
+    tg: NDArray[np.int64]
+    tc: NDArray[np.int64]
+    td: NDArray[np.int64]
+    mc: NDArray[np.int64]
+    mt: NDArray[np.int64]
+    terms: NDArray[np.float64]
+    assets: AssetPlan
+    pruned: int
+
+
+def _concentration(p: Problem, trig: NDArray[np.int64]) -> _Groups:
+    """集中执行 targets per debtor group, costed and pruned to the K cheapest per group."""
+    tg, tc, td, mc, mt = _group_targets(p, trig)
+    m_terms, m_assets = option_costs(p, mc, np.full(len(mc), int(Mode.CONCENTRATE)), tc[mt])
+    keep_t = np.ones(len(tg), dtype=bool)
     if len(tg):
         tcost = np.bincount(mt, weights=m_terms.sum(axis=1), minlength=len(tg)).astype(np.float64)
-        m_keep_targets = _top_k(tg, tcost, r.max_candidates)
-        pruned_g += int((~m_keep_targets).sum())
-    new_index = np.cumsum(m_keep_targets) - 1
-    keep_m = m_keep_targets[mt]
-    sel = np.flatnonzero(keep)
-    opt_assets = _subset_assets(assets, sel, len(case))
-    mem_sel = np.flatnonzero(keep_m)
-    m_assets2 = _subset_assets(m_assets, mem_sel, len(mc))
-    case, mode, court, terms = case[sel], mode[sel], court[sel], terms[sel]
-    tg, tc, td = tg[m_keep_targets], tc[m_keep_targets], td[m_keep_targets]
-    mc, mt, m_terms = mc[keep_m], new_index[mt[keep_m]], m_terms[keep_m]
+        keep_t = _top_k(tg, tcost, p.rules.max_candidates)
+    new_index = np.cumsum(keep_t) - 1
+    keep_m = keep_t[mt]
+    assets = _subset_assets(m_assets, np.flatnonzero(keep_m), len(mc))
+    return _Groups(tg[keep_t], tc[keep_t], td[keep_t], mc[keep_m], new_index[mt[keep_m]],
+                   m_terms[keep_m], assets, int((~keep_t).sum()))
 
-    # hard triggers: drop the non-moving options where a lawful move exists
-    moves = np.zeros(n, dtype=bool)
-    moves[case[court != c0[case]]] = True
-    if len(mc):
-        moves[mc[tc[mt] != c0[mc]]] = True
+
+def _apply_hard_triggers(c: _Context, ind: _Individual, grp: _Groups
+                         ) -> tuple[_Individual, dict[int, str]]:
+    """Cases a hard trigger forces to move lose their non-moving options wherever a lawful
+    move exists; the others (stuck) keep, with the reason recorded."""
+    c0 = c.p.case_court
+    moves = np.zeros(c.p.n_cases, dtype=bool)
+    moves[ind.case[ind.court != c0[ind.case]]] = True
+    if len(grp.mc):
+        moves[grp.mc[grp.tc[grp.mt] != c0[grp.mc]]] = True
+    stuck = c.must_move & ~moves
     exceptions: dict[int, str] = {}
-    stuck = must_move & ~moves
     for i in np.flatnonzero(stuck):
         why = ("interference: no court outside the debtor's home locality can be reached by a "
-               "decider inside the district" if (trig[i] & int(Trigger.INTERFERENCE))
+               "decider inside the district" if (c.trig[i] & int(Trigger.INTERFERENCE))
                else "督促期满未执结: no lawful 指令/提级 target inside the district")
         exceptions[int(i)] = why
-    drop = must_move[case] & moves[case] & (court == c0[case])
+    drop = c.must_move[ind.case] & moves[ind.case] & (ind.court == c0[ind.case])
     if drop.any():
-        sel = np.flatnonzero(~drop)
-        opt_assets = _subset_assets(opt_assets, sel, len(case))
-        case, mode, court, terms = case[sel], mode[sel], court[sel], terms[sel]
+        ind = ind.subset(np.flatnonzero(~drop))
     # stuck cases keep, whatever their triggers ask
-    stuck_rows = stuck[case] & (mode != Mode.KEEP)
+    stuck_rows = stuck[ind.case] & (ind.mode != Mode.KEEP)
     if stuck_rows.any():
-        sel = np.flatnonzero(~stuck_rows)
-        opt_assets = _subset_assets(opt_assets, sel, len(case))
-        case, mode, court, terms = case[sel], mode[sel], court[sel], terms[sel]
-    return Options(
-        case=case, mode=mode, court=court, terms=terms, assets=opt_assets,
-        target_group=tg, target_court=tc, target_decider=td, member_case=mc, member_target=mt,
-        member_terms=m_terms, member_assets=m_assets2,
-        lend_from=lend_from, lend_to=lend_to, lend_cost=lend_cost, lend_max=lend_max,
-        exceptions=exceptions, pruned=pruned + pruned_g, generated=generated + generated_g,
-    )
+        ind = ind.subset(np.flatnonzero(~stuck_rows))
+    return ind, exceptions
 
 
 def _subset_assets(a: AssetPlan, rows: NDArray[np.int64], n_old: int) -> AssetPlan:
@@ -277,13 +306,12 @@ def _subset_assets(a: AssetPlan, rows: NDArray[np.int64], n_old: int) -> AssetPl
 
 
 def _group_targets(
-    p: Problem, weights: Weights | None, trig: NDArray[np.int64],
+    p: Problem, trig: NDArray[np.int64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
-           NDArray[np.int64], int, int]:
-    """(target_group, target_court, target_decider, member_case, member_target, pruned,
-    generated)."""
-    grp, n_groups = p.related_groups()
-    k_best = p.scenario.rules.max_candidates
+           NDArray[np.int64]]:
+    """(target_group, target_court, target_decider, member_case, member_target)."""
+    grp, n_groups = p.related_groups
+    k_best = p.rules.max_candidates
     tg: list[int] = []
     tc: list[int] = []
     td: list[int] = []
@@ -291,7 +319,7 @@ def _group_targets(
     mt: list[NDArray[np.int64]] = []
     if n_groups == 0:
         e = np.zeros(0, dtype=np.int64)
-        return e, e, e, e, e, 0, 0
+        return e, e, e, e, e
     order = np.argsort(grp, kind="stable")
     sg = grp[order]
     bounds = np.searchsorted(sg, np.arange(n_groups + 1))
@@ -300,14 +328,14 @@ def _group_targets(
     for g in range(n_groups):
         members = order[bounds[g]:bounds[g + 1]]
         courts = np.unique(p.case_court[members])
-        chains = [_ancestors(p, int(c)) for c in courts]
+        chains = [p.tree.chain(int(c)) for c in courts]
         common = set(chains[0]).intersection(*map(set, chains[1:]))
         lca = next(c for c in chains[0] if c in common)
         # the decider is a common *superior* of every member's court
         decider = lca if lca not in courts else int(p.court_parent[lca])
         if decider < 0 or not p.in_district[decider]:
             continue
-        cand = _descendants(p, decider)
+        cand = p.tree.descendants(decider)
         cand = cand[p.officers[cand] > 0]
         if len(cand) > 2 * k_best:
             # a wide district (a province, the country): look only at the courts holding the
@@ -328,23 +356,21 @@ def _group_targets(
             mt.append(np.full(len(members), len(tg) - 1))
     if not tg:
         e = np.zeros(0, dtype=np.int64)
-        return e, e, e, e, e, 0, 0
-    return (np.array(tg), np.array(tc), np.array(td), np.concatenate(mc), np.concatenate(mt), 0,
-            int(sum(len(m) for m in mc)))
+        return e, e, e, e, e
+    return np.array(tg), np.array(tc), np.array(td), np.concatenate(mc), np.concatenate(mt)
 
 
 def _lending_pairs(
-    p: Problem, weights: Weights | None,
+    p: Problem,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
     """Allowed (lender, borrower) pairs: siblings or the parent, both inside the district;
     the K nearest lenders per borrower. Lenders keep `lending_min_keep_share` of their staff."""
-    w = weights or p.scenario.weights
-    r = p.scenario.rules
+    w, r = p.weights, p.rules
     lend_max = np.floor(p.officers * (1.0 - r.lending_min_keep_share) + 1e-9).astype(np.int64)
     lend_max[~p.in_district] = 0
     parent = p.court_parent
     pairs_f, pairs_t = [], []
-    for j in np.flatnonzero(p.in_district & (p.court_level >= 2)):
+    for j in np.flatnonzero(p.in_district & (p.court_level >= INTERMEDIATE)):
         pj = parent[j]
         if pj < 0:
             continue

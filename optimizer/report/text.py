@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-from optimizer.data.problem import MODE_LABELS, Mode
 from optimizer.data.scenario import Scenario
+from optimizer.law.modes import MODE_LABELS, Mode
 from optimizer.results.plan import Plan
 
 

@@ -7,19 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.data.problem import Mode, Problem
+from optimizer.data.problem import Problem
+from optimizer.law.modes import Mode
 from optimizer.model.costs import CASE_TERMS, TERMS
+from optimizer.model.decision import Decision
 from optimizer.model.options import Options
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What the plan decides: per case an individual option row (or −1 when its group is
-    concentrated), per group a target row (or −1), per lending pair the officers lent."""
-
-    option: NDArray[np.int64]
-    group_target: NDArray[np.int64]
-    lent: NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,7 @@ class Evaluation:
 
 def band_penalty(p: Problem, courts: NDArray[np.int64], excess: NDArray[np.float64]) -> NDArray[np.float64]:
     """Convex piecewise-linear penalty of load above the target, per court."""
-    r, w = p.scenario.rules, p.scenario.weights
+    r, w = p.rules, p.weights
     slopes = np.asarray(w.load_slopes, dtype=np.float64)
     width = r.load_band_width * p.capacity[courts]
     out = np.zeros(len(courts))
@@ -98,7 +90,7 @@ def evaluate(p: Problem, o: Options, d: Decision) -> Evaluation:
     lent_out = np.bincount(o.lend_from, weights=d.lent, minlength=p.n_courts).astype(np.int64)
     borrowed = np.bincount(o.lend_to, weights=d.lent, minlength=p.n_courts).astype(np.int64)
     staff = p.officers - lent_out + borrowed
-    tau = p.scenario.rules.target_utilisation
+    tau = p.rules.target_utilisation
     excess = load_after - tau * p.cases_per_officer * staff
     courts = np.arange(p.n_courts)
     penalty = np.where(p.in_district, band_penalty(p, courts, excess), 0.0)

@@ -3,10 +3,74 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
-STATUSES = ("optimal", "within_gap", "feasible", "infeasible")
+
+class Status(StrEnum):
+    """How good the plan is proven to be. Never `optimal` without the solver's proof; never
+    `feasible` for a plan that breaks a hard rule (that one is `infeasible`)."""
+
+    OPTIMAL = "optimal"
+    WITHIN_GAP = "within_gap"  # proven gap within the requested gap
+    FEASIBLE = "feasible"  # every hard rule holds; gap above the requested one
+    INFEASIBLE = "infeasible"  # no plan meeting every hard rule was found
+
+
+STATUS_LABELS = {
+    Status.OPTIMAL: "最优（已证明）", Status.WITHIN_GAP: "在容许差距内",
+    Status.FEASIBLE: "可行（未证明最优）", Status.INFEASIBLE: "不可行",
+}
+
+
+@dataclass(frozen=True)
+class PieceStats:
+    cases: int
+    columns: int
+    status: str
+    method: str
+    seconds: float
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    """How the plan was made: timings, sizes, pieces, and what the rule gate rejected."""
+
+    seconds_options: float = 0.0
+    seconds_build: float = 0.0
+    seconds_solve: float = 0.0
+    seconds_total: float = 0.0
+    options: int = 0
+    options_pruned: int = 0
+    free_cases: int = 0
+    pieces: int = 0
+    largest_piece_cases: int = 0
+    linking_groups: int = 0
+    pieces_resolved_after_linking: int = 0
+    pieces_by_method: dict[str, int] = field(default_factory=dict)
+    pieces_detail: tuple[PieceStats, ...] = ()
+    bound_method: str = ""
+    baseline_objective: float = 0.0
+    seed: int = 0
+    time_limit: float = 0.0
+    gap_limit: float = 0.0
+    #: hard rules broken by candidate decisions the rule gate turned away (or, when the plan is
+    #: infeasible, by the plan itself)
+    rule_violations: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SolveStats:
+        known = {f.name for f in fields(cls)}
+        d = {k: v for k, v in d.items() if k in known}
+        detail = tuple(PieceStats(**{**x, "steps": tuple(x["steps"])})
+                       for x in d.pop("pieces_detail", ()))
+        return cls(**{**d, "pieces_detail": detail,
+                      "rule_violations": tuple(d.get("rule_violations", ()))})
 
 
 @dataclass(frozen=True)
@@ -58,10 +122,11 @@ class Plan:
     courts: tuple[CourtPlan, ...]
     staff_moves: tuple[StaffMove, ...]
     kpis: dict[str, Any] = field(default_factory=dict)
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: SolveStats = field(default_factory=SolveStats)
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["stats"] = self.stats.to_dict()
         out["cases"] = [vars(c) for c in self.cases]  # shallow: much faster than asdict
         out["courts"] = [vars(c) for c in self.courts]
         out["staff_moves"] = [vars(m) for m in self.staff_moves]
@@ -87,7 +152,7 @@ class Plan:
                                     "reasons": tuple(c["reasons"])}) for c in d["cases"]),
             courts=tuple(CourtPlan(**c) for c in d["courts"]),
             staff_moves=tuple(StaffMove(**m) for m in d["staff_moves"]),
-            kpis=d.get("kpis", {}), stats=d.get("stats", {}),
+            kpis=d.get("kpis", {}), stats=SolveStats.from_dict(d.get("stats", {})),
         )
 
     @classmethod

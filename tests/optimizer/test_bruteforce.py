@@ -9,11 +9,14 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from optimizer.data.problem import Mode, Problem
+from optimizer.data.problem import Problem
 from optimizer.data.read import parse_scenario
+from optimizer.law.modes import Mode
+from optimizer.model.decision import Decision
 from optimizer.model.options import build_options
-from optimizer.results.evaluate import Decision, evaluate
-from optimizer.solver.solve import SolveParams, solve
+from optimizer.results.evaluate import evaluate
+from optimizer.solver.params import SolveParams
+from optimizer.solver.solve import solve
 from tests.builders import base_courts, case, scenario
 from tests.checker import check_plan
 

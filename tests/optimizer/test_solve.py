@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from optimizer.data.problem import Problem
-from optimizer.solver.solve import SolveParams, solve
+from optimizer.solver.params import SolveParams
+from optimizer.solver.solve import solve
 from tests.builders import base_courts, case, court, scenario
 from tests.conftest import plan_for
 
@@ -206,7 +207,7 @@ def test_lishui_plan_is_feasible_and_proven(lishui):
     assert plan.status in ("optimal", "within_gap")
     assert plan.gap <= 1e-3
     assert plan.bound <= plan.objective + 1e-6
-    assert plan.objective <= plan.stats["baseline_objective"] + 1e-6
+    assert plan.objective <= plan.stats.baseline_objective + 1e-6
     assert len(plan.cases) == len(lishui.cases)
 
 
@@ -241,21 +242,16 @@ def test_debtor_group_spanning_two_prefectures_is_decided_once():
     assert p1.mode == p2.mode == "concentrate" and p1.court_id == p2.court_id
     assert p1.decided_by == p2.decided_by == "H"  # the common superior decides 集中执行
     # small pieces: the group merges them and the solve stays exact
-    assert plan.stats["linking_groups"] == 0 and plan.stats["pieces"] == 1
+    assert plan.stats.linking_groups == 0 and plan.stats.pieces == 1
     # two concentrations (100 each) + one hand-over (50) + two supervisions (40 each)
     assert plan.objective == pytest.approx(330.0)
     assert plan.status == "optimal"
 
 
-def test_linking_group_relaxed_when_pieces_are_large(monkeypatch):
+def test_linking_group_relaxed_when_pieces_are_large():
     """Past the piece-size limit the group is decided once; the bound stays valid."""
-    import optimizer.solver.solve as solve_mod
-
-    real = solve_mod.court_components
-    monkeypatch.setattr(solve_mod, "court_components",
-                        lambda p, o, free: real(p, o, free, max_piece_cases=1))
-    _, plan = plan_for(_two_prefectures())
-    assert plan.stats["linking_groups"] == 1 and plan.stats["pieces"] == 2
+    _, plan = plan_for(_two_prefectures(), max_piece_cases=1)
+    assert plan.stats.linking_groups == 1 and plan.stats.pieces == 2
     assert only(plan, "K1").court_id == only(plan, "K2").court_id
     assert plan.objective == pytest.approx(330.0)
     # each copy pays only its own member (100 + 100, no hand-over): bound 280, honestly reported

@@ -1,0 +1,87 @@
+"""The rule gate: every decision that leaves the solver is checked here against the hard rules,
+from the decision alone (not from the solver's word). A decision that fails is never returned
+as a feasible plan.
+
+Hard rules checked:
+- each case takes exactly one option of its own, or its debtor group's target (all or none);
+- officers lent are whole, non-negative, within each lender's limit, and borrowed only for
+  coordinated cases (at most one officer per 协同执行 case);
+- a court's load stays under its ceiling (`max_utilisation`), or no worse than before;
+- interference cases that must leave their home locality are not at a court inside it, and a
+  missed 督促 deadline leads to 指令/提级/集中 (unless the options record an exception).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.data.problem import Problem
+from optimizer.law.modes import Mode, Trigger
+from optimizer.model.decision import Decision
+from optimizer.model.options import Options, in_home_locality
+from optimizer.results.evaluate import Evaluation
+
+_TOL = 1e-6
+_MAX_LISTED = 20  # violations named per rule; the count is always given
+
+
+def _name(kind: str, ids: NDArray[np.int64], labels: tuple[str, ...], what: str) -> list[str]:
+    if not len(ids):
+        return []
+    shown = ", ".join(labels[i] for i in ids[:_MAX_LISTED])
+    more = f" (+{len(ids) - _MAX_LISTED} more)" if len(ids) > _MAX_LISTED else ""
+    return [f"{kind} {shown}{more}: {what}"]
+
+
+def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
+    """The hard rules `d` breaks (empty when it meets every one)."""
+    cases = tuple(k.id for k in p.scenario.cases)
+    courts = p.court_ids
+    out: list[str] = []
+    # one option per case: its own row, or exactly one target of its group
+    own = (d.option >= 0) & (o.case[np.maximum(d.option, 0)] == np.arange(p.n_cases)
+                             if len(o.case) else np.zeros(p.n_cases, dtype=bool))
+    bad_row = (d.option >= 0) & ~own
+    on = np.zeros(len(o.target_group), dtype=bool)
+    chosen = d.group_target[d.group_target >= 0]
+    on[chosen] = True
+    wrong_group = np.flatnonzero(o.target_group[chosen] != np.flatnonzero(d.group_target >= 0))
+    covered = np.bincount(o.member_case[on[o.member_target]], minlength=p.n_cases)
+    taken = own.astype(np.int64) + covered
+    out += _name("cases", np.flatnonzero(bad_row), cases, "option of another case")
+    out += _name("cases", np.flatnonzero(taken != 1), cases,
+                 "must take exactly one option (concentration takes all of a group or none)")
+    if len(wrong_group):
+        out.append(f"{len(wrong_group)} debtor groups point at another group's target")
+    # officers
+    lent = d.lent
+    if np.any(lent < 0):
+        out.append("officers lent must not be negative")
+    lent_by = np.bincount(o.lend_from, weights=lent, minlength=p.n_courts)
+    out += _name("courts", np.flatnonzero(lent_by > o.lend_max + _TOL), courts,
+                 "lends more officers than its limit (lending_min_keep_share)")
+    coordinated = np.bincount(ev.court[ev.mode == Mode.COORDINATE], minlength=p.n_courts)
+    out += _name("courts", np.flatnonzero(ev.borrowed > coordinated), courts,
+                 "borrows more officers than it has 协同执行 cases")
+    # ceilings
+    c = p.rules.max_utilisation
+    if c is not None:
+        limit = np.maximum(c * p.cases_per_officer * ev.staff_after, ev.load_before)
+        over = p.in_district & (ev.load_after > limit + _TOL)
+        out += _name("courts", np.flatnonzero(over), courts, f"load above the ceiling {c:g}×capacity")
+    # hard triggers
+    exempt = np.zeros(p.n_cases, dtype=bool)
+    exempt[list(o.exceptions)] = True
+    trig = p.triggers
+    idx = np.arange(p.n_cases)
+    interf = ((trig & int(Trigger.INTERFERENCE)) != 0) & ~exempt
+    started_home = in_home_locality(p, idx, p.case_court)
+    still_home = interf & started_home & in_home_locality(p, idx, ev.court)
+    out += _name("cases", np.flatnonzero(still_home), cases,
+                 "interference case left in the debtor's home locality")
+    missed = ((trig & int(Trigger.DEADLINE_MISSED)) != 0) & ~exempt
+    not_moved = missed & ~np.isin(ev.mode, [Mode.DESIGNATE, Mode.ELEVATE, Mode.CONCENTRATE])
+    out += _name("cases", np.flatnonzero(not_moved), cases,
+                 "督促期满未执结 must be designated, elevated or concentrated")
+    return out

@@ -1,0 +1,62 @@
+"""Solver parameters, validated, with the schedule's time shares as named fields."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+DEFAULT_TIME_LIMIT = 60.0  # seconds, whole solve
+DEFAULT_GAP = 1e-3  # relative gap at which a solve stops
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """What a solve may spend and when it may stop.
+
+    The schedule fields are tuning, not policy; they are fields (not constants) so a benchmark
+    or a test can set them without patching modules."""
+
+    time_limit: float = DEFAULT_TIME_LIMIT
+    gap: float = DEFAULT_GAP  # stop once the proven relative gap is at most this
+    seed: int = 0
+    workers: int = 1  # processes for independent pieces
+    # --- schedule ---
+    #: the LP of a piece is its bound: it may run this long even past the piece's share
+    lp_min_seconds: float = 60.0
+    #: pieces overrun their share a little (the LP must finish); shares are scaled by this
+    piece_share: float = 0.8
+    #: with debtor groups linking pieces, pass 1 (relaxed, for the bound) gets this share
+    linking_pass1_share: float = 0.85
+    #: the restricted MIP on a piece's fractional cases gets this share of the piece's time left
+    restricted_mip_share: float = 0.5
+    #: debtor groups merge pieces while the merged piece has at most this many free cases
+    max_piece_cases: int = 15_000
+    #: rounds of LP diving that make lent officers whole
+    staff_dive_rounds: int = 6
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.time_limit, int | float) and math.isfinite(self.time_limit)
+                and self.time_limit > 0):
+            raise ValueError(f"time_limit must be a positive number of seconds, got {self.time_limit}")
+        if not (isinstance(self.gap, int | float) and 0 <= self.gap < 1):
+            raise ValueError(f"gap must be in [0, 1), got {self.gap}")
+        for name in ("seed", "workers", "max_piece_cases", "staff_dive_rounds"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be a whole number, got {value!r}")
+        if self.seed < 0:
+            raise ValueError(f"seed must be ≥ 0, got {self.seed}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be ≥ 1, got {self.workers}")
+        if self.max_piece_cases < 1 or self.staff_dive_rounds < 1:
+            raise ValueError("max_piece_cases and staff_dive_rounds must be ≥ 1")
+        for name in ("piece_share", "linking_pass1_share", "restricted_mip_share"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 < value <= 1):
+                raise ValueError(f"{name} must be in (0, 1], got {value!r}")
+        if not (math.isfinite(self.lp_min_seconds) and self.lp_min_seconds >= 0):
+            raise ValueError(f"lp_min_seconds must be ≥ 0, got {self.lp_min_seconds}")
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))

@@ -1,0 +1,63 @@
+"""Running independent pieces: largest first, time shares proportional to size, in a process
+pool when asked and worth it. Bounds of independent pieces add up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from optimizer.model.rows import Model
+from optimizer.solver.params import SolveParams
+from optimizer.solver.piece import PieceResult, PieceSettings, solve_piece
+
+#: called after each piece: (pieces done, pieces total, results so far)
+PieceDone = Callable[[int, int, list[PieceResult]], None]
+
+
+def _settings(params: SolveParams, share: float, left: float) -> PieceSettings:
+    """A piece gets its share, never past the deadline; its LP may take `lp_min_seconds`."""
+    return PieceSettings(
+        time_limit=max(min(share, left), 0.1), gap=params.gap, seed=params.seed,
+        lp_time_limit=max(left, params.lp_min_seconds),
+        restricted_mip_share=params.restricted_mip_share,
+        staff_dive_rounds=params.staff_dive_rounds)
+
+
+def _job(args: tuple[Model, SolveParams, float, float]) -> PieceResult:
+    """Worker entry: its share of time, never past the wall-clock deadline."""
+    m, params, share, wall_deadline = args
+    left = max(wall_deadline - time.time(), 0.1)
+    return solve_piece(m, _settings(params, share, left))
+
+
+def run_pieces(models: list[Model], params: SolveParams, deadline: float,
+               on_done: PieceDone | None = None) -> list[PieceResult]:
+    """Solve pieces, largest first, each with a time share proportional to its size (so the
+    large ones cannot starve the rest). `deadline` is on the `time.perf_counter` clock."""
+    jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
+    results: list[PieceResult | None] = [None] * len(models)
+    budget = max(deadline - time.perf_counter(), 0.1)
+    total = float(sum(m.n_cols for m in models)) or 1.0
+    workers = min(params.workers, len(models)) if len(models) > 1 else 1
+    share = {k: max(params.piece_share * budget * workers * models[k].n_cols / total, 0.5)
+             for k in jobs}
+
+    def done(n_done: int) -> None:
+        if on_done is not None:
+            on_done(n_done, len(models), [r for r in results if r is not None])
+
+    if workers > 1:
+        wall_deadline = time.time() + budget
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futs = {k: pool.submit(_job, (models[k], params, share[k], wall_deadline))
+                    for k in jobs}
+            for n_done, k in enumerate(jobs, 1):
+                results[k] = futs[k].result()
+                done(n_done)
+    else:
+        for n_done, k in enumerate(jobs, 1):
+            left = max(deadline - time.perf_counter(), 0.1)
+            results[k] = solve_piece(models[k], _settings(params, share[k], left))
+            done(n_done)
+    return [r for r in results if r is not None]
