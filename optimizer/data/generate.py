@@ -3,8 +3,8 @@
 Presets: `lishui` (丽水 "1+9": 1 intermediate + 9 basic courts, ~1,500 cases), `zhejiang`
 (1 high + 11 intermediate + 90 basic courts, ~20,000 cases) and `national` (~3,200 courts,
 ~300,000 cases). The output is a plain dict in the scenario format; `to_json` serialises it
-byte-for-byte deterministically for a seed. Distributions follow domain.md §4 and are listed
-in docs/scenario-format.md.
+byte-for-byte deterministically for a seed. Distributions follow the SPC Q&A and published
+caseload figures and are listed in docs/scenario-format.md.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from optimizer.data.scenario import FORMAT_VERSION
 
 PRESETS = ("lishui", "zhejiang", "national")
 
-# 2020 census, domain-research.md §2.1
+# 2020 census (第七次全国人口普查) population of the Lishui counties
 LISHUI_POPULATION = {
     "莲都区": 562_116, "龙泉市": 248_866, "缙云县": 405_318, "青田县": 509_053, "庆元县": 142_551,
     "松阳县": 204_880, "遂昌县": 194_385, "云和县": 129_216, "景宁畲族自治县": 111_011,

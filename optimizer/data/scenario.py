@@ -226,19 +226,3 @@ class Scenario(_Record):
     cases: tuple[Case, ...]
     weights: Weights = Weights()
     rules: Rules = Rules()
-
-    def replace(self, **changes: object) -> Scenario:
-        """A copy with some fields changed, validated again (the model is immutable)."""
-        data = self.model_dump()
-        data.update({k: v.model_dump() if isinstance(v, BaseModel) else v
-                     for k, v in changes.items()})
-        return Scenario.model_validate(data)
-
-    def with_weights(self, **overrides: float) -> Scenario:
-        """A copy with some objective weights overridden (for one run); validated."""
-        unknown = sorted(set(overrides) - set(Weights.model_fields))
-        if unknown:
-            raise ValueError(f"unknown weight(s): {', '.join(unknown)}; known: "
-                             f"{', '.join(Weights.model_fields)}")
-        weights = Weights.model_validate({**self.weights.model_dump(), **overrides})
-        return self.model_copy(update={"weights": weights})

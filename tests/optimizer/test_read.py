@@ -7,6 +7,7 @@ import json
 import pytest
 
 from optimizer.cli import main
+from optimizer.pipeline import Changes
 from optimizer.data.read import parse_scenario, read_scenario
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import ScenarioError
@@ -96,13 +97,25 @@ def test_utf8_bom_is_accepted(tmp_path):
     assert read_scenario(p).name == "测试场景"
 
 
-def test_with_weights_overrides_and_refuses_unknown():
+def test_changes_override_weights_and_refuse_unknown():
     s = read_scenario(DATA / "tiny.json")
-    assert s.with_weights(applicant_travel=2.0).weights.applicant_travel == 2.0
+    assert Changes(weights={"applicant_travel": 2.0}).apply_weights(s.weights).applicant_travel == 2.0
     with pytest.raises(ValueError, match="unknown weight"):
-        s.with_weights(nonsense=1.0)
+        Changes(weights={"nonsense": 1.0}).apply_weights(s.weights)
     with pytest.raises(ValueError):
-        s.with_weights(applicant_travel=-1.0)
+        Changes(weights={"applicant_travel": -1.0}).apply_weights(s.weights)
+
+
+def test_problem_replace_keeps_travel_times_and_changes_costs():
+    from optimizer.data.problem import Problem
+    from optimizer.pipeline import apply_changes
+
+    p = Problem.from_scenario(read_scenario(DATA / "tiny.json"))
+    q = apply_changes(p, Changes(weights={"applicant_travel": 2.0}))
+    assert q.travel is p.travel  # shared, not recomputed
+    assert q.weights.applicant_travel == 2.0 and p.weights.applicant_travel != 2.0
+    r = apply_changes(p, Changes(rules={"speed_kmh": 30.0}))
+    assert r.travel is not p.travel and float(r.travel.max()) > float(p.travel.max())
 
 
 def test_schema_is_generated_from_the_models(capsys):

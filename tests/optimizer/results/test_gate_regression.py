@@ -1,0 +1,43 @@
+"""A hard rule broken behind a `feasible` status (found in review): debtor groups that link
+pieces are decided from the relaxed copies and repaired outside HiGHS; nothing checked the
+repaired decision against the load ceilings. Every decision now passes the rule gate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.builders import case, court, scenario
+from tests.checker import check_plan
+from tests.conftest import plan_for
+
+
+def ceiling_behind_linking_group() -> dict[str, Any]:
+    """Two prefectures share debtor D1 (K1 at A, K2 at C). Both relaxed copies like court C
+    best (K1's applicant prefers it), but C is exactly at its ceiling (max_utilisation 1.0),
+    so concentrating there would push it over."""
+    courts = [
+        court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
+        court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
+        court("M2", "青田中级人民法院", "intermediate", "H", "331121", officers=30, caseload=100),
+        court("A", "丽水市莲都区人民法院", "basic", "M1", "331102"),
+        court("B", "缙云县人民法院", "basic", "M1", "331122"),
+        court("C", "青田县人民法院", "basic", "M2", "331121", caseload=1200.0),
+        court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
+    ]
+    ks = [case("K1", "A", debtor_id="D1", preferred="C"), case("K2", "C", debtor_id="D1"),
+          case("K3", "B", passive=True), case("K4", "D", passive=True)]
+    w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
+         "mode_supervise": 40.0, "unresolved_passive": 400.0, "preferred_court_bonus": 80.0}
+    return scenario(ks, courts, weights=w, dispatcher="H", rules={"max_utilisation": 1.0})
+
+
+def test_repaired_linking_decision_may_not_break_a_ceiling():
+    # pieces forced small, so D1's group links two pieces and is relaxed then repaired
+    s, plan = plan_for(ceiling_behind_linking_group(), max_piece_cases=1)
+    assert plan.stats.linking_groups == 1
+    assert not check_plan(s, plan)
+    k2_court = next(c.court_id for c in plan.cases if c.case_id == "K1")
+    assert k2_court != "C"  # C is at its ceiling: nothing may be concentrated there
+    # the rejected decision is recorded, and the plan is honest about what it is
+    assert any("ceiling" in v for v in plan.stats.rule_violations)
+    assert plan.status in ("optimal", "within_gap", "feasible")
