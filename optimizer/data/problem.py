@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from optimizer.data.geography import travel_minutes
 from optimizer.data.scenario import Level, PartyKind, PriorAction, Rules, Scenario, Weights
 from optimizer.data.validate import district_of
+from optimizer.law.clock import clock_start, is_overdue
 from optimizer.law.courts import BASIC, HIGH, INTERMEDIATE, SUPREME, CourtTree
 from optimizer.law.modes import Trigger
 
@@ -55,7 +56,8 @@ class Problem:
     case_debtor_place: NDArray[np.int64]
     case_debtor: NDArray[np.int64]  # debtor index (links related cases)
     case_state_debtor: NDArray[np.bool_]
-    case_net_age: NDArray[np.int64]
+    case_clock_start: NDArray[np.datetime64]  # Art. 237 clock start: filing or property found
+    case_excluded_days: NDArray[np.int64]  # periods not counted (执行程序解释 Art. 13)
     case_has_assets: NDArray[np.bool_]
     case_act: NDArray[np.bool_]
     case_objects: NDArray[np.bool_]
@@ -73,71 +75,11 @@ class Problem:
         lon = np.array([p.lon for p in s.places], dtype=np.float64)
         lat = np.array([p.lat for p in s.places], dtype=np.float64)
         travel = travel_minutes(lon, lat, s.rules.detour_factor, s.rules.speed_kmh)
-        cids = [c.id for c in s.courts]
-        cidx = {c: i for i, c in enumerate(cids)}
-        district = district_of(s, s.dispatcher)
-        cs = s.cases
-        n = len(cs)
-        debtors: dict[str, int] = {}
-        case_debtor = np.array([debtors.setdefault(k.debtor_id, len(debtors)) for k in cs],
-                               dtype=np.int64)
-        flags = np.zeros(n, dtype=np.int64)
-        flags |= np.array([k.flags.passive_handling for k in cs], dtype=bool) * int(Trigger.PASSIVE)
-        flags |= np.array([k.flags.complex for k in cs], dtype=bool) * int(Trigger.COMPLEX)
-        flags |= np.array([k.flags.interference for k in cs], dtype=bool) * int(Trigger.INTERFERENCE)
-        flags |= np.array([k.wish.requests_escalation for k in cs], dtype=bool) * int(Trigger.REQUEST)
-        prior = np.array([_PRIOR[k.prior_action] for k in cs], dtype=np.int8)
-        flags |= (prior == PRIOR_DEADLINE_MISSED) * int(Trigger.DEADLINE_MISSED)
-        start = s.period.start
-        a_case, a_place, a_value = [], [], []
-        for i, k in enumerate(cs):
-            for a in k.assets:
-                a_case.append(i)
-                a_place.append(pidx[a.place])
-                a_value.append(a.value)
-        asset_case = np.array(a_case, dtype=np.int64)
-        asset_value = np.array(a_value, dtype=np.float64)
-        n_assets = np.bincount(asset_case, minlength=n)
-        total = np.bincount(asset_case, weights=asset_value, minlength=n)
-        share = np.where(total[asset_case] > 0, asset_value / np.maximum(total[asset_case], 1e-300),
-                         1.0 / np.maximum(n_assets[asset_case], 1))
-        return cls(
-            scenario=s,
-            place_codes=tuple(places),
-            travel=_frozen(travel),
-            court_ids=tuple(cids),
-            court_level=_frozen(np.array([LEVEL_RANK[c.level] for c in s.courts], dtype=np.int8)),
-            court_parent=_frozen(np.array([cidx[c.parent] if c.parent else -1 for c in s.courts],
-                                          dtype=np.int64)),
-            court_place=_frozen(np.array([pidx[c.place] for c in s.courts], dtype=np.int64)),
-            officers=_frozen(np.array([c.officers for c in s.courts], dtype=np.int64)),
-            teams=_frozen(np.array([c.teams for c in s.courts], dtype=np.int64)),
-            open_caseload=_frozen(np.array([c.open_caseload for c in s.courts], dtype=np.float64)),
-            cases_per_officer=_frozen(np.array([c.cases_per_officer for c in s.courts])),
-            in_district=_frozen(np.array([c in district for c in cids], dtype=bool)),
-            case_court=_frozen(np.array([cidx[k.court] for k in cs], dtype=np.int64)),
-            case_workload=_frozen(np.array([k.workload for k in cs], dtype=np.float64)),
-            case_applicant_place=_frozen(np.array([pidx[k.applicant.place] for k in cs],
-                                                  dtype=np.int64)),
-            case_debtor_place=_frozen(np.array([pidx[k.debtor.place] for k in cs], dtype=np.int64)),
-            case_debtor=_frozen(case_debtor),
-            case_state_debtor=_frozen(np.array(
-                [k.debtor.kind in (PartyKind.STATE_OWNED, PartyKind.GOVERNMENT) for k in cs],
-                dtype=bool)),
-            case_net_age=_frozen(np.array([(start - k.filed).days - k.excluded_days for k in cs],
-                                          dtype=np.int64)),
-            case_has_assets=_frozen(n_assets > 0),
-            case_act=_frozen(np.array([k.act_obligation for k in cs], dtype=bool)),
-            case_objects=_frozen(np.array([k.wish.objects_to_transfer for k in cs], dtype=bool)),
-            case_preferred=_frozen(np.array(
-                [cidx[k.wish.preferred_court] if k.wish.preferred_court else -1 for k in cs],
-                dtype=np.int64)),
-            case_prior=_frozen(prior),
-            case_flags=_frozen(flags),
-            asset_case=_frozen(asset_case),
-            asset_place=_frozen(np.array(a_place, dtype=np.int64)),
-            asset_share=_frozen(share),
-        )
+        cidx = {c.id: i for i, c in enumerate(s.courts)}
+        arrays = {**_court_arrays(s, pidx, cidx), **_case_arrays(s, pidx, cidx),
+                  **_asset_arrays(s, pidx)}
+        return cls(scenario=s, place_codes=tuple(places), travel=_frozen(travel),
+                   court_ids=tuple(cidx), **{k: _frozen(v) for k, v in arrays.items()})
 
     def replace(self, *, weights: Weights | None = None, rules: Rules | None = None) -> Problem:
         """The same problem under other weights or rules, sharing every array (travel times
@@ -184,6 +126,19 @@ class Problem:
             return np.where(cap > 0, self.open_caseload / np.where(cap > 0, cap, 1), np.inf)
 
     @cached_property
+    def overdue(self) -> NDArray[np.bool_]:
+        """Past the Art. 237 clock at the plan date (`period.start`), with property or an act
+        obligation to execute (执行程序解释 Art. 10)."""
+        late = is_overdue(self.case_clock_start, self.case_excluded_days,
+                          self.scenario.period.start, self.rules.overdue_months)
+        return late & (self.case_has_assets | self.case_act)
+
+    @cached_property
+    def early_request(self) -> NDArray[np.bool_]:
+        """The applicant asked for the court one level up before the six months: a wish."""
+        return ((self.case_flags & int(Trigger.REQUEST)) != 0) & ~self.overdue
+
+    @cached_property
     def terminable(self) -> NDArray[np.bool_]:
         """终本 candidates: no property and no act obligation; not Art. 237 cases."""
         return ~self.case_has_assets & ~self.case_act
@@ -192,8 +147,10 @@ class Problem:
     def triggers(self) -> NDArray[np.int64]:
         """Trigger bits per case, including the derived ones (overdue, understaffed, related)."""
         t = self.case_flags.copy()
-        overdue = (self.case_net_age > self.rules.overdue_days) & (self.case_has_assets | self.case_act)
-        t |= overdue * int(Trigger.OVERDUE)
+        t |= self.overdue * int(Trigger.OVERDUE)
+        # an applicant's request to the court one level up exists only past the six months
+        # (民事诉讼法第237条; 执行程序解释第10条): before that it is a wish, not a trigger
+        t &= ~np.where(self.overdue, 0, int(Trigger.REQUEST))
         short = self.utilisation_before[self.case_court] > self.rules.understaffed_utilisation
         t |= short * int(Trigger.UNDERSTAFFED)
         grp = self.related_groups[0]
@@ -217,3 +174,69 @@ class Problem:
         group_of_debtor[ok] = np.arange(int(ok.sum()))
         grp = np.where(deb >= 0, group_of_debtor[np.maximum(deb, 0)], -1)
         return grp, int(ok.sum())
+
+
+def _court_arrays(s: Scenario, pidx: dict[str, int], cidx: dict[str, int]) -> dict[str, NDArray]:
+    district = district_of(s, s.dispatcher)
+    return {
+        "court_level": np.array([LEVEL_RANK[c.level] for c in s.courts], dtype=np.int8),
+        "court_parent": np.array([cidx[c.parent] if c.parent else -1 for c in s.courts],
+                                 dtype=np.int64),
+        "court_place": np.array([pidx[c.place] for c in s.courts], dtype=np.int64),
+        "officers": np.array([c.officers for c in s.courts], dtype=np.int64),
+        "teams": np.array([c.teams for c in s.courts], dtype=np.int64),
+        "open_caseload": np.array([c.open_caseload for c in s.courts], dtype=np.float64),
+        "cases_per_officer": np.array([c.cases_per_officer for c in s.courts], dtype=np.float64),
+        "in_district": np.array([c.id in district for c in s.courts], dtype=bool),
+    }
+
+
+def _case_arrays(s: Scenario, pidx: dict[str, int], cidx: dict[str, int]) -> dict[str, NDArray]:
+    cs = s.cases
+    debtors: dict[str, int] = {}
+    flags = np.zeros(len(cs), dtype=np.int64)
+    flags |= np.array([k.flags.passive_handling for k in cs], dtype=bool) * int(Trigger.PASSIVE)
+    flags |= np.array([k.flags.complex for k in cs], dtype=bool) * int(Trigger.COMPLEX)
+    flags |= np.array([k.flags.interference for k in cs], dtype=bool) * int(Trigger.INTERFERENCE)
+    flags |= np.array([k.wish.requests_escalation for k in cs], dtype=bool) * int(Trigger.REQUEST)
+    prior = np.array([_PRIOR[k.prior_action] for k in cs], dtype=np.int8)
+    flags |= (prior == PRIOR_DEADLINE_MISSED) * int(Trigger.DEADLINE_MISSED)
+    found = np.array([k.property_found or k.filed for k in cs], dtype="datetime64[D]")
+    return {
+        "case_court": np.array([cidx[k.court] for k in cs], dtype=np.int64),
+        "case_workload": np.array([k.workload for k in cs], dtype=np.float64),
+        "case_applicant_place": np.array([pidx[k.applicant.place] for k in cs], dtype=np.int64),
+        "case_debtor_place": np.array([pidx[k.debtor.place] for k in cs], dtype=np.int64),
+        "case_debtor": np.array([debtors.setdefault(k.debtor_id, len(debtors)) for k in cs],
+                                dtype=np.int64),
+        "case_state_debtor": np.array(
+            [k.debtor.kind in (PartyKind.STATE_OWNED, PartyKind.GOVERNMENT) for k in cs], dtype=bool),
+        "case_clock_start": clock_start(np.array([k.filed for k in cs], dtype="datetime64[D]"),
+                                        found),
+        "case_excluded_days": np.array([k.excluded_days for k in cs], dtype=np.int64),
+        "case_act": np.array([k.act_obligation for k in cs], dtype=bool),
+        "case_objects": np.array([k.wish.objects_to_transfer for k in cs], dtype=bool),
+        "case_preferred": np.array(
+            [cidx[k.wish.preferred_court] if k.wish.preferred_court else -1 for k in cs],
+            dtype=np.int64),
+        "case_prior": prior,
+        "case_flags": flags,
+    }
+
+
+def _asset_arrays(s: Scenario, pidx: dict[str, int]) -> dict[str, NDArray]:
+    n = len(s.cases)
+    a_case, a_place, a_value = [], [], []
+    for i, k in enumerate(s.cases):
+        for a in k.assets:
+            a_case.append(i)
+            a_place.append(pidx[a.place])
+            a_value.append(a.value)
+    asset_case = np.array(a_case, dtype=np.int64)
+    asset_value = np.array(a_value, dtype=np.float64)
+    n_assets = np.bincount(asset_case, minlength=n)
+    total = np.bincount(asset_case, weights=asset_value, minlength=n)
+    share = np.where(total[asset_case] > 0, asset_value / np.maximum(total[asset_case], 1e-300),
+                     1.0 / np.maximum(n_assets[asset_case], 1))
+    return {"asset_case": asset_case, "asset_place": np.array(a_place, dtype=np.int64),
+            "asset_share": share, "case_has_assets": n_assets > 0}

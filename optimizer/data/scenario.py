@@ -128,6 +128,9 @@ class Case(_CaseRecord):
     excluded_days: int = Field(
         0, ge=0, description="Days excluded from the Art. 237 clock (公告、鉴定评估、中止…)."
     )
+    property_found: dt.date | None = Field(
+        None, description="When property was found during execution (执行程序解释 Art. 10(2)): "
+        "the Art. 237 clock for it runs from this date instead of the filing date.")
     amount: NonNegFloat = Field(description="Amount to execute (执行标的), yuan.")
     workload: PosFloat = Field(1.0, description="Workload weight in caseload units.")
     applicant: Party
@@ -196,7 +199,14 @@ class Rules(_Record):
     understaffed_utilisation: PosFloat = Field(
         1.1, description="Utilisation before the plan above which a court is short of staff."
     )
-    overdue_days: int = Field(180, ge=1, description="Art. 237: six months unexecuted.")
+    overdue_months: int = Field(
+        6, ge=1, le=120,
+        description="Art. 237 clock (民事诉讼法第237条): calendar months unexecuted, counted from the "
+        "day after filing (or after property was found), net of the periods of 执行程序解释 Art. 13.")
+    cases_per_lent_officer: PosFloat = Field(
+        10.0, le=10_000,
+        description="协同执行 for a staff shortage: how many such cases one lent officer serves in the "
+        "period; a court's staffing 协同 cases need at least cases ÷ this officers borrowed.")
     min_internal_teams: int = Field(2, ge=2, description="Teams needed for 内部交叉.")
     concentrate_min_cases: int = Field(2, ge=2, description="Related cases for 集中执行.")
     concentrate_min_courts: int = Field(2, ge=1, description="Distinct courts for 集中执行.")

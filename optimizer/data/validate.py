@@ -145,6 +145,10 @@ def check_scenario(s: Scenario) -> list[Problem]:
         if k.filed > s.period.start:
             add(Problem(f"{where}.filed", k.id,
                         f"filing date {k.filed} is after the planning date {s.period.start}"))
+        elif k.property_found is not None and not (k.filed <= k.property_found <= s.period.start):
+            add(Problem(f"{where}.property_found", k.id,
+                        f"property found on {k.property_found}, outside the filing date {k.filed} "
+                        f"… planning date {s.period.start}"))
         elif k.excluded_days > (s.period.start - k.filed).days:
             add(Problem(f"{where}.excluded_days", k.id,
                         f"{k.excluded_days} excluded days exceed the case's age "

@@ -94,3 +94,29 @@ class CourtTree:
     def same_locality(self, place_a: NDArray[np.int64], place_b: NDArray[np.int64],
                       digits: int) -> NDArray[np.bool_]:
         return self.place_prefix(place_a, digits) == self.place_prefix(place_b, digits)
+
+    @cached_property
+    def place_digits(self) -> NDArray[np.int64]:
+        """Significant digits of each place's region code (行政区划代码): 2 for a province
+        (xx0000), 4 for a prefecture (xxxx00), 6 for a county."""
+        return _frozen(np.array([_code_digits(c) for c in self.place_codes], dtype=np.int64))
+
+    def in_home_locality(self, debtor_place: NDArray[np.int64], court_place: NDArray[np.int64],
+                         scope_digits: int) -> NDArray[np.bool_]:
+        """Does a court sit in the debtor's home locality? The locality is the debtor's county
+        (6 digits) or prefecture (4, `interference_scope`), widened to the whole prefecture or
+        province when the debtor is registered at that level (a 市政府 or 市属国企: 331100)."""
+        digits = np.minimum(self.place_digits[debtor_place], scope_digits)
+        out = np.zeros(len(debtor_place), dtype=bool)
+        for d in (2, 4, 6):
+            sel = digits == d
+            out[sel] = self.same_locality(debtor_place[sel], court_place[sel], d)
+        return out
+
+
+def _code_digits(code: str) -> int:
+    if len(code) != 6 or not code.isdigit():
+        return 6
+    if code.endswith("0000"):
+        return 2
+    return 4 if code.endswith("00") else 6

@@ -100,34 +100,111 @@ class ModeSpec:
     remedies: Trigger  # soft triggers the mode remedies (hard ones: see options.py)
     moves: bool  # the executing court changes
     decider: Decider
-    basis: str  # document issued and legal basis (规范性)
+    document: str  # the document the decision issues (文书)
 
 
 MODE_SPECS: tuple[ModeSpec, ...] = (
     ModeSpec(Mode.KEEP, "keep", "不交叉", "keep", None, 0.0, NO_TRIGGER, False, Decider.NONE, ""),
     ModeSpec(Mode.INTERNAL, "internal", "内部交叉", "another team", "mode_internal", 20.0,
-             Trigger.PASSIVE, False, Decider.SELF, "内部交叉：本院决定更换执行团队"),
+             Trigger.PASSIVE, False, Decider.SELF, "本院执行局决定"),
     ModeSpec(Mode.SUPERVISE, "supervise", "督促执行", "supervise", "mode_supervise", 40.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.REQUEST, False, Decider.PARENT,
-             "督促执行令（民事诉讼法第237条；执行程序解释第10、11条）"),
+             "督促执行令"),
     ModeSpec(Mode.DESIGNATE, "designate", "指令执行", "designate", "mode_designate", 120.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.UNDERSTAFFED | Trigger.REQUEST, True,
-             Decider.SUPERIOR,
-             "指令执行裁定（民事诉讼法第237条；执行程序解释第11条；法发〔2024〕9号）"),
+             Decider.SUPERIOR, "指令执行裁定书"),
     ModeSpec(Mode.ELEVATE, "elevate", "提级执行", "elevate", "mode_elevate", 220.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-             | Trigger.REQUEST, True, Decider.PARENT,
-             "提级执行裁定（民事诉讼法第237条；执行程序解释第11条；法发〔2024〕9号）"),
+             | Trigger.REQUEST, True, Decider.PARENT, "提级执行裁定书"),
     ModeSpec(Mode.CONCENTRATE, "concentrate", "集中执行", "concentrate", "mode_concentrate", 120.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-             | Trigger.RELATED, True, Decider.GROUP,
-             "集中执行决定（法发〔2024〕9号 三；执行工作若干问题的规定第13、14条）"),
+             | Trigger.RELATED, True, Decider.GROUP, "集中执行裁定书"),
     ModeSpec(Mode.COORDINATE, "coordinate", "协同执行", "coordinate", "mode_coordinate", 90.0,
-             Trigger.COMPLEX | Trigger.UNDERSTAFFED, False, Decider.PARENT,
-             "协同执行调度（法发〔2000〕3号 第4条；执行工作若干问题的规定第74条）"),
+             Trigger.COMPLEX | Trigger.UNDERSTAFFED, False, Decider.PARENT, "协同执行调度决定"),
 )
 assert [s.mode for s in MODE_SPECS] == list(Mode), "MODE_SPECS must follow Mode's order"
 
 MODE_BY_KEY = {s.key: s.mode for s in MODE_SPECS}
 MODE_LABELS = {s.mode: s.label_zh for s in MODE_SPECS}
-ENTRUST_BASIS = "；事项委托经执行指挥中心平台办理（委托执行若干问题的规定第2、4条）"
+
+
+# ---------------------------------------------------------------- the recorded basis (规范性)
+# Every decision names the document and the articles that empower it (docs/law.md, "The
+# recorded basis"). Abbreviations: 执行程序解释 = 最高人民法院关于适用《民事诉讼法》执行程序若干
+# 问题的解释; 执行工作规定 = 最高人民法院关于人民法院执行工作若干问题的规定（试行）; 委托执行规定 =
+# 最高人民法院关于委托执行若干问题的规定.
+_APPLIED = "民事诉讼法第237条、执行程序解释第10条：逾六个月未执行，申请执行人已申请"
+_OWN_OVERDUE = "逾六个月未执行，申请执行人未申请"
+_DEADLINE = "执行程序解释第12条：督促执行令限期届满仍未执行完结"
+_DISPATCH = "执行工作规定第74条第2款：上级法院统一调度"
+BASIS: dict[str, str] = {
+    "internal": "内部交叉：本院决定更换执行团队（不变更执行法院）",
+    "supervise_applied": f"督促执行令（{_APPLIED}；执行程序解释第11条第1款）",
+    "supervise_overdue": f"督促执行令（执行工作规定第74条第1款：上级法院依职权督促；{_OWN_OVERDUE}；"
+                         "参照执行程序解释第11条第1款）",
+    "supervise_own": "督促执行令（执行工作规定第74条第1款：上级法院依职权督促；参照执行程序解释第11条第1款）",
+    "designate_applied": f"指令执行裁定（{_APPLIED}；执行程序解释第11条第2款）",
+    "designate_overdue": f"指令执行裁定（{_DISPATCH}；{_OWN_OVERDUE}）",
+    "designate_own": f"指令执行裁定（{_DISPATCH}）",
+    "designate_deadline": f"指令执行裁定（{_DEADLINE}）",
+    "elevate_applied": f"提级执行裁定（{_APPLIED}；执行程序解释第11条第2款）",
+    "elevate_overdue": f"提级执行裁定（{_DISPATCH}；{_OWN_OVERDUE}）",
+    "elevate_own": f"提级执行裁定（{_DISPATCH}）",
+    "elevate_deadline": f"提级执行裁定（{_DEADLINE}）",
+    "concentrate_designate": f"集中执行裁定（{_DISPATCH}，同一被执行人关联案件指定本辖区法院集中执行）",
+    "concentrate_elevate": f"集中执行裁定（{_DISPATCH}，同一被执行人关联案件由本院集中执行）",
+    "concentrate_stay": f"集中执行（{_DISPATCH}；本案已在集中执行法院，不变更执行法院）",
+    "coordinate_officers": "协同执行调度决定（执行工作规定第8条、第74条第2款：上级法院统一调度执行力量）",
+    "coordinate_complex": "协同执行（执行工作规定第8条：上级法院协调，重大疑难复杂案件）",
+    # suffixes
+    "applied": "逾六个月未执行，申请执行人已依民事诉讼法第237条、执行程序解释第10条申请",
+    "deadline": _DEADLINE,
+    "entrust_out": "事项委托（委托执行规定第2条第2款、第4条第2款：经执行指挥中心综合管理平台办理，"
+                   "受托法院不立案）",
+    "entrust_in": "事项委托（参照委托执行规定第2条第2款、第4条第2款，经执行指挥中心综合管理平台办理）",
+}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the basis of one decision depends on."""
+
+    overdue: bool  # past the Art. 237 clock (net)
+    applied: bool  # the applicant applied to the court one level up (only counts when overdue)
+    deadline_missed: bool  # a 督促 deadline passed without the case being executed
+    moved: bool  # the executing court changes
+    to_decider: bool  # the case goes to the deciding court itself
+    officers: bool  # 协同执行 with lent officers (not only coordination)
+    entrusted: str  # "", "in" (same province) or "out" (another province)
+
+
+def basis_for(mode: Mode, s: Situation) -> str:
+    """The document and articles of one decision, joined by "；" (no stray separators)."""
+    parts = [_main_basis(mode, s)]
+    if mode in (Mode.CONCENTRATE, Mode.COORDINATE):
+        if s.overdue and s.applied:
+            parts.append(BASIS["applied"])
+        if s.deadline_missed and mode is Mode.CONCENTRATE:
+            parts.append(BASIS["deadline"])
+    if s.entrusted:
+        parts.append(BASIS[f"entrust_{s.entrusted}"])
+    return "；".join(p for p in parts if p)
+
+
+def _main_basis(mode: Mode, s: Situation) -> str:
+    if mode is Mode.KEEP:
+        return ""
+    if mode is Mode.INTERNAL:
+        return BASIS["internal"]
+    if mode is Mode.COORDINATE:
+        return BASIS["coordinate_officers" if s.officers else "coordinate_complex"]
+    if mode is Mode.CONCENTRATE:
+        if not s.moved:
+            return BASIS["concentrate_stay"]
+        return BASIS["concentrate_elevate" if s.to_decider else "concentrate_designate"]
+    key = mode.key
+    if s.deadline_missed and mode in (Mode.DESIGNATE, Mode.ELEVATE):
+        return BASIS[f"{key}_deadline"]
+    if s.overdue:
+        return BASIS[f"{key}_applied" if s.applied else f"{key}_overdue"]
+    return BASIS[f"{key}_own"]

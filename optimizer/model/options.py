@@ -42,6 +42,7 @@ class Options:
     case: NDArray[np.int64]
     mode: NDArray[np.int64]
     court: NDArray[np.int64]
+    decider: NDArray[np.int64]  # court deciding the option (−1 for keep)
     terms: NDArray[np.float64]  # (options, CASE_TERMS)
     assets: AssetPlan
     target_group: NDArray[np.int64]
@@ -73,9 +74,10 @@ class Options:
 
 
 def in_home_locality(p: Problem, case: NDArray[np.int64], court: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Does `court` sit in the home locality (county or prefecture) of the case's debtor?"""
-    digits = 6 if p.rules.interference_scope == "county" else 4
-    return p.tree.same_locality(p.court_place[court], p.case_debtor_place[case], digits)
+    """Does `court` sit in the home locality of the case's debtor (county or prefecture by
+    `interference_scope`, the whole prefecture or province for a debtor registered there)?"""
+    scope = 6 if p.rules.interference_scope == "county" else 4
+    return p.tree.in_home_locality(p.case_debtor_place[case], p.court_place[court], scope)
 
 
 def _top_k(key: NDArray[np.int64], cost: NDArray[np.float64], k: int) -> NDArray[np.bool_]:
@@ -97,6 +99,7 @@ class _Context:
 
     p: Problem
     trig: NDArray[np.int64]
+    interference: NDArray[np.bool_]  # flagged 不当干预 (wherever the case sits now)
     movable: NDArray[np.bool_]  # inside the district and not a 终本 candidate
     must_move: NDArray[np.bool_]  # a hard trigger forces a change of court
     decider: NDArray[np.int64]  # the court one level up, or −1
@@ -107,61 +110,93 @@ class _Context:
         return (self.trig & int(t)) != 0
 
 
-Pairs = tuple[NDArray[np.int64], NDArray[np.int64]]  # (case, court)
+Triples = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]  # (case, court, decider)
 
 
-def _keep(c: _Context) -> Pairs:
-    return np.arange(c.p.n_cases), c.p.case_court
+def _keep(c: _Context) -> Triples:
+    return np.arange(c.p.n_cases), c.p.case_court, np.full(c.p.n_cases, -1, dtype=np.int64)
 
 
-def _internal(c: _Context) -> Pairs:
+def _internal(c: _Context) -> Triples:
+    """Another team of the same court, decided by the court itself (its 执行局)."""
     p = c.p
     ok = (c.movable & ~c.must_move & c.has(Trigger.PASSIVE)
           & (p.teams[p.case_court] >= p.rules.min_internal_teams))
-    return np.flatnonzero(ok), p.case_court[ok]
+    return np.flatnonzero(ok), p.case_court[ok], p.case_court[ok]
 
 
-def _supervise(c: _Context) -> Pairs:
+def _supervise(c: _Context) -> Triples:
+    """A 督促执行令 from the court one level up, where a deadline can help."""
     ok = c.decider_ok & ~c.must_move & (c.has(Trigger.PASSIVE) | c.has(Trigger.OVERDUE))
-    return np.flatnonzero(ok), c.p.case_court[ok]
+    return np.flatnonzero(ok), c.p.case_court[ok], c.decider[ok]
 
 
-def _elevate(c: _Context) -> Pairs:
+def _elevate(c: _Context) -> Triples:
+    """Exactly one level up; the court above decides to execute the case itself."""
     wants = int(Mode.ELEVATE.spec.remedies) | _HARD
     ok = c.decider_ok & c.has(wants) & (c.p.officers[np.maximum(c.decider, 0)] > 0)
-    return np.flatnonzero(ok), c.decider[ok]
+    return np.flatnonzero(ok), c.decider[ok], c.decider[ok]
 
 
-def _coordinate(c: _Context) -> Pairs:
+def _coordinate(c: _Context) -> Triples:
+    """Officers lent by siblings or the parent (a staff shortage needs them: the court must be
+    able to borrow), or the upper court's coordination of a complex case (no officers)."""
     p = c.p
-    ok = (c.movable & ~c.must_move & (c.has(Trigger.COMPLEX) | c.has(Trigger.UNDERSTAFFED))
-          & c.can_borrow[p.case_court])
-    return np.flatnonzero(ok), p.case_court[ok]
+    short = c.has(Trigger.UNDERSTAFFED)
+    ok = (c.movable & ~c.must_move & c.decider_ok
+          & ((c.has(Trigger.COMPLEX) & ~short) | (short & c.can_borrow[p.case_court])))
+    return np.flatnonzero(ok), p.case_court[ok], c.decider[ok]
 
 
-def _designate(c: _Context) -> Pairs:
-    """Other courts of the same level under the decider (siblings of the case's court)."""
+def _designate(c: _Context) -> Triples:
+    """Another court of the same level in the district of a superior court (执行工作规定
+    Art. 74 ¶2): the siblings and the nearest others; the lowest common superior of the two
+    courts decides and must lie inside the dispatcher's district."""
     p = c.p
     wants = int(Mode.DESIGNATE.spec.remedies) | _HARD
-    ok = c.decider_ok & c.has(wants)
+    ok = c.movable & c.has(wants)
     if not p.rules.allow_redesignation:
         ok &= p.case_prior != PRIOR_DESIGNATED
-    offsets, members = p.tree.children
+    offsets, targets = _designation_targets(p)
     dc = np.flatnonzero(ok)
-    dd = c.decider[ok]
-    cnt = offsets[dd + 1] - offsets[dd]
+    c0 = p.case_court[dc]
+    cnt = offsets[c0 + 1] - offsets[c0]
     d_case = np.repeat(dc, cnt)
-    start = np.repeat(offsets[dd], cnt)
-    d_court = members[start + np.arange(len(d_case)) - np.repeat(np.cumsum(cnt) - cnt, cnt)]
-    c0 = p.case_court
-    keep = ((d_court != c0[d_case]) & (p.officers[d_court] > 0)
-            & (p.court_level[d_court] == p.court_level[c0[d_case]]))
-    return d_case[keep], d_court[keep]
+    pos = np.repeat(offsets[c0], cnt) + np.arange(len(d_case)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    d_court = targets[pos]
+    decider = p.tree.lowest_common_superior(p.case_court[d_case], d_court)
+    keep = (decider >= 0) & p.in_district[np.maximum(decider, 0)]
+    return d_case[keep], d_court[keep], decider[keep]
+
+
+def _designation_targets(p: Problem) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """CSR (offsets, targets) per court: the same-level courts with officers inside the
+    district that a case there may be designated to — its siblings first, then the
+    `max_candidates` nearest others (a province or the country has too many to cost all)."""
+    k = p.rules.max_candidates
+    open_ = p.in_district & (p.officers > 0)
+    lists: list[NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)] * p.n_courts
+    for level in np.unique(p.court_level[p.in_district]).tolist():
+        src = np.flatnonzero(p.in_district & (p.court_level == level))
+        tgt = np.flatnonzero(open_ & (p.court_level == level))
+        if not len(tgt) or not len(src):
+            continue
+        minutes = p.travel[np.ix_(p.court_place[src], p.court_place[tgt])]
+        minutes[src[:, None] == tgt[None, :]] = np.inf  # never the court itself
+        near = np.argsort(minutes, axis=1, kind="stable")[:, :k]
+        for row, c in enumerate(src.tolist()):
+            sib = tgt[(p.court_parent[tgt] == p.court_parent[c]) & (tgt != c)]
+            others = tgt[near[row]]
+            others = others[np.isfinite(minutes[row, near[row]])]
+            lists[c] = np.concatenate([sib, others[~np.isin(others, sib)]])
+    counts = np.array([len(x) for x in lists], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    return offsets, (np.concatenate(lists) if counts.sum() else np.zeros(0, dtype=np.int64))
 
 
 #: The candidate function of each individual mode, in the order their rows are laid out
 #: (concentration is offered per debtor group, below).
-CANDIDATES: tuple[tuple[Mode, Callable[[_Context], Pairs]], ...] = (
+CANDIDATES: tuple[tuple[Mode, Callable[[_Context], Triples]], ...] = (
     (Mode.KEEP, _keep), (Mode.INTERNAL, _internal), (Mode.SUPERVISE, _supervise),
     (Mode.ELEVATE, _elevate), (Mode.COORDINATE, _coordinate), (Mode.DESIGNATE, _designate),
 )
@@ -173,22 +208,24 @@ def _context(p: Problem, lend_to: NDArray[np.int64]) -> _Context:
     movable = p.in_district[c0] & ~p.terminable
     decider = p.court_parent[c0]
     decider_ok = movable & (decider >= 0) & p.in_district[np.maximum(decider, 0)]
-    # an interference case already outside its home locality has nothing to leave
+    # an interference case already outside its home locality has nothing to leave (it may
+    # stay), but wherever it moves, it may not go back there (see `_lawful`)
     home = in_home_locality(p, np.arange(p.n_cases), c0)
     interf = (trig & int(Trigger.INTERFERENCE)) != 0
     trig = np.where(interf & ~home, trig & ~int(Trigger.INTERFERENCE), trig)
     can_borrow = np.zeros(p.n_courts, dtype=bool)
     can_borrow[lend_to] = True
-    return _Context(p, trig, movable, movable & ((trig & _HARD) != 0), decider, decider_ok,
-                    can_borrow)
+    return _Context(p, trig, interf & movable, movable, movable & ((trig & _HARD) != 0), decider,
+                    decider_ok, can_borrow)
 
 
 def _lawful(c: _Context, case: NDArray[np.int64], mode: NDArray[np.int64],
             court: NDArray[np.int64]) -> NDArray[np.bool_]:
     """The hard rules on individual options (keep stays for now; dropped later wherever a
     lawful move exists)."""
-    interf = c.has(Trigger.INTERFERENCE)[case]
-    legal = ~(interf & in_home_locality(c.p, case, court))
+    # an interference case never sits in its debtor's home locality after the plan, wherever
+    # it starts (staying put is lawful only outside it); keep survives below as the fallback
+    legal = ~(c.interference[case] & in_home_locality(c.p, case, court))
     missed = c.has(Trigger.DEADLINE_MISSED)[case]
     legal &= ~(missed & ~np.isin(mode, [Mode.DESIGNATE, Mode.ELEVATE]))
     return legal | (mode == Mode.KEEP)
@@ -198,31 +235,36 @@ def build_options(p: Problem) -> Options:
     """Every lawful option of every case, with its costs; lending pairs for 协同执行."""
     lend_from, lend_to, lend_cost, lend_max = _lending_pairs(p)
     c = _context(p, lend_to)
-    pairs = [(mode, *fn(c)) for mode, fn in CANDIDATES]
-    # only courts with a case to coordinate borrow
+    rows = [(mode, *fn(c)) for mode, fn in CANDIDATES]
+    # only courts with a case to coordinate for lack of staff borrow
+    coord_case, coord_court = next((cs, ct) for mode, cs, ct, _ in rows if mode == Mode.COORDINATE)
     wants = np.zeros(p.n_courts, dtype=bool)
-    wants[next(court for mode, _, court in pairs if mode == Mode.COORDINATE)] = True
+    wants[coord_court[c.has(Trigger.UNDERSTAFFED)[coord_case]]] = True
     pair = wants[lend_to]
     lend_from, lend_to, lend_cost = lend_from[pair], lend_to[pair], lend_cost[pair]
 
-    case = np.concatenate([cs for _, cs, _ in pairs])
-    mode = np.concatenate([np.full(len(cs), int(m)) for m, cs, _ in pairs])
-    court = np.concatenate([ct for _, _, ct in pairs])
+    case = np.concatenate([cs for _, cs, _, _ in rows])
+    mode = np.concatenate([np.full(len(cs), int(m)) for m, cs, _, _ in rows])
+    court = np.concatenate([ct for _, _, ct, _ in rows])
+    decider = np.concatenate([d for _, _, _, d in rows])
     legal = _lawful(c, case, mode, court)
-    case, mode, court = case[legal], mode[legal], court[legal]
+    case, mode, court, decider = case[legal], mode[legal], court[legal], decider[legal]
     terms, assets = option_costs(p, case, mode, court)
+    # cases outside the district are constants of nobody's plan: they cost nothing
+    terms[~p.in_district[p.case_court[case]]] = 0.0
     # prune designate targets to the K cheapest per case; keep/elevate etc. always stay
     is_d = mode == Mode.DESIGNATE
     keep = ~is_d
     keep[is_d] = _top_k(case[is_d], terms[is_d].sum(axis=1), p.rules.max_candidates)
     pruned = int((~keep).sum())
     sel = np.flatnonzero(keep)
-    ind = _Individual(case[sel], mode[sel], court[sel], terms[sel],
+    ind = _Individual(case[sel], mode[sel], court[sel], decider[sel], terms[sel],
                       _subset_assets(assets, sel, len(case)))
-    grp = _concentration(p, c.trig)
+    grp = _concentration(p, c)
     ind, exceptions = _apply_hard_triggers(c, ind, grp)
     return Options(
-        case=ind.case, mode=ind.mode, court=ind.court, terms=ind.terms, assets=ind.assets,
+        case=ind.case, mode=ind.mode, court=ind.court, decider=ind.decider, terms=ind.terms,
+        assets=ind.assets,
         target_group=grp.tg, target_court=grp.tc, target_decider=grp.td, member_case=grp.mc,
         member_target=grp.mt, member_terms=grp.terms, member_assets=grp.assets,
         lend_from=lend_from, lend_to=lend_to, lend_cost=lend_cost, lend_max=lend_max,
@@ -235,12 +277,13 @@ class _Individual:
     case: NDArray[np.int64]
     mode: NDArray[np.int64]
     court: NDArray[np.int64]
+    decider: NDArray[np.int64]
     terms: NDArray[np.float64]
     assets: AssetPlan
 
     def subset(self, rows: NDArray[np.int64]) -> _Individual:
-        return _Individual(self.case[rows], self.mode[rows], self.court[rows], self.terms[rows],
-                           _subset_assets(self.assets, rows, len(self.case)))
+        return _Individual(self.case[rows], self.mode[rows], self.court[rows], self.decider[rows],
+                           self.terms[rows], _subset_assets(self.assets, rows, len(self.case)))
 
 
 @dataclass(frozen=True)
@@ -255,9 +298,9 @@ class _Groups:
     pruned: int
 
 
-def _concentration(p: Problem, trig: NDArray[np.int64]) -> _Groups:
+def _concentration(p: Problem, c: _Context) -> _Groups:
     """集中执行 targets per debtor group, costed and pruned to the K cheapest per group."""
-    tg, tc, td, mc, mt = _group_targets(p, trig)
+    tg, tc, td, mc, mt = _group_targets(p, c)
     m_terms, m_assets = option_costs(p, mc, np.full(len(mc), int(Mode.CONCENTRATE)), tc[mt])
     keep_t = np.ones(len(tg), dtype=bool)
     if len(tg):
@@ -306,7 +349,7 @@ def _subset_assets(a: AssetPlan, rows: NDArray[np.int64], n_old: int) -> AssetPl
 
 
 def _group_targets(
-    p: Problem, trig: NDArray[np.int64],
+    p: Problem, c: _Context,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
            NDArray[np.int64]]:
     """(target_group, target_court, target_decider, member_case, member_target)."""
@@ -323,8 +366,8 @@ def _group_targets(
     order = np.argsort(grp, kind="stable")
     sg = grp[order]
     bounds = np.searchsorted(sg, np.arange(n_groups + 1))
-    interf = (trig & int(Trigger.INTERFERENCE)) != 0
-    missed = (trig & int(Trigger.DEADLINE_MISSED)) != 0
+    missed = c.has(Trigger.DEADLINE_MISSED)
+    designated = (p.case_prior == PRIOR_DESIGNATED) & (not p.rules.allow_redesignation)
     for g in range(n_groups):
         members = order[bounds[g]:bounds[g + 1]]
         courts = np.unique(p.case_court[members])
@@ -344,13 +387,10 @@ def _group_targets(
             keep = np.isin(cand, courts) | (cand == decider)
             keep[np.argsort(near, kind="stable")[: 2 * k_best]] = True
             cand = cand[keep]
-        for m in members[interf[members]]:
-            cand = cand[~in_home_locality(p, np.full(len(cand), m), cand)]
-        for m in members[missed[members]]:
-            cand = cand[cand != p.case_court[m]]
-        for c in cand:
+        cand = _lawful_group_targets(p, c, members, cand, missed, designated)
+        for t in cand:
             tg.append(g)
-            tc.append(int(c))
+            tc.append(int(t))
             td.append(decider)
             mc.append(members)
             mt.append(np.full(len(members), len(tg) - 1))
@@ -358,6 +398,25 @@ def _group_targets(
         e = np.zeros(0, dtype=np.int64)
         return e, e, e, e, e
     return np.array(tg), np.array(tc), np.array(td), np.concatenate(mc), np.concatenate(mt)
+
+
+def _lawful_group_targets(p: Problem, c: _Context, members: NDArray[np.int64],
+                          cand: NDArray[np.int64], missed: NDArray[np.bool_],
+                          designated: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """The hard rules on a group's targets: never into the home locality of an interference
+    member; away from a member's court whose 督促 deadline was missed; never down a level
+    (级别管辖: not below the highest court holding a member); a member designated once is not
+    designated again (no ping-pong: the group may only gather at its court)."""
+    courts = p.case_court[members]
+    cand = cand[p.court_level[cand] <= p.court_level[courts].min()]
+    for m in members[c.interference[members]]:
+        cand = cand[~in_home_locality(p, np.full(len(cand), m), cand)]
+    for m in members[missed[members]]:
+        cand = cand[cand != p.case_court[m]]
+    held = np.unique(courts[designated[members]])
+    if len(held):
+        cand = cand[np.isin(cand, held)] if len(held) == 1 else cand[:0]
+    return cand
 
 
 def _lending_pairs(

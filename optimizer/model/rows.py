@@ -7,8 +7,10 @@ Rows:
 - `load_band[j]`:  load_j − target·cpo_j·staff_j ≤ Σ_b s[j,b] (staff = own − lent + borrowed);
 - `load_ceiling[j]`: load_j ≤ max(ceiling·cpo_j·staff_j, load before) when the rule is on;
 - `lend_limit[k]`: officers lent by k ≤ (1 − keep share) · own officers;
-- `coordinate_staff[j]`: officers borrowed ≤ number of j's 协同执行 cases (staff is lent for
-  coordinated cases, at most one officer per case).
+- `coordinate_staff[j]`: officers borrowed ≤ number of j's 协同执行 cases for lack of staff
+  (officers are lent for those cases, at most one officer per case);
+- `coordinate_officers[j]`: those cases ≤ `cases_per_lent_officer` × officers borrowed (协同
+  brings officers: a staffing 协同 case without them would escape its price for nothing).
 The core (one_option + load_band) is a transportation problem with convex arc costs; the other
 families are what breaks the structure.
 """
@@ -23,12 +25,13 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 
 from optimizer.data.problem import Problem
-from optimizer.law.modes import Mode
+from optimizer.law.modes import Mode, Trigger
 from optimizer.model.layout import ColumnLayout
 from optimizer.model.options import Options
 from optimizer.model.pieces import Piece
 
-ROW_FAMILIES = ("one_option", "load_band", "load_ceiling", "lend_limit", "coordinate_staff")
+ROW_FAMILIES = ("one_option", "load_band", "load_ceiling", "lend_limit", "coordinate_staff",
+                "coordinate_officers")
 
 
 @dataclass(frozen=True)
@@ -226,19 +229,31 @@ def _lend_limit(rows: _Rows, c: _Ctx) -> None:
              np.full(len(lenders), -np.inf), c.o.lend_max[lenders].astype(float))
 
 
-def _coordinate_staff(rows: _Rows, c: _Ctx) -> None:
-    """coordinate_staff[j]: borrowed_j − number of j's 协同执行 cases ≤ 0."""
+def _staffing_coordinate(c: _Ctx, borrowers: NDArray[np.int64]
+                         ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(x column positions, borrower position) of the 协同执行 options at borrowing courts
+    whose case is short of staff (those need lent officers)."""
     o, pc = c.o, c.pc
-    lt = o.lend_to[pc.lends]
+    bpos = np.full(c.p.n_courts, -1, dtype=np.int64)
+    bpos[borrowers] = np.arange(len(borrowers))
+    short = (c.p.triggers[o.case[pc.options]] & int(Trigger.UNDERSTAFFED)) != 0
+    is_c = (o.mode[pc.options] == Mode.COORDINATE) & short
+    cx = np.flatnonzero(is_c & (bpos[o.court[pc.options]] >= 0))
+    return cx, bpos[o.court[pc.options[cx]]]
+
+
+def _coordinate_staff(rows: _Rows, c: _Ctx) -> None:
+    """coordinate_staff[j]: borrowed_j − j's staffing 协同执行 cases ≤ 0;
+    coordinate_officers[j]: j's staffing 协同执行 cases − k·borrowed_j ≤ 0."""
+    lt = c.o.lend_to[c.pc.lends]
     borrowers, pos = np.unique(lt, return_inverse=True)
     if not len(borrowers):
         return
-    bpos = np.full(c.p.n_courts, -1, dtype=np.int64)
-    bpos[borrowers] = np.arange(len(borrowers))
-    is_c = o.mode[pc.options] == Mode.COORDINATE
-    cx = np.flatnonzero(is_c & (bpos[o.court[pc.options]] >= 0))
-    rows.add("coordinate_staff", len(borrowers),
-             np.r_[pos, bpos[o.court[pc.options[cx]]]],
-             np.r_[c.lay.z0 + np.arange(len(lt)), c.lay.x0 + cx],
-             np.r_[np.ones(len(lt)), -np.ones(len(cx))],
-             np.full(len(borrowers), -np.inf), np.zeros(len(borrowers)))
+    cx, crow = _staffing_coordinate(c, borrowers)
+    zc = c.lay.z0 + np.arange(len(lt))
+    n_b = len(borrowers)
+    rows.add("coordinate_staff", n_b, np.r_[pos, crow], np.r_[zc, c.lay.x0 + cx],
+             np.r_[np.ones(len(lt)), -np.ones(len(cx))], np.full(n_b, -np.inf), np.zeros(n_b))
+    k = c.p.rules.cases_per_lent_officer
+    rows.add("coordinate_officers", n_b, np.r_[crow, pos], np.r_[c.lay.x0 + cx, zc],
+             np.r_[np.ones(len(cx)), np.full(len(lt), -k)], np.full(n_b, -np.inf), np.zeros(n_b))

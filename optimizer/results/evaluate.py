@@ -18,6 +18,7 @@ from optimizer.model.options import Options
 class Evaluation:
     mode: NDArray[np.int64]
     court: NDArray[np.int64]
+    decider: NDArray[np.int64]  # court deciding each case's mode (−1 for keep)
     case_terms: NDArray[np.float64]  # (cases, CASE_TERMS)
     entrusted: NDArray[np.bool_]  # per asset
     load_before: NDArray[np.float64]
@@ -58,12 +59,14 @@ def evaluate(p: Problem, o: Options, d: Decision) -> Evaluation:
     n = p.n_cases
     mode = np.full(n, int(Mode.KEEP), dtype=np.int64)
     court = p.case_court.copy()
+    decider = np.full(n, -1, dtype=np.int64)
     terms = np.zeros((n, len(CASE_TERMS)))
     entrusted = np.zeros(len(p.asset_case), dtype=bool)
     ind = np.flatnonzero(d.option >= 0)
     rows = d.option[ind]
     mode[ind] = o.mode[rows]
     court[ind] = o.court[rows]
+    decider[ind] = o.decider[rows]
     terms[ind] = o.terms[rows]
     chosen = np.zeros(len(o.case), dtype=bool)
     chosen[rows] = True
@@ -79,6 +82,7 @@ def evaluate(p: Problem, o: Options, d: Decision) -> Evaluation:
         mc = o.member_case[member_on]
         mode[mc] = int(Mode.CONCENTRATE)
         court[mc] = o.target_court[o.member_target[member_on]]
+        decider[mc] = o.target_decider[o.member_target[member_on]]
         terms[mc] = o.member_terms[member_on]
         sel = member_on[o.member_assets.pair_option] & o.member_assets.entrusted
         entrusted[o.member_assets.pair_asset[sel]] = True
@@ -95,7 +99,7 @@ def evaluate(p: Problem, o: Options, d: Decision) -> Evaluation:
     courts = np.arange(p.n_courts)
     penalty = np.where(p.in_district, band_penalty(p, courts, excess), 0.0)
     return Evaluation(
-        mode=mode, court=court, case_terms=terms, entrusted=entrusted,
+        mode=mode, court=court, decider=decider, case_terms=terms, entrusted=entrusted,
         load_before=load_before, load_after=load_after, staff_after=staff,
         lent_out=lent_out, borrowed=borrowed, load_penalty=penalty,
         lending_cost=float(np.dot(d.lent, o.lend_cost)) if len(d.lent) else 0.0,

@@ -4,8 +4,9 @@ as a feasible plan.
 
 Hard rules checked:
 - each case takes exactly one option of its own, or its debtor group's target (all or none);
-- officers lent are whole, non-negative, within each lender's limit, and borrowed only for
-  coordinated cases (at most one officer per 协同执行 case);
+- officers lent are whole, non-negative, within each lender's limit; a court's 协同执行 cases for
+  lack of staff have officers borrowed (one per `cases_per_lent_officer` cases) and officers are
+  borrowed only for them (at most one per case);
 - a court's load stays under its ceiling (`max_utilisation`), or no worse than before;
 - interference cases that must leave their home locality are not at a court inside it, and a
   missed 督促 deadline leads to 指令/提级/集中 (unless the options record an exception).
@@ -61,9 +62,13 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     lent_by = np.bincount(o.lend_from, weights=lent, minlength=p.n_courts)
     out += _name("courts", np.flatnonzero(lent_by > o.lend_max + _TOL), courts,
                  "lends more officers than its limit (lending_min_keep_share)")
-    coordinated = np.bincount(ev.court[ev.mode == Mode.COORDINATE], minlength=p.n_courts)
-    out += _name("courts", np.flatnonzero(ev.borrowed > coordinated), courts,
-                 "borrows more officers than it has 协同执行 cases")
+    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
+    staffing = np.bincount(ev.court[(ev.mode == Mode.COORDINATE) & short], minlength=p.n_courts)
+    out += _name("courts", np.flatnonzero(ev.borrowed > staffing), courts,
+                 "borrows more officers than it has 协同执行 cases for lack of staff")
+    k = p.rules.cases_per_lent_officer
+    out += _name("courts", np.flatnonzero(staffing > k * ev.borrowed + _TOL), courts,
+                 f"协同执行 for lack of staff without officers lent (one per {k:g} cases)")
     # ceilings
     c = p.rules.max_utilisation
     if c is not None:
@@ -75,11 +80,15 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     exempt[list(o.exceptions)] = True
     trig = p.triggers
     idx = np.arange(p.n_cases)
-    interf = ((trig & int(Trigger.INTERFERENCE)) != 0) & ~exempt
-    started_home = in_home_locality(p, idx, p.case_court)
-    still_home = interf & started_home & in_home_locality(p, idx, ev.court)
+    flagged = ((p.case_flags & int(Trigger.INTERFERENCE)) != 0) & p.in_district[p.case_court]
+    flagged &= ~p.terminable
+    at_home = in_home_locality(p, idx, ev.court)
+    moved = ev.court != p.case_court
+    still_home = flagged & ~exempt & at_home & in_home_locality(p, idx, p.case_court)
     out += _name("cases", np.flatnonzero(still_home), cases,
                  "interference case left in the debtor's home locality")
+    out += _name("cases", np.flatnonzero(flagged & moved & at_home), cases,
+                 "interference case moved into the debtor's home locality")
     missed = ((trig & int(Trigger.DEADLINE_MISSED)) != 0) & ~exempt
     not_moved = missed & ~np.isin(ev.mode, [Mode.DESIGNATE, Mode.ELEVATE, Mode.CONCENTRATE])
     out += _name("cases", np.flatnonzero(not_moved), cases,

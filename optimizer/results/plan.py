@@ -85,6 +85,10 @@ class CasePlan:
     note: str | None = None  # why a rule could not be met, if so
     decided_by: str | None = None  # court that decides the mode (None for keep)
     basis: str = ""  # document issued and legal basis (规范性)
+    #: 协同执行 only: "officers" (lent officers come, for a staff shortage) or "coordination"
+    #: (the upper court coordinates a complex case, no officers)
+    coordination: str | None = None
+    wishes: tuple[str, ...] = ()  # the applicant's wishes, shown but not acted upon as such
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class StaffMove:
 @dataclass(frozen=True)
 class Plan:
     scenario: str
+    plan_date: str  # the plan acts on this day (period.start): the Art. 237 clock's date
     status: str
     objective: float
     bound: float
@@ -145,11 +150,13 @@ class Plan:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Plan:
         return cls(
-            scenario=d["scenario"], status=d["status"], objective=float(d["objective"]),
+            scenario=d["scenario"], plan_date=d["plan_date"], status=d["status"],
+            objective=float(d["objective"]),
             bound=float(d["bound"]), gap=float(d["gap"]), method=d["method"],
             terms={k: float(v) for k, v in d["terms"].items()},
             cases=tuple(CasePlan(**{**c, "entrusted_assets": tuple(c["entrusted_assets"]),
-                                    "reasons": tuple(c["reasons"])}) for c in d["cases"]),
+                                    "reasons": tuple(c["reasons"]),
+                                    "wishes": tuple(c.get("wishes", ()))}) for c in d["cases"]),
             courts=tuple(CourtPlan(**c) for c in d["courts"]),
             staff_moves=tuple(StaffMove(**m) for m in d["staff_moves"]),
             kpis=d.get("kpis", {}), stats=SolveStats.from_dict(d.get("stats", {})),
