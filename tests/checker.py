@@ -1,10 +1,28 @@
 """Feasibility checker written apart from the model code: it reads the scenario and the plan
 and re-derives every rule from the scenario text (dates, flags, court tree). It imports no
-optimizer module except the data types of the two files."""
+optimizer module except the data types of the two files.
+
+Rules of law checked (besides the arithmetic of the plan):
+- necessity: a case moves only for a reason; an applicant's request is a reason only once the
+  Art. 237 clock has run (an earlier request is shown in `wishes`);
+- the Art. 237 clock counts calendar months from filing (or from `property_found`), the period
+  ending on the corresponding day (the month's last day where none) plus the excluded days;
+- interference: a case that changes court never lands in the debtor's home locality, and one
+  that starts there leaves it; a debtor registered at a prefecture (province) code has the whole
+  prefecture (province) as home;
+- who decides: 内部交叉 the court itself, 督促/提级/协同 the court one level up, 指令 the lowest
+  common superior of both courts, 集中 a common superior of every member court and the target;
+- 协同执行 that brings officers borrows at least one officer per `cases_per_lent_officer` cases;
+- the recorded basis cites what the decision rests on and nothing it does not;
+- courts and cases outside the dispatcher's district are neither moved, lent from nor counted.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import math
+import re
 from collections import defaultdict
 
 from optimizer.data.scenario import Scenario
@@ -12,6 +30,68 @@ from optimizer.results.plan import Plan
 
 MODES = {"keep", "internal", "supervise", "designate", "elevate", "concentrate", "coordinate"}
 STAY = {"keep", "internal", "supervise", "coordinate"}
+MOVING = {"designate", "elevate", "concentrate"}
+_MISSING = object()
+
+# short and full names of the documents the basis cites
+DOCS = {
+    "执行程序解释": ("执行程序解释", "执行程序若干问题的解释"),
+    "执行工作规定": ("执行工作规定", "执行工作若干问题的规定"),
+    "委托执行规定": ("委托执行规定", "委托执行若干问题的规定"),
+}
+_ARTICLES = re.compile(r"\s*(?:（试行）)?\s*第([0-9、，,至\-和及 ]+)条")
+
+
+def cites(basis: str, doc: str, article: int) -> bool:
+    """Does `basis` cite `article` of `doc` (e.g. '执行程序解释第10、11条' cites 11)?"""
+    for name in DOCS[doc]:
+        for m in re.finditer(re.escape(name), basis):
+            arts = _ARTICLES.match(basis, m.end())
+            if arts is None:
+                continue
+            for part in re.split(r"[、，, 和及]+", arts.group(1)):
+                lo, _, hi = part.replace("至", "-").partition("-")
+                if lo.isdigit() and (int(lo) == article if not hi.isdigit()
+                                     else int(lo) <= article <= int(hi)):
+                    return True
+    return False
+
+
+def mentions(basis: str, doc: str) -> bool:
+    return any(name in basis for name in DOCS[doc])
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """The corresponding day `months` calendar months after `d`; the month's last day where that
+    month has no corresponding day (民法典第二百零二条; 民事诉讼法第八十五条)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def art237_last_day(s: Scenario, k) -> dt.date:
+    """Last day of the Art. 237 period: counted from filing, or from when property was found,
+    extended by the excluded days (执行程序解释第13条)."""
+    months = getattr(s.rules, "overdue_months", 6)
+    start = getattr(k, "property_found", None) or k.filed
+    return add_months(start, months) + dt.timedelta(days=k.excluded_days)
+
+
+def clock_run(s: Scenario, k) -> bool:
+    """Is the plan date strictly after the last day of the Art. 237 period?"""
+    return s.period.start > art237_last_day(s, k)
+
+
+def home_prefix(debtor_place: str, scope: str) -> str:
+    """Place-code prefix of the debtor's home locality: the county (6 digits) or prefecture (4),
+    but the whole prefecture for a debtor at a prefecture code (xxxx00) and the whole province for
+    one at a province code (xx0000)."""
+    if len(debtor_place) == 6 and debtor_place.isdigit():
+        if debtor_place.endswith("0000"):
+            return debtor_place[:2]
+        if debtor_place.endswith("00"):
+            return debtor_place[:4]
+    return debtor_place[: 6 if scope == "county" else 4]
 
 
 def _district(s: Scenario) -> set[str]:
@@ -34,12 +114,28 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
     courts = {c.id: c for c in s.courts}
     district = _district(s)
     r = s.rules
+
+    def chain(cid: str) -> list[str]:  # the court and its superiors, upwards
+        out = [cid]
+        while courts[out[-1]].parent:
+            out.append(courts[out[-1]].parent)
+        return out
+
+    def lowest_common(ids: list[str]) -> str | None:
+        common = set(chain(ids[0])).intersection(*(set(chain(x)) for x in ids[1:]))
+        return next((x for x in chain(ids[0]) if x in common), None)
+
     by_id = {c.case_id: c for c in plan.cases}
     if len(plan.cases) != len(s.cases) or set(by_id) != {k.id for k in s.cases}:
         bad.append("cases: each scenario case must appear exactly once")
         return bad
     load_before = {c.id: c.open_caseload for c in s.courts}
     cap = {c.id: c.officers * c.cases_per_officer for c in s.courts}
+
+    def short_staffed(cid: str) -> bool:
+        util = load_before[cid] / cap[cid] if cap[cid] else math.inf
+        return util > r.understaffed_utilisation
+
     # related groups, from the scenario alone
     def terminable(k) -> bool:
         return not k.assets and not k.act_obligation
@@ -51,6 +147,7 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
                if len(ks) >= r.concentrate_min_cases and len({k.court for k in ks}) >= r.concentrate_min_courts}
     load_after = dict(load_before)
     coordinate_count: dict[str, int] = defaultdict(int)
+    officer_cases: dict[str, int] = defaultdict(int)  # 协同 cases that need lent officers
     for k in s.cases:
         p = by_id[k.id]
         where = f"case {k.id}"
@@ -62,56 +159,106 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
             continue
         load_after[k.court] -= k.workload
         load_after[p.court_id] += k.workload
-        if p.mode == "coordinate":
-            coordinate_count[k.court] += 1
         cur = courts[k.court]
         parent = cur.parent
+        inside = k.court in district
+        has_property = bool(k.assets) or k.act_obligation
+        overdue = clock_run(s, k) and has_property
+        applied = overdue and k.wish.requests_escalation  # an Art. 237 application
+        short = short_staffed(k.court)
+        if p.mode == "coordinate" and inside:
+            coordinate_count[k.court] += 1
+            if short:
+                officer_cases[k.court] += 1
         if p.mode in STAY and p.court_id != k.court:
             bad.append(f"{where}: {p.mode} must keep the court")
+        if not inside and (p.mode != "keep" or p.court_id != k.court):
+            bad.append(f"{where}: case outside the district was changed")
+        # who decides (执行程序解释第11条; 执行工作规定第74条; 法发〔2024〕9号)
+        decided_by = p.decided_by
+        if p.mode == "internal" and decided_by != k.court:
+            bad.append(f"{where}: 内部交叉 is decided by the court itself, not {decided_by}")
+        if p.mode in ("supervise", "elevate", "coordinate") and decided_by != parent:
+            bad.append(f"{where}: {p.mode} is decided by the court one level up ({parent}), "
+                       f"not {decided_by}")
+        if p.mode == "designate":
+            lca = lowest_common([k.court, p.court_id])
+            if decided_by != lca:
+                bad.append(f"{where}: 指令 is decided by the lowest common superior {lca} of "
+                           f"{k.court} and {p.court_id}, not {decided_by}")
+        if p.mode == "concentrate":
+            group = by_debtor.get(k.debtor_id, [k])
+            member_courts = {m.court for m in group}
+            if (decided_by not in courts or decided_by not in district
+                    or any(decided_by not in chain(c)[1:] for c in member_courts)
+                    or decided_by not in chain(p.court_id)):
+                bad.append(f"{where}: 集中执行 must be decided by a common superior of the member "
+                           f"courts and the target inside the district, not {decided_by}")
         if p.mode == "keep":
             pass
         elif p.note is None:
             # necessity: some trigger must exist
-            age = (s.period.start - k.filed).days - k.excluded_days
-            has_property = bool(k.assets) or k.act_obligation
-            overdue = age > r.overdue_days and has_property
-            util = cur.open_caseload / cap[cur.id] if cap[cur.id] else math.inf
             trig = (k.flags.interference or k.flags.passive_handling or k.flags.complex
-                    or k.wish.requests_escalation or overdue or util > r.understaffed_utilisation
+                    or applied or overdue or short
                     or k.debtor_id in related or k.prior_action == "supervised_deadline_missed")
             if not trig:
                 bad.append(f"{where}: moved ({p.mode}) without any reason")
             if terminable(k):
                 bad.append(f"{where}: 终本 candidate must not be moved")
-            if k.court not in district:
-                bad.append(f"{where}: case outside the district was changed")
             if p.mode == "internal" and cur.teams < r.min_internal_teams:
                 bad.append(f"{where}: internal needs {r.min_internal_teams} teams")
             if p.mode == "supervise" and not (k.flags.passive_handling or overdue):
                 bad.append(f"{where}: supervise needs passivity or the Art. 237 clock")
-            if p.mode in ("supervise", "designate", "elevate") and (parent is None or parent not in district):
+            if p.mode in ("supervise", "elevate") and (parent is None or parent not in district):
                 bad.append(f"{where}: {p.mode} needs a decider inside the district")
             if p.mode == "designate":
                 tgt = courts[p.court_id]
-                if tgt.parent != parent or p.court_id == k.court or tgt.level != cur.level:
-                    bad.append(f"{where}: designate target must be another court under the same decider")
+                lca = lowest_common([k.court, p.court_id])
+                if p.court_id == k.court or tgt.level != cur.level or p.court_id not in district:
+                    bad.append(f"{where}: designate target must be another court of the same "
+                               "level inside the district")
+                if lca is None or lca not in district:
+                    bad.append(f"{where}: designate needs a decider inside the district")
                 if k.prior_action == "designated" and not r.allow_redesignation:
                     bad.append(f"{where}: already designated once (no ping-pong)")
             if p.mode == "elevate" and p.court_id != parent:
                 bad.append(f"{where}: elevate must go exactly one level up")
             if p.mode == "concentrate" and k.debtor_id not in related:
                 bad.append(f"{where}: concentrate without related cases")
+        # 协同执行: officers for a short-staffed court, coordination alone for a complex case
+        coordination = getattr(p, "coordination", _MISSING)
+        if p.mode == "coordinate":
+            want = "officers" if short else "coordination"
+            if coordination is _MISSING:
+                bad.append(f"{where}: 协同执行 must record its coordination ('{want}')")
+            elif coordination != want:
+                bad.append(f"{where}: coordination {coordination!r}, expected {want!r}")
+            if not short and not k.flags.complex:
+                bad.append(f"{where}: 协同 without officers helps only a complex case")
+        elif coordination not in (None, _MISSING):
+            bad.append(f"{where}: coordination {coordination!r} recorded for mode {p.mode}")
+        # an early Art. 237 request is a wish, shown but not acted upon
+        if (inside and not terminable(k) and k.wish.requests_escalation and not overdue
+                and not getattr(p, "wishes", ())):
+            bad.append(f"{where}: the applicant's request before the six months is not shown "
+                       "in wishes")
         # hard rules
-        if p.note is None and k.court in district and not terminable(k):
+        if inside and not terminable(k):
             if k.flags.interference:
-                digits = 6 if r.interference_scope == "county" else 4
-                home = k.debtor.place[:digits]
-                was_home = cur.place[:digits] == home
-                if was_home and courts[p.court_id].place[:digits] == home:
+                prefix = home_prefix(k.debtor.place, r.interference_scope)
+
+                def home(cid: str, prefix: str = prefix) -> bool:
+                    return courts[cid].place.startswith(prefix)
+
+                if p.court_id != k.court and home(p.court_id):
+                    bad.append(f"{where}: interference case moved into the debtor's home "
+                               f"locality ({p.court_id})")
+                elif p.note is None and home(k.court) and home(p.court_id):
                     bad.append(f"{where}: interference case left in the debtor's home locality")
-            if k.prior_action == "supervised_deadline_missed" and p.mode not in (
-                    "designate", "elevate", "concentrate"):
+            if (p.note is None and k.prior_action == "supervised_deadline_missed"
+                    and p.mode not in MOVING):
                 bad.append(f"{where}: missed 督促 deadline must lead to 指令/提级")
+        bad += _check_basis(where, k, p, overdue, applied)
     # concentration: all or none per debtor, one court, inside the common superior's district
     for d, ks in by_debtor.items():
         modes = {by_id[k.id].mode for k in ks}
@@ -120,6 +267,8 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
                 bad.append(f"debtor {d}: concentration must take all related cases")
             if len({by_id[k.id].court_id for k in ks}) != 1:
                 bad.append(f"debtor {d}: concentrated cases must go to one court")
+            if len({by_id[k.id].decided_by for k in ks}) != 1:
+                bad.append(f"debtor {d}: concentrated cases must have one decider")
     # staff moves
     lent: dict[str, int] = defaultdict(int)
     borrowed: dict[str, int] = defaultdict(int)
@@ -141,7 +290,15 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
     for cid, n in borrowed.items():
         if n > coordinate_count[cid]:
             bad.append(f"court {cid}: borrows {n} officers for {coordinate_count[cid]} coordinated cases")
+    per_officer = getattr(r, "cases_per_lent_officer", 10.0)
+    for cid, n in officer_cases.items():
+        if n > per_officer * borrowed[cid] + 1e-9:
+            bad.append(f"court {cid}: {n} 协同 cases need officers but only {borrowed[cid]} "
+                       f"borrowed ({per_officer:g} cases per lent officer)")
     for c in plan.courts:
+        if c.court_id not in district:
+            bad.append(f"court {c.court_id}: outside the district, must not be counted")
+            continue
         src = courts[c.court_id]
         staff = src.officers - lent[c.court_id] + borrowed[c.court_id]
         if c.officers_lent != lent[c.court_id] or c.officers_borrowed != borrowed[c.court_id]:
@@ -163,4 +320,38 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
     case_terms = sum(v for k, v in plan.terms.items() if k not in ("load", "staff_lending"))
     if abs(case_sum - case_terms) > 1e-2 * max(1.0, abs(case_terms)):
         bad.append(f"per-case costs {case_sum} ≠ case terms {case_terms}")
+    return bad
+
+
+def _check_basis(where: str, k, p, overdue: bool, applied: bool) -> list[str]:
+    """The recorded basis (规范性): what the document rests on, and nothing it does not."""
+    bad: list[str] = []
+    b = p.basis or ""
+    if b.startswith("；") or "；；" in b:
+        bad.append(f"{where}: basis has a stray separator: {b!r}")
+    if p.mode == "keep" and not p.entrusted_assets:
+        if b:
+            bad.append(f"{where}: a kept case has no basis, got {b!r}")
+        return bad
+    if p.entrusted_assets and not mentions(b, "委托执行规定"):
+        bad.append(f"{where}: entrusted matters must cite 委托执行规定")
+    art237 = "第237条" in b or "第二百三十七条" in b
+    if art237 and not overdue:
+        bad.append(f"{where}: basis cites 第237条 before the six months have run")
+    if art237 and overdue:
+        said = ("已申请" in b, "未申请" in b)
+        if said != (k.wish.requests_escalation, not k.wish.requests_escalation):
+            want = "已申请" if k.wish.requests_escalation else "未申请"
+            bad.append(f"{where}: basis citing 第237条 must say the applicant {want}")
+    if (p.mode in ("designate", "elevate") and k.prior_action == "supervised_deadline_missed"
+            and not cites(b, "执行程序解释", 12)):
+        bad.append(f"{where}: 指令/提级 after a missed 督促 deadline must cite 执行程序解释第12条")
+    if p.mode == "supervise" and not (cites(b, "执行程序解释", 11) and "督促执行令" in b):
+        bad.append(f"{where}: 督促 must cite 执行程序解释第11条 and issue a 督促执行令")
+    if p.mode == "concentrate" and ("第13、14条" in b or cites(b, "执行工作规定", 13)
+                                    or cites(b, "执行工作规定", 14)):
+        bad.append(f"{where}: 集中执行 must not cite 执行工作规定第13、14条")
+    if p.mode in MOVING and not applied and not cites(b, "执行工作规定", 74):
+        bad.append(f"{where}: {p.mode} on the superior's own initiative must cite "
+                   "执行工作规定第74条")
     return bad
