@@ -351,7 +351,9 @@ def _check_basis(where: str, k, p, overdue: bool, applied: bool) -> list[str]:
     if p.mode == "concentrate" and ("第13、14条" in b or cites(b, "执行工作规定", 13)
                                     or cites(b, "执行工作规定", 14)):
         bad.append(f"{where}: 集中执行 must not cite 执行工作规定第13、14条")
-    if p.mode in MOVING and not applied and not cites(b, "执行工作规定", 74):
+    forced = (p.mode in ("designate", "elevate")
+              and k.prior_action == "supervised_deadline_missed")  # Art. 12 empowers it
+    if p.mode in MOVING and not applied and not forced and not cites(b, "执行工作规定", 74):
         bad.append(f"{where}: {p.mode} on the superior's own initiative must cite "
                    "执行工作规定第74条")
     return bad

@@ -150,7 +150,8 @@ def test_cross_prefecture_designation_needs_the_lowest_common_superior():
 
 def test_designation_outside_the_district():
     s, plan = solved(prefecture_debtor(dispatcher="M1"))
-    lawful = edit(plan, "K1", mode="designate", court_id="B", decided_by="M1", basis=DESIGNATE_74)
+    lawful = edit(plan, "K1", mode="designate", court_id="B", decided_by="M1", basis=DESIGNATE_74,
+                  note=None)
     wrong = edit(lawful, "K1", court_id="J", decided_by="H")
     catches(s, lawful, wrong, "designate needs a decider inside the district")
 

@@ -146,4 +146,10 @@ def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: flo
         sol.value_valid = True
         h.setSolution(sol)
     h.run()
-    return outcome(h, is_mip)
+    res = outcome(h, is_mip)
+    if res.values is not None:
+        # the objective is recomputed from the point: after a warm start (setSolution) HiGHS
+        # 1.16 has reported the objective of another point than the one it returns
+        obj = float(m.cost @ res.values)
+        res = HighsResult(res.outcome, res.values, obj, min(res.bound, obj), res.status)
+    return res

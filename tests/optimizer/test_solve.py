@@ -65,7 +65,10 @@ def test_interference_must_leave_home_and_designate_beats_elevate():
     assert p.mode == "designate" and p.court_id in ("B", "C")
     assert plan.objective == pytest.approx(180.0)
     # regularity: who decides and on what basis is recorded
-    assert p.decided_by == "M" and "指令执行裁定" in p.basis and "第237条" in p.basis
+    # a one-month-old case: the high court acts on its own initiative (执行工作规定第74条), not
+    # on an Art. 237 application
+    assert p.decided_by == "M" and "指令执行裁定" in p.basis and "第74条" in p.basis
+    assert "第237条" not in p.basis
     assert "不当干预" in "".join(p.reasons)
 
 
@@ -109,8 +112,9 @@ def test_missed_supervision_deadline_forces_designation_or_elevation():
 def test_complex_case_is_elevated_when_help_is_worth_it():
     courts = base_courts(M={"officers": 30, "open_caseload": 0.0})
     data = scenario([case("K1", "A", complex=True)], courts,
-                    weights={"mode_elevate": 220.0, "change_court": 60.0, "unresolved_complex": 500.0},
-                    rules={"lending_min_keep_share": 1.0})  # nobody may lend: no 协同
+                    weights={"mode_elevate": 220.0, "change_court": 60.0, "unresolved_complex": 500.0,
+                             "mode_coordinate": 300.0},  # coordination alone costs more here
+                    rules={"lending_min_keep_share": 1.0})
     _, plan = plan_for(data)
     p = only(plan, "K1")
     assert p.mode == "elevate" and p.court_id == "M"
@@ -137,23 +141,40 @@ def test_related_cases_are_concentrated_all_together_or_not_at_all():
     assert plan.objective == pytest.approx(200.0)
 
 
-def test_coordinate_borrows_one_officer_for_an_overloaded_court():
-    courts = [
+def _overloaded_a() -> list[dict]:
+    return [
         court("M", "丽水市中级人民法院", "intermediate", None, "331100", officers=0, caseload=0),
         court("A", "丽水市莲都区人民法院", "basic", "M", "331102", officers=10, cpo=10.0, caseload=110),
         court("B", "青田县人民法院", "basic", "M", "331121", officers=20, cpo=10.0, caseload=100),
     ]
-    w = {"mode_coordinate": 90.0, "unresolved_complex": 500.0, "load_slopes": [30.0, 30.0, 30.0],
+
+
+def test_coordinate_for_lack_of_staff_brings_an_officer():
+    # A is at 110 % (short of staff above 105 %); no load penalty, so only the rule that 协同
+    # brings officers makes the plan borrow one (before, 协同 escaped its price for nothing)
+    w = {"mode_coordinate": 90.0, "unresolved_understaffed": 500.0, "mode_designate": 1000.0,
          "officer_lending_fixed": 5.0}
-    _, plan = plan_for(scenario([case("K1", "A", complex=True)], courts, weights=w,
-                                rules={"understaffed_utilisation": 5.0}))
-    assert only(plan, "K1").mode == "coordinate"
+    _, plan = plan_for(scenario([case("K1", "A")], _overloaded_a(), weights=w,
+                                rules={"understaffed_utilisation": 1.05}))
+    p = only(plan, "K1")
+    assert p.mode == "coordinate" and p.coordination == "officers"
     assert [(m.from_court, m.to_court, m.officers) for m in plan.staff_moves] == [("B", "A", 1)]
     a = next(c for c in plan.courts if c.court_id == "A")
     assert a.capacity == pytest.approx(110.0) and a.officers_borrowed == 1
-    # 90 for the mode, 5 for the officer, load 110 = capacity 110: no penalty
-    assert plan.objective == pytest.approx(95.0)
-    assert plan.terms["staff_lending"] == pytest.approx(5.0)
+    assert plan.objective == pytest.approx(95.0)  # 90 for the mode, 5 for the officer
+
+
+def test_complex_case_gets_coordination_without_officers():
+    # A is not short of staff: the complex case is helped by the upper court's coordination,
+    # and nobody is lent for it (officers come for staff shortages only)
+    w = {"mode_coordinate": 90.0, "unresolved_complex": 500.0, "load_slopes": [30.0, 30.0, 30.0],
+         "officer_lending_fixed": 5.0}
+    _, plan = plan_for(scenario([case("K1", "A", complex=True)], _overloaded_a(), weights=w,
+                                rules={"understaffed_utilisation": 5.0}))
+    p = only(plan, "K1")
+    assert p.mode == "coordinate" and p.coordination == "coordination"
+    assert plan.staff_moves == ()
+    assert plan.objective == pytest.approx(90.0 + 10 * 30.0)  # A stays 10 units over
 
 
 def test_far_asset_matter_is_entrusted_when_cheaper_than_travel():
@@ -218,7 +239,7 @@ def test_params_are_validated():
         SolveParams(gap=1.5)
 
 
-def _two_prefectures():
+def _two_prefectures(passive: bool = True):
     """A high court over two intermediate courts; debtor D1 has a case in each prefecture."""
     courts = [
         court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
@@ -230,7 +251,7 @@ def _two_prefectures():
         court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
     ]
     ks = [case("K1", "A", debtor_id="D1"), case("K2", "C", debtor_id="D1"),
-          case("K3", "B", passive=True), case("K4", "D", passive=True)]
+          case("K3", "B", passive=passive), case("K4", "D", passive=passive)]
     w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
          "mode_supervise": 40.0, "unresolved_passive": 400.0}
     return scenario(ks, courts, weights=w, dispatcher="H")
@@ -250,13 +271,14 @@ def test_debtor_group_spanning_two_prefectures_is_decided_once():
 
 def test_linking_group_relaxed_when_pieces_are_large():
     """Past the piece-size limit the group is decided once; the bound stays valid."""
-    _, plan = plan_for(_two_prefectures(), max_piece_cases=1)
+    # (no passive cases: their designations across prefectures would join the two pieces)
+    _, plan = plan_for(_two_prefectures(passive=False), max_piece_cases=1)
     assert plan.stats.linking_groups == 1 and plan.stats.pieces == 2
     assert only(plan, "K1").court_id == only(plan, "K2").court_id
-    assert plan.objective == pytest.approx(330.0)
-    # each copy pays only its own member (100 + 100, no hand-over): bound 280, honestly reported
-    assert plan.bound == pytest.approx(280.0)
-    assert plan.status == "feasible" and plan.gap == pytest.approx(50 / 330, rel=1e-6)
+    assert plan.objective == pytest.approx(250.0)
+    # each copy pays only its own member (100 + 100, no hand-over): bound 200, honestly reported
+    assert plan.bound == pytest.approx(200.0)
+    assert plan.status == "feasible" and plan.gap == pytest.approx(50 / 250, rel=1e-6)
 
 
 def test_cases_without_choice_that_must_move_count_in_the_receiving_load():

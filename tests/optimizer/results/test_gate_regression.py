@@ -25,7 +25,7 @@ def ceiling_behind_linking_group() -> dict[str, Any]:
         court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
     ]
     ks = [case("K1", "A", debtor_id="D1", preferred="C"), case("K2", "C", debtor_id="D1"),
-          case("K3", "B", passive=True), case("K4", "D", passive=True)]
+          case("K3", "B"), case("K4", "D")]
     w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
          "mode_supervise": 40.0, "unresolved_passive": 400.0, "preferred_court_bonus": 80.0}
     return scenario(ks, courts, weights=w, dispatcher="H", rules={"max_utilisation": 1.0})
