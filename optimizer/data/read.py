@@ -1,4 +1,4 @@
-"""Reading scenario and plan files: the I/O edge. Every defect becomes a `Problem`."""
+"""Reading scenario and plan files: the I/O edge. Every defect becomes a `Defect`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from optimizer.data.scenario import FORMAT_VERSION, Scenario
-from optimizer.data.validate import Problem, ScenarioError, check_scenario
+from optimizer.data.validate import Defect, ScenarioError, check_scenario
 
 MAX_FILE_BYTES = 1 << 30  # 1 GiB: a national scenario (300,000 cases) is about 200 MB
 _MAX_LISTED = 1000
@@ -17,14 +17,14 @@ _COLLECTIONS = ("places", "courts", "cases")
 
 
 def read_scenario(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Scenario:
-    """Load and validate a scenario file; raises `ScenarioError` listing all problems."""
+    """Load and validate a scenario file; raises `ScenarioError` listing every defect."""
     p = Path(path)
     try:
         size = p.stat().st_size
     except OSError as e:
-        raise ScenarioError([Problem(str(p), None, f"cannot read file: {e.strerror}")]) from None
+        raise ScenarioError([Defect(str(p), None, f"cannot read file: {e.strerror}")]) from None
     if size > max_bytes:
-        raise ScenarioError([Problem(
+        raise ScenarioError([Defect(
             str(p), None, f"file is {size:,} bytes, above the limit of {max_bytes:,} bytes",
         )])
     return parse_scenario(p.read_bytes(), source=str(p))
@@ -37,16 +37,16 @@ def decode_json(data: bytes, what: str = "file") -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ScenarioError([Problem(
+        raise ScenarioError([Defect(
             what, None, f"not UTF-8 text: invalid byte 0x{data[e.start]:02x} at offset {e.start}",
         )]) from None
     if not text.strip():
-        raise ScenarioError([Problem(what, None, "file is empty")])
+        raise ScenarioError([Defect(what, None, "file is empty")])
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
         tail = " (the file looks truncated)" if not text.rstrip().endswith(("}", "]")) else ""
-        raise ScenarioError([Problem(
+        raise ScenarioError([Defect(
             what, None, f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}{tail}",
         )]) from None
 
@@ -68,7 +68,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "(root)"
 
 
-def problems_from_validation(raw: Any, err: ValidationError) -> list[Problem]:
+def defects_from_validation(raw: Any, err: ValidationError) -> list[Defect]:
     out = []
     for e in err.errors(include_url=False)[:_MAX_LISTED]:
         loc = tuple(e["loc"])
@@ -84,7 +84,7 @@ def problems_from_validation(raw: Any, err: ValidationError) -> list[Problem]:
             name = "longitude" if loc[-1] == "lon" else "latitude"
             span = "73–135.5" if loc[-1] == "lon" else "3–53.6"
             msg = f"{name} {e['input']} is outside China ({span})"
-        out.append(Problem(_path(loc), _record_id(raw, loc), msg))
+        out.append(Defect(_path(loc), _record_id(raw, loc), msg))
     return out
 
 
@@ -100,24 +100,24 @@ def parse_scenario(data: bytes | str | dict[str, Any], source: str = "(input)") 
             pass
         else:
             if scenario.format_version == FORMAT_VERSION:
-                problems = check_scenario(scenario)
-                if problems:
-                    raise ScenarioError(problems)
+                defects = check_scenario(scenario)
+                if defects:
+                    raise ScenarioError(defects)
                 return scenario
     raw = decode_json(data, source) if isinstance(data, bytes) else data
     if not isinstance(raw, dict):
-        raise ScenarioError([Problem("(root)", None, "a scenario must be a JSON object")])
+        raise ScenarioError([Defect("(root)", None, "a scenario must be a JSON object")])
     version = raw.get("format_version")
     if version != FORMAT_VERSION:
-        raise ScenarioError([Problem(
+        raise ScenarioError([Defect(
             "format_version", None,
             f"unsupported format_version {version!r}; this courtplan reads {FORMAT_VERSION}",
         )])
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as e:
-        raise ScenarioError(problems_from_validation(raw, e)) from None
-    problems = check_scenario(scenario)
-    if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(defects_from_validation(raw, e)) from None
+    defects = check_scenario(scenario)
+    if defects:
+        raise ScenarioError(defects)
     return scenario
