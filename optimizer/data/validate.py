@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from optimizer.data.scenario import Level, Scenario
+from optimizer.data.scenario import Court, Level, Scenario
 
 # a court's parent must be exactly one level up (基层 → 中级 → 高级 → 最高)
 PARENT_LEVEL = {
@@ -56,6 +56,25 @@ def _duplicates(kind: str, ids: list[str]) -> list[Defect]:
     return out
 
 
+def _reaches_cycle(court_by_id: dict[str, Court]) -> dict[str, bool]:
+    """For each court id, whether following parents from it runs into a cycle (linear time)."""
+    out: dict[str, bool] = {}
+    for start in court_by_id:
+        path: list[str] = []
+        on_path: set[str] = set()
+        x: str | None = start
+        while x is not None and x in court_by_id and x not in out:
+            if x in on_path:  # closed a cycle: everything on the path reaches it
+                break
+            path.append(x)
+            on_path.add(x)
+            x = court_by_id[x].parent
+        hit = x is not None and (x in on_path or out.get(x, False))
+        for y in path:
+            out[y] = hit
+    return out
+
+
 def district_of(scenario: Scenario, root: str) -> set[str]:
     """Court ids in the district of `root` (itself and all courts below it)."""
     children: dict[str, list[str]] = {}
@@ -101,16 +120,11 @@ def check_scenario(s: Scenario) -> list[Defect]:
                 f"a {c.level.value} court's parent must be {_article(want)} court, "
                 f"but '{parent.id}' is {parent.level.value}",
             ))
-    # parent cycles
+    # parent cycles: each chain is walked once (a walk per court is quadratic on a long chain)
+    in_cycle = _reaches_cycle(court_by_id)
     for i, c in enumerate(s.courts):
-        seen = {c.id}
-        p = c.parent
-        while p is not None and p in court_by_id:
-            if p in seen:
-                add(Defect(f"courts[{i}].parent", c.id, "parent chain forms a cycle"))
-                break
-            seen.add(p)
-            p = court_by_id[p].parent
+        if c.parent is not None and (c.parent == c.id or in_cycle.get(c.parent, False)):
+            add(Defect(f"courts[{i}].parent", c.id, "parent chain forms a cycle"))
 
     dispatcher = court_by_id.get(s.dispatcher)
     district: set[str] = set()
