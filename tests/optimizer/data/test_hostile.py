@@ -290,6 +290,12 @@ def test_bom_is_fine_but_utf16_is_named(tmp_path, capsys):
 def test_lone_surrogate_in_text():
     with pytest.raises(ScenarioError, match=r"UTF-8|surrogate"):
         parse_scenario('{"format_version": 1, "name": "\ud800"}')
+    # as a JSON escape: refused, and the message is still valid UTF-8 (the API sends it as JSON)
+    for where in ("name", "cases.0.id", "cases.0.debtor.name"):
+        text = json.dumps(tiny(**{where: "\ud800x"}))
+        with pytest.raises(ScenarioError) as e:
+            parse_scenario(text)
+        str(e.value).encode("utf-8")
 
 
 def test_directory(tmp_path, capsys):
