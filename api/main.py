@@ -24,8 +24,8 @@ app = FastAPI(title="courtplan", version="0.1.0",
 @app.exception_handler(ScenarioError)
 async def _scenario_error(_: Request, e: ScenarioError) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": [
-        ProblemOut(path=p.path, record=p.record, message=p.message).model_dump()
-        for p in e.problems]})
+        ProblemOut(path=d.path, record=d.record, message=d.message).model_dump()
+        for d in e.defects]})
 
 
 async def _body(request: Request, settings: SettingsDep) -> bytes:
@@ -89,7 +89,7 @@ async def validate(request: Request, settings: SettingsDep) -> ValidationOut:
         s = parse_scenario(body)
     except ScenarioError as e:
         return ValidationOut(valid=False, problems=[
-            ProblemOut(path=p.path, record=p.record, message=p.message) for p in e.problems])
+            ProblemOut(path=d.path, record=d.record, message=d.message) for d in e.defects])
     return ValidationOut(valid=True, courts=len(s.courts), cases=len(s.cases))
 
 

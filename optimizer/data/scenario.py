@@ -3,6 +3,13 @@
 These pydantic models *are* the format: `courtplan schema` prints the JSON Schema generated
 from them. They check each record on its own (types, ranges, finite numbers); checks that need
 several records (references, cycles, levels) live in `validate.py`.
+
+Every number has an upper bound, stated in its description: a count or quantity far beyond any
+real court (10^20 officers) would overflow numpy's int64 later, and a weight or rule far beyond any
+sensible setting could make the objective infinite. Within the bounds the objective stays finite
+(travel ≤ 5,000 km × detour 5 ÷ 1 km/h, times weights ≤ 10^9, stays below 10^25 per case). Ids
+and names refuse control characters (newlines, NUL, escape…), so a record id printed in a message
+or a report cannot break a line or drive a terminal.
 """
 
 from __future__ import annotations
@@ -15,11 +22,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_VERSION = 1
 
+# no C0 or C1 control character (newline, tab, NUL, ESC, DEL, NEL…), nor a Unicode line separator
+NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+MAX_NAME = 200
+MAX_WEIGHT = 1e9
+MAX_LOAD_BANDS = 10
+
 NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 PosFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+Utilisation = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=73.0, le=135.5, allow_inf_nan=False)]  # China's extent
 Latitude = Annotated[float, Field(ge=3.0, le=53.6, allow_inf_nan=False)]
-Id = Annotated[str, Field(min_length=1, max_length=64)]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_CONTROL)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME, pattern=NO_CONTROL)]
 
 
 class _Record(BaseModel):
@@ -71,7 +87,7 @@ class Place(_Record):
     """An administrative region (行政区划) where courts sit and parties and assets lie."""
 
     id: Id = Field(description="Administrative code (行政区划代码), e.g. '331102'.")
-    name: str = Field(min_length=1, description="Chinese name, e.g. '莲都区'.")
+    name: Name = Field(description="Chinese name, e.g. '莲都区'; at most 200 characters.")
     lon: Longitude
     lat: Latitude
 
@@ -80,22 +96,27 @@ class Court(_Record):
     """A people's court with its enforcement bureau (执行局)."""
 
     id: Id
-    name: str = Field(min_length=1, description="Chinese name, e.g. '丽水市莲都区人民法院'.")
+    name: Name = Field(
+        description="Chinese name, e.g. '丽水市莲都区人民法院'; at most 200 characters."
+    )
     level: Level
     parent: Id | None = Field(None, description="Court one level up (上一级法院); null at the top.")
     place: Id = Field(description="Place (region code) where the court sits.")
-    officers: int = Field(ge=0, description="Enforcement officers (执行人员).")
-    teams: int = Field(ge=1, description="Enforcement teams (执行团队).")
+    officers: int = Field(ge=0, le=100_000, description="Enforcement officers (执行人员), 0–100,000.")
+    teams: int = Field(ge=1, le=10_000, description="Enforcement teams (执行团队), 1–10,000.")
     open_caseload: NonNegFloat = Field(
-        description="Open enforcement caseload in workload units, listed cases included."
+        le=10_000_000,
+        description="Open enforcement caseload in workload units, listed cases included; "
+        "0–10,000,000.",
     )
-    cases_per_officer: PosFloat = Field(
-        description="Workload units one officer can carry in the planning period."
+    cases_per_officer: float = Field(
+        ge=0.01, le=100_000, allow_inf_nan=False,
+        description="Workload units one officer can carry in the planning period; 0.01–100,000.",
     )
 
 
 class Party(_CaseRecord):
-    name: str = Field(min_length=1)
+    name: Name = Field(description="At most 200 characters.")
     kind: PartyKindLiteral
     place: Id = Field(description="Domicile (住所地) place id.")
 
@@ -104,7 +125,9 @@ class Asset(_CaseRecord):
     id: Id
     kind: AssetKindLiteral
     place: Id = Field(description="Place where the asset lies (财产所在地).")
-    value: NonNegFloat = Field(description="Estimated value in yuan.")
+    value: NonNegFloat = Field(
+        le=1e13, description="Estimated value in yuan, 0–10,000,000,000,000 (10^13)."
+    )
 
 
 class CaseFlags(_CaseRecord):
@@ -126,13 +149,19 @@ class Case(_CaseRecord):
     court: Id = Field(description="Current executing court.")
     filed: dt.date = Field(description="Filing date (立案日期).")
     excluded_days: int = Field(
-        0, ge=0, description="Days excluded from the Art. 237 clock (公告、鉴定评估、中止…)."
+        0, ge=0, le=36_500,
+        description="Days excluded from the Art. 237 clock (公告、鉴定评估、中止…), 0–36,500.",
+    )
+    amount: NonNegFloat = Field(
+        le=1e13, description="Amount to execute (执行标的), yuan, 0–10,000,000,000,000 (10^13)."
+    )
+    workload: float = Field(
+        1.0, ge=0.001, le=10_000, allow_inf_nan=False,
+        description="Workload weight in caseload units, 0.001–10,000.",
     )
     property_found: dt.date | None = Field(
         None, description="When property was found during execution (执行程序解释 Art. 10(2)): "
         "the Art. 237 clock for it runs from this date instead of the filing date.")
-    amount: NonNegFloat = Field(description="Amount to execute (执行标的), yuan.")
-    workload: PosFloat = Field(1.0, description="Workload weight in caseload units.")
     applicant: Party
     debtor: Party
     debtor_id: Id = Field(description="Links the related cases of one debtor (关联案件).")
@@ -149,86 +178,125 @@ class Period(_Record):
 
 
 class Weights(_Record):
-    """Objective weights, in cost points (1 point ≈ 1 minute of a party's travel)."""
+    """Objective weights, in cost points (1 point ≈ 1 minute of a party's travel). Each weight is
+    0–1,000,000,000 (10^9), so the objective stays finite."""
 
-    applicant_travel: NonNegFloat = Field(1.0, description="Per minute, applicant → court.")
-    debtor_travel: NonNegFloat = Field(0.3, description="Per minute, debtor → court.")
-    asset_travel: NonNegFloat = Field(
-        1.0, description="Per minute court → asset, shared by asset value."
+    applicant_travel: Weight = Field(1.0, description="Per minute, applicant → court. ≤ 1,000,000,000.")
+    debtor_travel: Weight = Field(0.3, description="Per minute, debtor → court. ≤ 1,000,000,000.")
+    asset_travel: Weight = Field(
+        1.0, description="Per minute court → asset, shared by asset value. ≤ 1,000,000,000."
     )
-    entrust_matter: NonNegFloat = Field(25.0, description="Fixed cost of one entrusted matter.")
-    change_court: NonNegFloat = Field(60.0, description="File hand-over when the court changes.")
-    applicant_objection: NonNegFloat = Field(600.0, description="Moving a case whose applicant objects.")
-    preferred_court_bonus: NonNegFloat = Field(30.0, description="Saved when the wish is met.")
-    mode_internal: NonNegFloat = Field(20.0, description="内部交叉")
-    mode_supervise: NonNegFloat = Field(40.0, description="督促执行")
-    mode_designate: NonNegFloat = Field(120.0, description="指令执行")
-    mode_concentrate: NonNegFloat = Field(120.0, description="集中执行")
-    mode_coordinate: NonNegFloat = Field(90.0, description="协同执行")
-    mode_elevate: NonNegFloat = Field(220.0, description="提级执行")
-    unresolved_passive: NonNegFloat = Field(400.0, description="Kept despite 消极执行.")
-    unresolved_overdue: NonNegFloat = Field(300.0, description="Kept despite the Art. 237 clock.")
-    unresolved_complex: NonNegFloat = Field(250.0, description="Complex case without help.")
-    unresolved_understaffed: NonNegFloat = Field(150.0, description="Left at a short-staffed court.")
-    unresolved_request: NonNegFloat = Field(300.0, description="Applicant's Art. 237 request unmet.")
-    unresolved_related: NonNegFloat = Field(150.0, description="Related case not concentrated.")
-    load_slopes: tuple[NonNegFloat, ...] = Field(
-        (30.0, 120.0, 400.0),
-        description="Cost per workload unit above the target, in rising bands (convex).",
+    entrust_matter: Weight = Field(
+        25.0, description="Fixed cost of one entrusted matter. ≤ 1,000,000,000."
     )
-    officer_lending: NonNegFloat = Field(
-        4.0, description="Per minute of travel per lent officer (协同执行)."
+    change_court: Weight = Field(
+        60.0, description="File hand-over when the court changes. ≤ 1,000,000,000."
     )
-    officer_lending_fixed: NonNegFloat = Field(
-        1500.0, description="Per officer lent for the period: allowances, the lender's disruption."
+    applicant_objection: Weight = Field(
+        600.0, description="Moving a case whose applicant objects. ≤ 1,000,000,000."
+    )
+    preferred_court_bonus: Weight = Field(
+        30.0, description="Saved when the wish is met. ≤ 1,000,000,000."
+    )
+    mode_internal: Weight = Field(20.0, description="内部交叉. ≤ 1,000,000,000.")
+    mode_supervise: Weight = Field(40.0, description="督促执行. ≤ 1,000,000,000.")
+    mode_designate: Weight = Field(120.0, description="指令执行. ≤ 1,000,000,000.")
+    mode_concentrate: Weight = Field(120.0, description="集中执行. ≤ 1,000,000,000.")
+    mode_coordinate: Weight = Field(90.0, description="协同执行. ≤ 1,000,000,000.")
+    mode_elevate: Weight = Field(220.0, description="提级执行. ≤ 1,000,000,000.")
+    unresolved_passive: Weight = Field(400.0, description="Kept despite 消极执行. ≤ 1,000,000,000.")
+    unresolved_overdue: Weight = Field(
+        300.0, description="Kept despite the Art. 237 clock. ≤ 1,000,000,000."
+    )
+    unresolved_complex: Weight = Field(
+        250.0, description="Complex case without help. ≤ 1,000,000,000."
+    )
+    unresolved_understaffed: Weight = Field(
+        150.0, description="Left at a short-staffed court. ≤ 1,000,000,000."
+    )
+    unresolved_request: Weight = Field(
+        300.0, description="Applicant's Art. 237 request unmet. ≤ 1,000,000,000."
+    )
+    unresolved_related: Weight = Field(
+        150.0, description="Related case not concentrated. ≤ 1,000,000,000."
+    )
+    load_slopes: tuple[Weight, ...] = Field(
+        (30.0, 120.0, 400.0), min_length=1, max_length=MAX_LOAD_BANDS,
+        description="Cost per workload unit above the target, in rising bands (convex): 1–10 "
+        "bands, each ≤ 1,000,000,000.",
+    )
+    officer_lending: Weight = Field(
+        4.0, description="Per minute of travel per lent officer (协同执行). ≤ 1,000,000,000."
+    )
+    officer_lending_fixed: Weight = Field(
+        1500.0, description="Per officer lent for the period: allowances, the lender's disruption. "
+        "≤ 1,000,000,000.",
     )
 
 
 class Rules(_Record):
     """Rule switches (hard constraints) with their defaults."""
 
-    target_utilisation: PosFloat = Field(1.0, description="Load per capacity where penalties start.")
-    load_band_width: PosFloat = Field(
-        0.15, description="Width of each penalty band, as a share of own capacity."
+    target_utilisation: float = Field(
+        1.0, ge=0.01, le=10, allow_inf_nan=False,
+        description="Load per capacity where penalties start, 0.01–10.",
     )
-    max_utilisation: PosFloat | None = Field(
+    load_band_width: float = Field(
+        0.15, ge=0.01, le=10, allow_inf_nan=False,
+        description="Width of each penalty band, as a share of own capacity, 0.01–10.",
+    )
+    max_utilisation: Utilisation | None = Field(
         1.6,
-        description="Hard ceiling on load per capacity for receiving courts (null = off); a court "
-        "already above it may not get worse.",
+        description="Hard ceiling on load per capacity for receiving courts (null = off), above 0 "
+        "and at most 100; a court already above it may not get worse.",
     )
-    understaffed_utilisation: PosFloat = Field(
-        1.1, description="Utilisation before the plan above which a court is short of staff."
+    understaffed_utilisation: Utilisation = Field(
+        1.1, description="Utilisation before the plan above which a court is short of staff; "
+        "above 0 and at most 100.",
     )
     overdue_months: int = Field(
         6, ge=1, le=120,
         description="Art. 237 clock (民事诉讼法第237条): calendar months unexecuted, counted from the "
-        "day after filing (or after property was found), net of the periods of 执行程序解释 Art. 13.")
-    cases_per_lent_officer: PosFloat = Field(
-        10.0, le=10_000,
+        "day after filing (or after property was found), net of the periods of 执行程序解释 Art. 13; "
+        "1–120.")
+    cases_per_lent_officer: float = Field(
+        10.0, ge=0.1, le=10_000, allow_inf_nan=False,
         description="协同执行 for a staff shortage: how many such cases one lent officer serves in the "
-        "period; a court's staffing 协同 cases need at least cases ÷ this officers borrowed.")
-    min_internal_teams: int = Field(2, ge=2, description="Teams needed for 内部交叉.")
-    concentrate_min_cases: int = Field(2, ge=2, description="Related cases for 集中执行.")
-    concentrate_min_courts: int = Field(2, ge=1, description="Distinct courts for 集中执行.")
+        "period; a court's staffing 协同 cases need at least cases ÷ this officers borrowed; "
+        "0.1–10,000.")
+    min_internal_teams: int = Field(2, ge=2, le=10_000, description="Teams needed for 内部交叉, 2–10,000.")
+    concentrate_min_cases: int = Field(
+        2, ge=2, le=1_000_000, description="Related cases for 集中执行, 2–1,000,000."
+    )
+    concentrate_min_courts: int = Field(
+        2, ge=1, le=10_000, description="Distinct courts for 集中执行, 1–10,000."
+    )
     allow_redesignation: bool = Field(False, description="Allow 指令 of an already designated case.")
     interference_scope: str = Field(
         "county", pattern="^(county|prefecture)$",
         description="Home locality an interference case must leave: the debtor's county or prefecture.",
     )
-    lending_min_keep_share: Annotated[float, Field(ge=0, le=1)] = Field(
-        0.85, description="Share of its own officers a lender keeps."
+    lending_min_keep_share: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        0.85, description="Share of its own officers a lender keeps, 0–1."
     )
-    max_candidates: int = Field(8, ge=1, description="K: courts kept per case after pruning.")
+    max_candidates: int = Field(
+        8, ge=1, le=1_000, description="K: courts kept per case after pruning, 1–1,000."
+    )
     entrust_matters: bool = Field(True, description="Allow 事项委托 of single matters.")
-    detour_factor: PosFloat = Field(1.3, description="Road distance per great-circle distance.")
-    speed_kmh: PosFloat = Field(60.0, description="Average road speed.")
+    detour_factor: float = Field(
+        1.3, ge=1, le=5, allow_inf_nan=False,
+        description="Road distance per great-circle distance, 1–5.",
+    )
+    speed_kmh: float = Field(
+        60.0, ge=1, le=300, allow_inf_nan=False, description="Average road speed in km/h, 1–300."
+    )
 
 
 class Scenario(_Record):
     """One district to plan: the root object of a scenario file."""
 
-    format_version: int = Field(FORMAT_VERSION, description="Must be 1.")
-    name: str = Field(min_length=1)
+    format_version: int = Field(FORMAT_VERSION, ge=1, le=1, description="Must be 1.")
+    name: Name = Field(description="At most 200 characters.")
     dispatcher: Id = Field(description="Court whose district is planned (统一调度的法院).")
     period: Period
     places: tuple[Place, ...]

@@ -1,11 +1,11 @@
-"""Checks across records of a scenario; each problem names its JSON path and record id."""
+"""Checks across records of a scenario; each defect names its JSON path and record id."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from optimizer.data.scenario import Level, Scenario
+from optimizer.data.scenario import Court, Level, Scenario
 
 # a court's parent must be exactly one level up (基层 → 中级 → 高级 → 最高)
 PARENT_LEVEL = {
@@ -16,7 +16,7 @@ PARENT_LEVEL = {
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Defect:
     """One defect in a scenario: where it is, which record, what is wrong."""
 
     path: str
@@ -29,13 +29,13 @@ class Problem:
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be used; carries every problem found."""
+    """A scenario that cannot be used; carries every defect found."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the scenario:\n{shown}{more}")
+    def __init__(self, defects: list[Defect]):
+        self.defects = defects
+        shown = "\n".join(f"  - {d}" for d in defects[:50])
+        more = f"\n  … and {len(defects) - 50} more" if len(defects) > 50 else ""
+        super().__init__(f"{len(defects)} defect(s) in the scenario:\n{shown}{more}")
 
 
 def _article(level: Level | None) -> str:
@@ -44,15 +44,34 @@ def _article(level: Level | None) -> str:
     return ("an " if level.value[0] in "aeiou" else "a ") + level.value
 
 
-def _duplicates(kind: str, ids: list[str]) -> list[Problem]:
+def _duplicates(kind: str, ids: list[str]) -> list[Defect]:
     counts = Counter(ids)
     seen: set[str] = set()
     out = []
     for i, x in enumerate(ids):
         if counts[x] > 1:
             if x in seen:
-                out.append(Problem(f"{kind}[{i}]", x, f"duplicate id '{x}'"))
+                out.append(Defect(f"{kind}[{i}]", x, f"duplicate id '{x}'"))
             seen.add(x)
+    return out
+
+
+def _reaches_cycle(court_by_id: dict[str, Court]) -> dict[str, bool]:
+    """For each court id, whether following parents from it runs into a cycle (linear time)."""
+    out: dict[str, bool] = {}
+    for start in court_by_id:
+        path: list[str] = []
+        on_path: set[str] = set()
+        x: str | None = start
+        while x is not None and x in court_by_id and x not in out:
+            if x in on_path:  # closed a cycle: everything on the path reaches it
+                break
+            path.append(x)
+            on_path.add(x)
+            x = court_by_id[x].parent
+        hit = x is not None and (x in on_path or out.get(x, False))
+        for y in path:
+            out[y] = hit
     return out
 
 
@@ -72,51 +91,46 @@ def district_of(scenario: Scenario, root: str) -> set[str]:
     return out
 
 
-def check_scenario(s: Scenario) -> list[Problem]:
-    """Every cross-record problem of `s` (empty when it is usable)."""
-    problems: list[Problem] = []
-    add = problems.append
+def check_scenario(s: Scenario) -> list[Defect]:
+    """Every cross-record defect of `s` (empty when it is usable)."""
+    defects: list[Defect] = []
+    add = defects.append
     place_ids = {p.id for p in s.places}
     court_by_id = {c.id: c for c in s.courts}
-    problems += _duplicates("places", [p.id for p in s.places])
-    problems += _duplicates("courts", [c.id for c in s.courts])
-    problems += _duplicates("cases", [c.id for c in s.cases])
+    defects += _duplicates("places", [p.id for p in s.places])
+    defects += _duplicates("courts", [c.id for c in s.courts])
+    defects += _duplicates("cases", [c.id for c in s.cases])
 
     if s.period.end < s.period.start:
-        add(Problem("period.end", None, f"end {s.period.end} is before start {s.period.start}"))
+        add(Defect("period.end", None, f"end {s.period.end} is before start {s.period.start}"))
 
     for i, c in enumerate(s.courts):
         where = f"courts[{i}]"
         if c.place not in place_ids:
-            add(Problem(f"{where}.place", c.id, f"place '{c.place}' is not defined"))
+            add(Defect(f"{where}.place", c.id, f"place '{c.place}' is not defined"))
         if c.parent is None:
             continue
         parent = court_by_id.get(c.parent)
         if parent is None:
-            add(Problem(f"{where}.parent", c.id, f"parent court '{c.parent}' is not defined"))
+            add(Defect(f"{where}.parent", c.id, f"parent court '{c.parent}' is not defined"))
         elif PARENT_LEVEL.get(c.level) != parent.level:
             want = PARENT_LEVEL.get(c.level)
-            add(Problem(
+            add(Defect(
                 f"{where}.parent", c.id,
                 f"a {c.level.value} court's parent must be {_article(want)} court, "
                 f"but '{parent.id}' is {parent.level.value}",
             ))
-    # parent cycles
+    # parent cycles: each chain is walked once (a walk per court is quadratic on a long chain)
+    in_cycle = _reaches_cycle(court_by_id)
     for i, c in enumerate(s.courts):
-        seen = {c.id}
-        p = c.parent
-        while p is not None and p in court_by_id:
-            if p in seen:
-                add(Problem(f"courts[{i}].parent", c.id, "parent chain forms a cycle"))
-                break
-            seen.add(p)
-            p = court_by_id[p].parent
+        if c.parent is not None and (c.parent == c.id or in_cycle.get(c.parent, False)):
+            add(Defect(f"courts[{i}].parent", c.id, "parent chain forms a cycle"))
 
     dispatcher = court_by_id.get(s.dispatcher)
     district: set[str] = set()
     if dispatcher is None:
-        add(Problem("dispatcher", None, f"dispatching court '{s.dispatcher}' is not defined"))
-    elif not any(p.path.endswith(".parent") for p in problems):
+        add(Defect("dispatcher", None, f"dispatching court '{s.dispatcher}' is not defined"))
+    elif not any(p.path.endswith(".parent") for p in defects):
         district = district_of(s, s.dispatcher)
 
     listed: dict[str, float] = defaultdict(float)
@@ -125,44 +139,44 @@ def check_scenario(s: Scenario) -> list[Problem]:
         where = f"cases[{i}]"
         court = court_by_id.get(k.court)
         if court is None:
-            add(Problem(f"{where}.court", k.id, f"executing court '{k.court}' is not defined"))
+            add(Defect(f"{where}.court", k.id, f"executing court '{k.court}' is not defined"))
         else:
             listed[k.court] += k.workload
             n_in_district += k.court in district
         for role, party in (("applicant", k.applicant), ("debtor", k.debtor)):
             if party.place not in place_ids:
-                add(Problem(f"{where}.{role}.place", k.id, f"place '{party.place}' is not defined"))
+                add(Defect(f"{where}.{role}.place", k.id, f"place '{party.place}' is not defined"))
         for j, a in enumerate(k.assets):
             if a.place not in place_ids:
-                add(Problem(f"{where}.assets[{j}].place", k.id,
+                add(Defect(f"{where}.assets[{j}].place", k.id,
                             f"asset '{a.id}' place '{a.place}' is not defined"))
         asset_ids = [a.id for a in k.assets]
         if len(set(asset_ids)) != len(asset_ids):
-            add(Problem(f"{where}.assets", k.id, "duplicate asset ids within the case"))
+            add(Defect(f"{where}.assets", k.id, "duplicate asset ids within the case"))
         pref = k.wish.preferred_court
         if pref is not None and pref not in court_by_id:
-            add(Problem(f"{where}.wish.preferred_court", k.id, f"court '{pref}' is not defined"))
+            add(Defect(f"{where}.wish.preferred_court", k.id, f"court '{pref}' is not defined"))
         if k.filed > s.period.start:
-            add(Problem(f"{where}.filed", k.id,
+            add(Defect(f"{where}.filed", k.id,
                         f"filing date {k.filed} is after the planning date {s.period.start}"))
         elif k.property_found is not None and not (k.filed <= k.property_found <= s.period.start):
-            add(Problem(f"{where}.property_found", k.id,
+            add(Defect(f"{where}.property_found", k.id,
                         f"property found on {k.property_found}, outside the filing date {k.filed} "
                         f"… planning date {s.period.start}"))
         elif k.excluded_days > (s.period.start - k.filed).days:
-            add(Problem(f"{where}.excluded_days", k.id,
+            add(Defect(f"{where}.excluded_days", k.id,
                         f"{k.excluded_days} excluded days exceed the case's age "
                         f"of {(s.period.start - k.filed).days} days"))
 
     for i, c in enumerate(s.courts):
         if listed[c.id] > c.open_caseload + 1e-9:
-            add(Problem(f"courts[{i}].open_caseload", c.id,
+            add(Defect(f"courts[{i}].open_caseload", c.id,
                         f"open caseload {c.open_caseload:g} is below the workload of its listed "
                         f"cases ({listed[c.id]:g})"))
         if c.id in district and c.officers == 0 and listed[c.id] > 0:
-            add(Problem(f"courts[{i}].officers", c.id,
+            add(Defect(f"courts[{i}].officers", c.id,
                         "a court holding cases in the district needs at least one officer"))
     if dispatcher is not None and district and n_in_district == 0:
-        add(Problem("dispatcher", s.dispatcher,
+        add(Defect("dispatcher", s.dispatcher,
                     f"the district of '{s.dispatcher}' holds no case to plan"))
-    return problems
+    return defects

@@ -2,23 +2,96 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+PRIVATE = 0o600  # plans and scenarios hold parties' names: readable by the owner only
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a whole file or nothing: a temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+
+def _named(e: OSError, path: str | Path) -> OSError:
+    """The same error, naming the target the caller asked for (never a temporary file)."""
+    return OSError(e.errno, e.strerror or str(e), str(path))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_atomic(path: str | Path, text: str, *, mode: int | None = None) -> None:
+    """Write `text` (UTF-8) to `path` whole or not at all: a temporary file in the same folder,
+    flushed to disk, then renamed over the target.
+
+    - A new file gets `mode`, by default 0600 (owner only); a replaced file keeps its mode unless
+      `mode` is given. The process umask is neither read nor changed (that is not thread-safe).
+    - A symlink is followed: the file it points to is replaced, the link stays.
+    - A character device or FIFO (`/dev/null`, `/dev/full`, a pipe) is written through, never
+      renamed over; a directory or any other non-regular file is refused.
+    - Errors are `OSError`s naming `path`, never the temporary file, which is removed on any
+      error or interrupt. The temporary file is named `.<name>.<random>.tmp`: only a write killed
+      outright (SIGKILL, power loss) leaves one behind, so a reader listing the folder should
+      skip names that start with "." (they also end in ".tmp").
+    - `-` is refused: standard output is the caller's business, not a file name.
+    """
+    if str(path) == "-":
+        raise ValueError("'-' is not a file name: write to standard output instead of calling "
+                         "write_atomic")
+    data = text.encode("utf-8")  # before touching the disk: unencodable text leaves nothing
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a plan is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        target = Path(path).resolve()  # follows symlinks, also a dangling one
+    except RuntimeError:  # symlink loop (Python 3.11; later versions raise OSError)
+        raise OSError(errno.ELOOP, "Too many levels of symbolic links", str(path)) from None
+    except OSError as e:
+        raise _named(e, path) from None
+    try:
+        st: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise _named(e, path) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+            raise OSError(errno.EINVAL, "Not a regular file, a character device or a pipe", str(path))
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            raise _named(e, path) from None
+        return
+    if mode is None:
+        mode = stat.S_IMODE(st.st_mode) if st is not None else PRIVATE
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise _named(e, path) from None
+    try:
+        try:
+            os.fchmod(fd, mode)  # mkstemp made it 0600
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise _named(e, path) from None
         raise
+    with contextlib.suppress(OSError):  # make the rename itself durable, where the OS allows
+        dfd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)

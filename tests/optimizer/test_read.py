@@ -7,10 +7,10 @@ import json
 import pytest
 
 from optimizer.cli import main
-from optimizer.pipeline import Changes
 from optimizer.data.read import parse_scenario, read_scenario
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import ScenarioError
+from optimizer.pipeline import Changes
 from tests.conftest import DATA
 
 # broken file -> (JSON path in the message, the record it must name; the file for file-level defects)
@@ -50,25 +50,25 @@ def test_broken_file_is_refused_naming_the_record(name, capsys):
     with pytest.raises(ScenarioError) as e:
         read_scenario(DATA / f"{name}.json")
     text = str(e.value)
-    assert any(path in str(p) and record in str(p) for p in e.value.problems), text
+    assert any(path in str(p) and record in str(p) for p in e.value.defects), text
     # the command line: exit code 2, readable message, no traceback
     assert main(["validate", str(DATA / f"{name}.json")]) == 2
     err = capsys.readouterr().err
     assert record in err and "Traceback" not in err
 
 
-def test_all_problems_are_reported_at_once():
+def test_all_defects_are_reported_at_once():
     data = json.loads((DATA / "tiny.json").read_text(encoding="utf-8"))
     data["cases"][0]["court"] = "X1"
     data["cases"][1]["court"] = "X2"
     data["courts"][1]["officers"] = -1
     with pytest.raises(ScenarioError) as e:
         parse_scenario(data)
-    assert len(e.value.problems) >= 1  # field errors come first, in one pass
+    assert len(e.value.defects) >= 1  # field errors come first, in one pass
     data["courts"][1]["officers"] = 1
     with pytest.raises(ScenarioError) as e:
         parse_scenario(data)
-    assert {p.record for p in e.value.problems} >= {"（2025）浙1102执1号", "（2025）浙1121执2号"}
+    assert {p.record for p in e.value.defects} >= {"（2025）浙1102执1号", "（2025）浙1121执2号"}
 
 
 def test_size_limit(tmp_path):
