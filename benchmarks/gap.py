@@ -95,7 +95,7 @@ def read_gap_file(path: Path) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]
         problems.append(prob)
     if pos != len(tok):
         raise BenchInputError(f"{path}: {len(tok) - pos} numbers left over after the {count} "
-                              "problems the file announces")
+                              "problems the file announces (its first number)")
     return problems
 
 
