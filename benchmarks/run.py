@@ -421,6 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchInputError as e:
         print(f"courtplan bench: {e}", file=sys.stderr)
         return EXIT_INVALID
+    except OSError as e:  # an unreadable data file, an unwritable --json path
+        print(f"courtplan bench: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_INVALID
     return 0
 
 

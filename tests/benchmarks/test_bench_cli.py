@@ -126,6 +126,13 @@ def test_gap_options_override_the_shared_folder(toy, monkeypatch, capsys):
     assert "toy" in out and (toy / "gap.json").exists()
 
 
+def test_gap_json_path_that_cannot_be_written(toy, capsys):
+    bad = toy / "no" / "such" / "gap.json"
+    rc, _, err = _bench(["gap", "--instances", str(toy / "toy.txt"), "--best-known",
+                         str(toy / "best_known.csv"), "--json", str(bad)], capsys)
+    assert rc == 2 and str(bad) in err and "Traceback" not in err
+
+
 def test_gap_instances_glob_matching_nothing(toy, capsys):
     rc, _, err = _bench(["gap", "--instances", str(toy / "none*.txt"), "--best-known",
                          str(toy / "best_known.csv")], capsys)
