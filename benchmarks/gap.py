@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import coo_matrix
 
+from benchmarks.errors import BenchInputError
 from optimizer.model.layout import ColumnLayout
 from optimizer.model.pieces import Piece
 from optimizer.model.rows import Model
@@ -37,13 +38,42 @@ class GapInstance:
         return int(self.cost.shape[1])
 
 
+def _tokens(path: Path) -> np.ndarray:
+    """The integers of `path`; a token that is not one is named with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BenchInputError(f"{path}: not a GAP instance file (not text)") from None
+    try:
+        return np.array(text.split(), dtype=np.int64)
+    except (ValueError, OverflowError):
+        pass
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for tok in line.split():
+            try:
+                int(tok)
+                np.int64(tok)
+            except (ValueError, OverflowError):
+                raise BenchInputError(f"{path}, line {lineno}: {tok!r} is not an integer "
+                                      "(a GAP instance file holds integers only)") from None
+    raise BenchInputError(f"{path}: not a GAP instance file")  # pragma: no cover
+
+
 def read_gap_file(path: Path) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """All problems of an OR-Library file (leading count) or a Yagiura file (one problem)."""
-    tok = np.array(path.read_text().split(), dtype=np.int64)
+    tok = _tokens(path)
     problems = []
 
-    def one(pos: int) -> tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def one(pos: int, k: int) -> tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        if pos + 2 > len(tok):
+            raise BenchInputError(f"{path}: ends after {len(tok)} numbers, before problem {k}'s sizes")
         m, n = int(tok[pos]), int(tok[pos + 1])
+        if m <= 0 or n <= 0:
+            raise BenchInputError(f"{path}: problem {k} has {m} agents and {n} jobs (both must be > 0)")
+        need = 2 + 2 * m * n + m
+        if pos + need > len(tok):
+            raise BenchInputError(f"{path}: ends after {len(tok)} numbers; problem {k} "
+                                  f"({m} agents × {n} jobs) needs {need} from number {pos + 1}")
         pos += 2
         c = tok[pos:pos + m * n].reshape(m, n)
         pos += m * n
@@ -52,31 +82,69 @@ def read_gap_file(path: Path) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]
         b = tok[pos:pos + m]
         return pos + m, (c, a, b)
 
+    if len(tok) < 2:
+        raise BenchInputError(f"{path}: {len(tok)} numbers, not a GAP instance file")
     m0, n0 = int(tok[0]), int(tok[1])
-    if len(tok) == 2 + 2 * m0 * n0 + m0:  # Yagiura: a single problem without the count
-        problems.append(one(0)[1])
+    if m0 > 0 and n0 > 0 and len(tok) == 2 + 2 * m0 * n0 + m0:  # Yagiura: one problem, no count
+        problems.append(one(0, 1)[1])
         return problems
+    count = int(tok[0])
+    if count <= 0:
+        raise BenchInputError(f"{path}: starts with {count}, not a number of problems")
     pos = 1
-    for _ in range(int(tok[0])):
-        pos, prob = one(pos)
+    for k in range(1, count + 1):
+        pos, prob = one(pos, k)
         problems.append(prob)
+    if pos != len(tok):
+        raise BenchInputError(f"{path}: {len(tok) - pos} numbers left over after the {count} "
+                              "problems the file announces (its first number)")
     return problems
 
 
+BEST_KNOWN_COLUMNS = ("instance", "file", "index", "best_known")
+
+
 def load_instances(best_known: Path, files: list[Path]) -> list[tuple[GapInstance, dict[str, str]]]:
-    """Instances of `files`, named and ordered as in best_known.csv (columns file, index)."""
+    """Instances of `files`, named and ordered as in best_known.csv (columns instance, file,
+    index, best_known; `file` relative to the CSV's folder, `index` from 1 within the file)."""
     root = best_known.parent
-    rows = list(csv.DictReader(best_known.open()))
+    try:
+        with best_known.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in BEST_KNOWN_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise BenchInputError(
+                    f"{best_known}: missing column{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)} (needs {', '.join(BEST_KNOWN_COLUMNS)})")
+            rows = [(reader.line_num, r) for r in reader]
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise BenchInputError(f"{best_known}: not a readable CSV ({e})") from None
     wanted = {f.resolve() for f in files}
     cache: dict[Path, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     out = []
-    for r in rows:
+    for line, r in rows:
+        where = f"{best_known}, line {line} ({r['instance']!r})"
+        if not r["file"]:
+            raise BenchInputError(f"{where}: empty file column")
         path = (root / r["file"]).resolve()
         if path not in wanted:
             continue
+        try:
+            index = int(r["index"])
+        except (TypeError, ValueError):
+            raise BenchInputError(f"{where}: index {r['index']!r} is not an integer") from None
+        try:
+            best = float(r["best_known"])
+        except (TypeError, ValueError):
+            raise BenchInputError(f"{where}: best_known {r['best_known']!r} is not a number") from None
+        if not np.isfinite(best):
+            raise BenchInputError(f"{where}: best_known {r['best_known']!r} is not a finite number")
         if path not in cache:
             cache[path] = read_gap_file(path)
-        c, a, b = cache[path][int(r["index"]) - 1]
+        if not 1 <= index <= len(cache[path]):
+            raise BenchInputError(f"{where}: index {index}, but {path} holds {len(cache[path])} "
+                                  f"problem{'s' if len(cache[path]) > 1 else ''}")
+        c, a, b = cache[path][index - 1]
         out.append((GapInstance(r["instance"], c, a, b), r))
     return out
 

@@ -1,6 +1,9 @@
 """`courtplan bench gap|scale|peers|growth`: benchmark tables, CSV and JSON.
 
+The repository's scripts, not part of the product: run from a checkout, as `courtplan bench …`
+(editable install) or `python -m benchmarks.run …` from the repository root.
 Each scale/peers/growth measurement runs in a fresh subprocess so its peak memory is its own.
+Exit codes: 0 done, 2 invalid input (arguments, missing or malformed data files).
 """
 
 from __future__ import annotations
@@ -19,9 +22,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.errors import BenchInputError
+
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "benchmarks" / "gap"
+SHARED = HERE.parent.parent / "shared" / "benchmarks" / "gap"  # beside the repository
 OUT = HERE / "out"
+PRESETS = ("lishui", "zhejiang", "national")
+PEERS = ("cpsat", "highs", "greedy")
+EXIT_INVALID = 2
+GAP_DATA_HINT = ("The GAP instances (OR-Library and Yagiura files) and best_known.csv come from the "
+                 "shared folder ../shared/benchmarks/gap/ beside the repository (here: {shared}); "
+                 "put them there, or name them with --instances GLOB and --best-known FILE.")
 
 
 def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
@@ -54,13 +65,34 @@ def _save(name: str, rows: list[dict[str, Any]], json_path: str | None) -> None:
 
 
 # ---------------------------------------------------------------- GAP
+def _gap_inputs(a: argparse.Namespace) -> tuple[list[Path], Path]:
+    """The instance files and best_known.csv, checked: a missing one names the path and, for the
+    defaults, where the data comes from."""
+    hint = " " + GAP_DATA_HINT.format(shared=SHARED)
+    if (a.instances is None or a.best_known is None) and not SHARED.is_dir():
+        raise BenchInputError(f"no GAP data: looked in {SHARED}, which does not exist.{hint}")
+    best_known = Path(a.best_known) if a.best_known is not None else SHARED / "best_known.csv"
+    if not best_known.is_file():
+        what = "no such file" if not best_known.exists() else "not a file"
+        raise BenchInputError(f"--best-known {best_known}: {what}."
+                              + (hint if a.best_known is None else ""))
+    pattern = a.instances if a.instances is not None else str(SHARED / "orlib" / "gap[0-9]*.txt")
+    files = [Path(p) for p in sorted(glob.glob(pattern)) if Path(p).is_file()]
+    if not files:
+        raise BenchInputError(f"--instances {pattern!r}: no instance file matches."
+                              + (hint if a.instances is None else ""))
+    return files, best_known
+
+
 def bench_gap(a: argparse.Namespace) -> list[dict[str, Any]]:
     from benchmarks.gap import load_instances, solve_gap
 
-    files = [Path(p) for p in sorted(glob.glob(a.instances))]
-    if not files:
-        raise SystemExit(f"no instance file matches {a.instances!r}")
-    insts = load_instances(Path(a.best_known), files)
+    files, best_known = _gap_inputs(a)
+    insts = load_instances(best_known, files)
+    if not insts:
+        names = ", ".join(str(f) for f in files[:3]) + (", …" if len(files) > 3 else "")
+        raise BenchInputError(f"none of the instance files ({names}) is listed in {best_known} "
+                              "(column file, relative to the CSV's folder)")
     if a.limit:
         insts = insts[: a.limit]
     rows = []
@@ -159,7 +191,7 @@ def _subprocess(args: list[str], timeout: float) -> dict[str, Any]:
 
 def bench_scale(a: argparse.Namespace) -> list[dict[str, Any]]:
     rows = []
-    for preset in a.presets.split(","):
+    for preset in a.presets:
         _scenario_file(preset, a.seed, None)
         row = _subprocess([preset, str(a.seed), "-", str(a.time_limit), str(a.workers), "courtplan"],
                           timeout=a.time_limit * 3 + 600)
@@ -175,10 +207,10 @@ def bench_scale(a: argparse.Namespace) -> list[dict[str, Any]]:
 
 def bench_peers(a: argparse.Namespace) -> list[dict[str, Any]]:
     rows = []
-    for preset in a.presets.split(","):
+    for preset in a.presets:
         _scenario_file(preset, a.seed, None)
         ours = None
-        for peer in ["courtplan", *a.peers.split(",")]:
+        for peer in ["courtplan", *a.peers]:
             row = _subprocess([preset, str(a.seed), "-", str(a.time_limit), "1", peer],
                               timeout=a.time_limit * 3 + 600)
             row.setdefault("preset", preset)
@@ -200,7 +232,7 @@ def bench_growth(a: argparse.Namespace) -> list[dict[str, Any]]:
     import numpy as np
 
     rows = []
-    for n in [int(x) for x in a.cases.split(",")]:
+    for n in a.cases:
         _scenario_file("national", a.seed, n)
         row = _subprocess(["national", str(a.seed), str(n), str(a.time_limit), str(a.workers),
                            "courtplan"], timeout=a.time_limit * 3 + 900)
@@ -256,49 +288,143 @@ def _plot(rows: list[dict[str, Any]], fits: dict[str, Any]) -> None:
     print(f"wrote {OUT / 'growth.png'}", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="courtplan bench")
-    sub = ap.add_subparsers(dest="what", required=True)
-    g = sub.add_parser("gap", help="GAP instances against best-known values")
-    g.add_argument("--instances", default=str(SHARED / "orlib" / "gap[0-9]*.txt"))
-    g.add_argument("--best-known", default=str(SHARED / "best_known.csv"))
-    g.add_argument("--time-limit", type=float, default=10.0)
-    g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--limit", type=int, default=0, help="only the first N instances")
-    g.add_argument("--json", default=None)
+# ---------------------------------------------------------------- arguments
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"{text!r}: the time limit must be a positive number of seconds")
+    return v
+
+
+def _integer(text: str, what: str, low: int, high: int | None = None) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if v < low or (high is not None and v > high):
+        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise argparse.ArgumentTypeError(f"{text!r}: {what} must be {bound}")
+    return v
+
+
+def _seed(text: str) -> int:
+    return _integer(text, "the seed", 0, 2**31 - 1)  # the solvers' seeds are 32-bit
+
+
+def _workers(text: str) -> int:
+    return _integer(text, "workers", 1)
+
+
+def _limit(text: str) -> int:
+    return _integer(text, "the instance count", 0)
+
+
+def _names(allowed: tuple[str, ...]) -> Any:
+    def parse(text: str) -> list[str]:
+        names = [x.strip() for x in text.split(",") if x.strip()]
+        bad = [x for x in names if x not in allowed]
+        if bad or not names:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a comma-separated list of {', '.join(allowed)}")
+        return names
+    return parse
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected case counts such as 1000,3000") from None
+    if any(x <= 0 for x in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: case counts must be positive")
+    return sizes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="courtplan bench",
+        description="Benchmarks of the planner: each prints a table and writes JSON and CSV under "
+                    "benchmarks/out/. The repository's scripts: run from a checkout.",
+        epilog="`courtplan bench WHAT --help` for each one's options; see benchmarks/README.md. "
+               "Exit codes: 0 done, 2 invalid input.")
+    sub = ap.add_subparsers(dest="what", required=True, metavar="{gap,scale,peers,growth}",
+                            title="benchmarks")
+    g = sub.add_parser("gap", help="GAP instances against their best-known values",
+                       description="GAP instances (OR-Library, Yagiura) through the planner's engine, "
+                                   "against the best-known values of best_known.csv.",
+                       epilog=GAP_DATA_HINT.format(shared=SHARED))
+    g.add_argument("--instances", default=None, metavar="GLOB",
+                   help="instance files (default: orlib/gap[0-9]*.txt in the shared GAP folder)")
+    g.add_argument("--best-known", default=None, metavar="FILE",
+                   help="best_known.csv naming the instances (default: the shared GAP folder's)")
+    g.add_argument("--time-limit", type=_seconds, default=10.0, help="seconds per instance (10)")
+    g.add_argument("--seed", type=_seed, default=0)
+    g.add_argument("--limit", type=_limit, default=0, help="only the first N instances (0: all)")
+    g.add_argument("--json", default=None, metavar="FILE")
     g.set_defaults(func=bench_gap)
-    for name, func, default_presets in (("scale", bench_scale, "lishui,zhejiang,national"),
-                                        ("peers", bench_peers, "lishui,zhejiang,national")):
-        s = sub.add_parser(name)
-        s.add_argument("--presets", default=default_presets)
-        s.add_argument("--seed", type=int, default=1)
-        s.add_argument("--time-limit", type=float, default=120.0)
-        s.add_argument("--workers", type=int, default=2)
-        s.add_argument("--json", default=None)
+    for name, func, short, text in (
+            ("scale", bench_scale, "time, memory and gap of the planner per preset",
+             "Load, build, solve and report per preset, each in its own process: seconds, peak "
+             "memory, objective, bound, gap."),
+            ("peers", bench_peers, "the same scenarios solved by CP-SAT, HiGHS, greedy",
+             "The same scenarios, costs and rules solved by peers: objective and time ratios to "
+             "the planner's.")):
+        s = sub.add_parser(name, help=short, description=text)
+        s.add_argument("--presets", type=_names(PRESETS), default=list(PRESETS),
+                       help=f"comma-separated ({','.join(PRESETS)})")
+        s.add_argument("--seed", type=_seed, default=1)
+        s.add_argument("--time-limit", type=_seconds, default=120.0, help="seconds per solve (120)")
+        s.add_argument("--workers", type=_workers, default=2)
+        s.add_argument("--json", default=None, metavar="FILE")
         if name == "peers":
-            s.add_argument("--peers", default="cpsat,highs,greedy")
+            s.add_argument("--peers", type=_names(PEERS), default=list(PEERS),
+                           help=f"comma-separated ({','.join(PEERS)})")
         s.set_defaults(func=func)
-    gr = sub.add_parser("growth")
-    gr.add_argument("--cases", default="1000,3000,10000,30000,100000,300000")
-    gr.add_argument("--seed", type=int, default=1)
-    gr.add_argument("--time-limit", type=float, default=120.0)
-    gr.add_argument("--workers", type=int, default=2)
-    gr.add_argument("--json", default=None)
+    gr = sub.add_parser("growth", help="time and memory as cases and courts grow",
+                        description="Time and memory as cases and courts grow: fitted log-log "
+                                    "exponents and benchmarks/out/growth.png.")
+    gr.add_argument("--cases", type=_sizes, default=[1000, 3000, 10000, 30000, 100000, 300000],
+                    help="comma-separated case counts (1000,3000,10000,30000,100000,300000)")
+    gr.add_argument("--seed", type=_seed, default=1)
+    gr.add_argument("--time-limit", type=_seconds, default=120.0, help="seconds per solve (120)")
+    gr.add_argument("--workers", type=_workers, default=2)
+    gr.add_argument("--json", default=None, metavar="FILE")
     gr.set_defaults(func=bench_growth)
-    one = sub.add_parser("one", help=argparse.SUPPRESS)
+    return ap
+
+
+def _one(argv: Sequence[str]) -> int:
+    """`one PRESET SEED CASES|- TIME_LIMIT WORKERS PEER`: one measurement, for `_subprocess`."""
+    one = argparse.ArgumentParser(prog="courtplan bench one")
     one.add_argument("preset")
     one.add_argument("seed", type=int)
     one.add_argument("cases")
     one.add_argument("time_limit", type=float)
     one.add_argument("workers", type=int)
     one.add_argument("peer")
-    a = ap.parse_args(argv)
-    if a.what == "one":
-        row = measure_one(a.preset, a.seed, None if a.cases == "-" else int(a.cases),
-                          a.time_limit, a.workers, a.peer)
-        print(json.dumps(row, ensure_ascii=False, default=float))
-        return 0
-    a.func(a)
+    a = one.parse_args(argv)
+    row = measure_one(a.preset, a.seed, None if a.cases == "-" else int(a.cases),
+                      a.time_limit, a.workers, a.peer)
+    print(json.dumps(row, ensure_ascii=False, default=float))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Usage mistakes exit 2 through argparse; invalid data files exit 2 with the file named."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["one"]:  # internal: not listed in the usage
+        return _one(args[1:])
+    a = build_parser().parse_args(args)
+    try:
+        a.func(a)
+    except BenchInputError as e:
+        print(f"courtplan bench: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as e:  # an unreadable data file, an unwritable --json path
+        print(f"courtplan bench: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_INVALID
     return 0
 
 
