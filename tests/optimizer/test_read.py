@@ -7,10 +7,10 @@ import json
 import pytest
 
 from optimizer.cli import main
-from optimizer.pipeline import Changes
 from optimizer.data.read import parse_scenario, read_scenario
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import ScenarioError
+from optimizer.pipeline import Changes
 from tests.conftest import DATA
 
 # broken file -> (JSON path in the message, the record it must name; the file for file-level defects)
