@@ -55,11 +55,26 @@ def cmd_validate(a: argparse.Namespace) -> int:
     return 0
 
 
+def _case_count(text: str | None) -> int | None:
+    """The --cases value as a count from 1 to MAX_CASES (None: the preset's own count)."""
+    from optimizer.data.generate import MAX_CASES
+
+    if text is None:
+        return None
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_CASES:
+        raise ValueError(f"--cases must be a whole number from 1 to {MAX_CASES:,}, got {text!r}")
+    return count
+
+
 def cmd_generate(a: argparse.Namespace) -> int:
     from optimizer.data.generate import generate, to_json
 
     t0 = time.perf_counter()
-    scenario = generate(a.preset, seed=a.seed, cases=a.cases)
+    scenario = generate(a.preset, seed=a.seed, cases=_case_count(a.cases))
     text = to_json(scenario, pretty=a.preset == "lishui")
     if a.out == "-":
         sys.stdout.write(text)
@@ -179,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="generate a scenario on real court geography")
     g.add_argument("--preset", choices=("lishui", "zhejiang", "national"), required=True)
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--cases", type=int, default=None, help="override the preset's case count")
+    g.add_argument("--cases", default=None, metavar="N",
+                   help="override the preset's case count")
     g.add_argument("--out", required=True, help="output file, or - for stdout")
     g.set_defaults(func=cmd_generate)
     sc = sub.add_parser("schema", help="print the JSON Schema of the scenario format")

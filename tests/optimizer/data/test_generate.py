@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from optimizer.data.generate import generate, to_json
+import pytest
+
+from optimizer.cli import main
+from optimizer.data.generate import MAX_CASES, generate, to_json
 from optimizer.data.read import parse_scenario
 
 
@@ -53,3 +56,30 @@ def test_zhejiang_shape_small():
     assert levels == {"high": 1, "intermediate": 11, "basic": levels["basic"]}
     assert 85 <= levels["basic"] <= 92
     assert len(s.cases) == 500
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "abc", "1.5", "2000001"])
+def test_cli_refuses_a_bad_case_count(value, tmp_path, capsys):
+    out = tmp_path / "s.json"
+    assert main(["generate", "--preset", "lishui", "--cases", value, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("courtplan: --cases ")
+    assert "1 to 2,000,000" in err and repr(value) in err
+    assert not out.exists()
+
+
+def test_cli_cases_overrides_the_preset(tmp_path):
+    out = tmp_path / "s.json"
+    assert main(["generate", "--preset", "lishui", "--seed", "2", "--cases", "7", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == to_json(generate("lishui", seed=2, cases=7), pretty=True)
+
+
+@pytest.mark.parametrize("cases", [-5, 0, MAX_CASES + 1, 2.0, True])
+def test_generate_refuses_a_bad_case_count(cases):
+    with pytest.raises(ValueError, match="whole number from 1 to 2,000,000"):
+        generate("lishui", cases=cases)
+
+
+def test_generate_refuses_an_unknown_preset():
+    with pytest.raises(ValueError, match="unknown preset 'hangzhou'"):
+        generate("hangzhou")
