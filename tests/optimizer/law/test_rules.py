@@ -103,8 +103,10 @@ def test_cross_prefecture_designation_is_decided_by_the_high_court():
 
 def test_designation_inside_a_prefecture_is_decided_by_the_intermediate_court():
     # dispatcher H, but 莲都 → 缙云/青田 needs only their common superior 丽水中院
+    # (the applicant's travel makes the near courts of the own prefecture the cheaper targets)
     k = case("K1", "A", interference=True, debtor_kind="government")
-    _, plan = plan_for(zhejiang_scenario([k], weights={"mode_designate": 120.0}))
+    _, plan = plan_for(zhejiang_scenario([k], weights={"mode_designate": 120.0,
+                                                       "applicant_travel": 1.0}))
     p = only(plan, "K1")
     assert p.mode == "designate" and p.court_id in ("B", "C") and p.decided_by == "M1"
 
@@ -113,7 +115,8 @@ def test_elevation_goes_to_the_parent_which_decides():
     courts = zhejiang_courts(M1={"officers": 30})
     k = case("K1", "A", complex=True)
     _, plan = plan_for(zhejiang_scenario(
-        [k], courts, weights={"mode_elevate": 100.0, "unresolved_complex": 500.0},
+        [k], courts, weights={"mode_elevate": 100.0, "unresolved_complex": 500.0,
+                              "mode_coordinate": 300.0},  # coordination alone costs more
         rules={"lending_min_keep_share": 1.0}))
     p = only(plan, "K1")
     assert p.mode == "elevate" and p.court_id == "M1" and p.decided_by == "M1"
@@ -293,7 +296,7 @@ def outside_district() -> dict[str, Any]:
           case("K3", "J", debtor_id="D1"), case("K4", "A", debtor_id="D1"),
           case("K5", "B", debtor_id="D1")]
     w = {"mode_supervise": 40.0, "unresolved_passive": 400.0, "mode_concentrate": 50.0,
-         "unresolved_related": 300.0}
+         "unresolved_related": 300.0, "mode_designate": 200.0}
     return zhejiang_scenario(ks, zhejiang_courts(J={"officers": 40}), weights=w,
                              dispatcher="M1")
 
