@@ -144,7 +144,7 @@ def cmd_solve(a: argparse.Namespace) -> int:
     changes = Changes(weights=_parse_weights(a.weight))
     with _Progress(a.quiet) as progress:
         plan = plan_scenario(a.scenario, changes, params, progress)
-    print(plan_summary(plan))
+    print(plan_summary(plan, max_courts=a.courts))
     if a.out:
         write_atomic(a.out, plan.to_json())
         print(f"\nwrote {a.out}")
@@ -214,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     so.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
                     help="override an objective weight for this run (repeatable)")
     so.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    so.add_argument("--courts", type=int, default=40, metavar="N",
+                    help="courts shown in the summary table (0 = all; default 40)")
     so.set_defaults(func=cmd_solve)
     se = sub.add_parser("serve", help="run the HTTP API")
     se.add_argument("--host", default="127.0.0.1")

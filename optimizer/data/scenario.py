@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from optimizer.law.modes import MODE_SPECS
 
 FORMAT_VERSION = 1
 
@@ -177,9 +179,11 @@ class Period(_Record):
     end: dt.date
 
 
-class Weights(_Record):
+class _Weights(_Record):
     """Objective weights, in cost points (1 point ≈ 1 minute of a party's travel). Each weight is
-    0–1,000,000,000 (10^9), so the objective stays finite."""
+    0–1,000,000,000 (10^9), so the objective stays finite. The fixed cost of each mode
+    (`mode_internal`, `mode_supervise`, …) is a field too, made from the mode's spec in
+    `optimizer/law/modes.py` (one place per mode)."""
 
     applicant_travel: Weight = Field(1.0, description="Per minute, applicant → court. ≤ 1,000,000,000.")
     debtor_travel: Weight = Field(0.3, description="Per minute, debtor → court. ≤ 1,000,000,000.")
@@ -198,12 +202,6 @@ class Weights(_Record):
     preferred_court_bonus: Weight = Field(
         30.0, description="Saved when the wish is met. ≤ 1,000,000,000."
     )
-    mode_internal: Weight = Field(20.0, description="内部交叉. ≤ 1,000,000,000.")
-    mode_supervise: Weight = Field(40.0, description="督促执行. ≤ 1,000,000,000.")
-    mode_designate: Weight = Field(120.0, description="指令执行. ≤ 1,000,000,000.")
-    mode_concentrate: Weight = Field(120.0, description="集中执行. ≤ 1,000,000,000.")
-    mode_coordinate: Weight = Field(90.0, description="协同执行. ≤ 1,000,000,000.")
-    mode_elevate: Weight = Field(220.0, description="提级执行. ≤ 1,000,000,000.")
     unresolved_passive: Weight = Field(400.0, description="Kept despite 消极执行. ≤ 1,000,000,000.")
     unresolved_overdue: Weight = Field(
         300.0, description="Kept despite the Art. 237 clock. ≤ 1,000,000,000."
@@ -232,6 +230,23 @@ class Weights(_Record):
         1500.0, description="Per officer lent for the period: allowances, the lender's disruption. "
         "≤ 1,000,000,000.",
     )
+
+
+def _mode_weights() -> dict[str, Any]:
+    return {spec.weight: (Weight, Field(spec.default_weight,
+                                        description=f"{spec.label_zh} ({spec.label_en}): fixed cost "
+                                        "per case. ≤ 1,000,000,000."))
+            for spec in MODE_SPECS if spec.weight}
+
+
+if TYPE_CHECKING:
+    class Weights(_Weights):
+        """Objective weights (the mode costs are fields made from `MODE_SPECS`)."""
+
+        def __getattr__(self, name: str) -> float: ...
+else:
+    Weights = create_model("Weights", __base__=_Weights, __module__=__name__,
+                           __doc__=_Weights.__doc__, **_mode_weights())
 
 
 class Rules(_Record):

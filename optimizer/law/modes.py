@@ -157,7 +157,7 @@ BASIS: dict[str, str] = {
     "coordinate_officers": "协同执行调度决定（执行工作规定第8条、第74条第2款：上级法院统一调度执行力量）",
     "coordinate_complex": "协同执行（执行工作规定第8条：上级法院协调，重大疑难复杂案件）",
     # suffixes
-    "applied": "逾六个月未执行，申请执行人已依民事诉讼法第237条、执行程序解释第10条申请",
+    "applied": _APPLIED,
     "deadline": _DEADLINE,
     "entrust_out": "事项委托（委托执行规定第2条第2款、第4条第2款：经执行指挥中心综合管理平台办理，"
                    "受托法院不立案）",

@@ -7,7 +7,9 @@ from collections import Counter
 
 from optimizer.data.scenario import Scenario
 from optimizer.law.modes import MODE_LABELS, Mode
-from optimizer.results.plan import Plan
+from optimizer.model.costs import TERM_LABELS
+from optimizer.results.kpis import RULE_LABELS
+from optimizer.results.plan import STATUS_LABELS, Plan
 
 
 def width(text: str) -> int:
@@ -50,60 +52,109 @@ def scenario_summary(s: Scenario) -> str:
     return "\n".join(lines)
 
 
-def plan_summary(plan: Plan, max_courts: int = 40) -> str:
-    k = plan.kpis
+_KPI_LABELS = {
+    "cases_moved": "变更执行法院的案件 cases moved",
+    "related_groups_concentrated": "集中执行的关联案件组 groups concentrated",
+    "matters_entrusted": "事项委托 matters entrusted",
+    "officers_lent": "协同借调人员 officers lent",
+    "applicant_travel_minutes_max": "申请人最远路程（分钟）worst applicant travel (min)",
+    "max_utilisation_before": "最高负荷（前）max utilisation before",
+    "max_utilisation_after": "最高负荷（后）max utilisation after",
+    "gini_utilisation_before": "负荷基尼（前）load Gini before",
+    "gini_utilisation_after": "负荷基尼（后）load Gini after",
+    "rule_exceptions": "无法满足规则的案件 rule exceptions",
+}
+#: decisions a planner reads first, in this order
+_KEY_MODES = ("elevate", "designate", "concentrate")
+
+
+def plan_summary(plan: Plan, max_courts: int | None = 40, max_decisions: int = 30) -> str:
+    """The plan for people: head, cases per mode, the key decisions, the rules, the courts,
+    KPIs, the objective by term and the staff moves (Chinese first)."""
     names = {c.court_id: c.name for c in plan.courts}
-    out = [
-        f"Plan 方案: {plan.scenario}",
-        f"Status 状态: {plan.status}   method 方法: {plan.method}",
-        f"Objective 目标值: {plan.objective:,.2f}   bound 下界: {plan.bound:,.2f}   "
-        f"gap 差距: {plan.gap:.4%}",
-        "",
-        "Cases per mode 各方式案件数",
-    ]
-    per_mode = k.get("cases_per_mode", {})
-    out.append(table(["mode", "方式", "cases 件"],
-                     [[m.key, MODE_LABELS[m], str(per_mode.get(m.key, 0))] for m in Mode], {2}))
-    out += ["", "Courts 法院 (load = workload units 工作量; capacity after lending 借调后容量)"]
-    rows = []
-    for c in plan.courts[:max_courts]:
-        rows.append([
-            c.name, f"{c.load_before:,.0f}", f"{c.load_after:,.0f}", f"{c.capacity:,.0f}",
-            f"{c.load_after / c.capacity:.0%}" if c.capacity else "—",
-            str(c.cases_in), str(c.cases_out), str(c.officers_lent), str(c.officers_borrowed),
-            str(c.matters_received),
-        ])
-    out.append(table(
-        ["court 法院", "before 前", "after 后", "capacity 容量", "util 负荷", "in 收",
-         "out 出", "lent 借出", "borrowed 借入", "matters 委托事项"],
-        rows, set(range(1, 10)),
-    ))
-    if len(plan.courts) > max_courts:
-        out.append(f"… and {len(plan.courts) - max_courts} more courts (see the JSON)")
-    out += ["", "KPIs 指标"]
-    labels = {
-        "cases_moved": "cases moved 变更执行法院",
-        "art237_pool": "Art. 237 pool 超六个月案件",
-        "terminable_candidates": "终本 candidates 终本候选（不移送）",
-        "interference_removed_from_home": "interference cases removed 脱离属地的干预案件",
-        "related_groups_concentrated": "groups concentrated 集中执行的关联案件组",
-        "matters_entrusted": "matters entrusted 事项委托",
-        "officers_lent": "officers lent 协同借调人员",
-        "applicant_travel_minutes_max": "worst applicant travel 申请人最远路程 (min)",
-        "max_utilisation_before": "max utilisation before 最高负荷（前）",
-        "max_utilisation_after": "max utilisation after 最高负荷（后）",
-        "gini_utilisation_before": "load Gini before 负荷基尼（前）",
-        "gini_utilisation_after": "load Gini after 负荷基尼（后）",
-        "rule_exceptions": "rule exceptions 无法满足规则的案件",
-    }
-    out.append(table(["KPI", "value"], [[v, str(k.get(key, ""))] for key, v in labels.items()],
-                     {1}))
-    out += ["", "Objective by term 目标分项"]
-    out.append(table(["term", "cost"], [[t, f"{v:,.2f}"] for t, v in plan.terms.items()], {1}))
+    parts = [_head(plan), _modes(plan), _decisions(plan, names, max_decisions), _rules(plan),
+             _courts(plan, max_courts), _kpis(plan), _terms(plan)]
     if plan.staff_moves:
-        out += ["", "Staff moves 人员借调"]
-        out.append(table(["from 借出", "to 借入", "officers 人数"],
-                         [[names.get(m.from_court, m.from_court), names.get(m.to_court, m.to_court),
-                           str(m.officers)] for m in plan.staff_moves],
-                         {2}))
-    return "\n".join(out)
+        parts.append("人员借调 Staff moves\n" + table(
+            ["借出 from", "借入 to", "人数 officers"],
+            [[names.get(m.from_court, m.from_court), names.get(m.to_court, m.to_court),
+              str(m.officers)] for m in plan.staff_moves], {2}))
+    return "\n\n".join(parts)
+
+
+def _head(plan: Plan) -> str:
+    status = STATUS_LABELS.get(plan.status, plan.status)  # type: ignore[call-overload]
+    return "\n".join([
+        f"方案 Plan: {plan.scenario}",
+        f"规划日期 Plan date: {plan.plan_date}（方案自该日起执行；第237条六个月期限按该日计算 — the plan acts "
+        "on this day; the Art. 237 clock is read on it）",
+        f"状态 Status: {status} ({plan.status})   方法 method: {plan.method}",
+        f"目标值 Objective: {plan.objective:,.2f}   已证明下界 proven bound: {plan.bound:,.2f}   "
+        f"差距 gap: {plan.gap:.4%}",
+        "单位 Unit: 成本点，1点≈当事人路程1分钟 (cost points; 1 point ≈ one minute of a party's travel)",
+    ])
+
+
+def _modes(plan: Plan) -> str:
+    per_mode = plan.kpis.get("cases_per_mode", {})
+    return "各方式案件数 Cases per mode\n" + table(
+        ["方式", "mode", "件 cases"],
+        [[MODE_LABELS[m], m.key, str(per_mode.get(m.key, 0))] for m in Mode], {2})
+
+
+def _decisions(plan: Plan, names: dict[str, str], limit: int) -> str:
+    """The decisions that matter most: moves (提级, 指令, 集中) and forced ones, by case."""
+    key = [c for c in plan.cases if c.mode in _KEY_MODES]
+    key.sort(key=lambda c: (_KEY_MODES.index(c.mode), c.note is None, c.case_id))
+    rows = [[safe(c.case_id), MODE_LABELS[Mode[c.mode.upper()]],
+             safe(names.get(c.from_court_id, c.from_court_id)),
+             safe(names.get(c.court_id, c.court_id)),
+             safe(names.get(c.decided_by or "", c.decided_by or "—")),
+             "、".join(c.reasons)] for c in key[:limit]]
+    head = f"主要决定 Key decisions ({len(key)}: 提级、指令、集中 elevations, designations, concentrations)"
+    if not rows:
+        return head + "\n（无 none）"
+    more = f"\n… 另有 {len(key) - limit} 件 and {len(key) - limit} more (see the plan file)" \
+        if len(key) > limit else ""
+    return head + "\n" + table(["案号 case", "方式 mode", "原法院 from", "执行法院 to",
+                                 "决定法院 decided by", "事由 reasons"], rows) + more
+
+
+def _rules(plan: Plan) -> str:
+    counts = plan.kpis.get("rules", {})
+    rows = [[label, str(counts[key])] for key, label in RULE_LABELS.items() if key in counts]
+    return "规则执行情况 Rules applied (cases)\n" + table(["规则 rule", "件 cases"], rows, {1})
+
+
+def _courts(plan: Plan, max_courts: int | None) -> str:
+    shown = plan.courts if not max_courts else plan.courts[:max_courts]
+    rows = [[
+        safe(c.name), f"{c.load_before:,.0f}", f"{c.load_after:,.0f}", f"{c.capacity:,.0f}",
+        f"{c.load_after / c.capacity:.0%}" if c.capacity else "—",
+        str(c.cases_in), str(c.cases_out), str(c.officers_lent), str(c.officers_borrowed),
+        str(c.matters_received)] for c in shown]
+    out = ("法院 Courts（负荷=工作量单位；容量含借调 load in workload units, capacity after lending）\n"
+           + table(["法院 court", "前 before", "后 after", "容量 capacity", "负荷 util", "收 in",
+                    "出 out", "借出 lent", "借入 borrowed", "委托事项 matters"], rows,
+                   set(range(1, 10))))
+    if len(shown) < len(plan.courts):
+        out += (f"\n… 另有 {len(plan.courts) - len(shown)} 个法院 and {len(plan.courts) - len(shown)}"
+                " more courts (--courts 0 shows all)")
+    return out
+
+
+def _kpis(plan: Plan) -> str:
+    k = plan.kpis
+    return "指标 KPIs\n" + table(["指标 KPI", "值 value"],
+                                 [[v, str(k.get(key, ""))] for key, v in _KPI_LABELS.items()], {1})
+
+
+def _terms(plan: Plan) -> str:
+    return "目标分项 Objective by term\n" + table(
+        ["分项 term", "", "成本 cost"],
+        [[TERM_LABELS.get(t, t), t, f"{v:,.2f}"] for t, v in plan.terms.items()], {2})
+
+
+def safe(text: str) -> str:
+    """Text from a file, made safe for a terminal: control characters shown escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
