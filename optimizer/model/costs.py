@@ -54,6 +54,14 @@ class AssetPlan:
     pair_asset: NDArray[np.int64]
     entrusted: NDArray[np.bool_]
 
+    def subset(self, rows: NDArray[np.int64], n_old: int) -> AssetPlan:
+        """Keep the asset pairs of the selected option rows (ascending), renumbered."""
+        new = np.full(n_old, -1, dtype=np.int64)
+        new[rows] = np.arange(len(rows))
+        mapped = new[self.pair_option]
+        keep = mapped >= 0
+        return AssetPlan(mapped[keep], self.pair_asset[keep], self.entrusted[keep])
+
 
 def option_costs(
     p: Problem, case: NDArray[np.int64], mode: NDArray[np.int64], court: NDArray[np.int64],

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from optimizer.law.modes import Mode
+from optimizer.law.modes import Mode, Trigger
 from optimizer.model.costs import option_costs
 from optimizer.model.options import CANDIDATES, build_options, in_home_locality
 from tests.builders import base_courts, case, court, scenario
@@ -98,10 +98,50 @@ def test_designate_targets_are_staffed_same_level_siblings():
         assert p.officers[t] > 0
 
 
-def test_designate_stays_under_the_own_parent():
-    # two prefectures: a case at A is designated to B only, never to Wenzhou's courts
+def designations(p, o, i):
+    """{target court: deciding court} of case i's 指令执行 options."""
+    sel = np.flatnonzero((o.case == i) & (o.mode == Mode.DESIGNATE))
+    return {p.court_ids[int(c)]: p.court_ids[int(d)]
+            for c, d in zip(o.court[sel], o.decider[sel], strict=True)}
+
+
+def test_designate_stays_inside_the_dispatchers_district():
+    # The law changed: 指令执行 is no longer limited to siblings. Any same-level court with
+    # officers inside the dispatcher's district may be designated, decided by the lowest common
+    # superior of the two courts, which must itself lie inside the district (执行工作规定 Art. 74
+    # ¶2 "指定本辖区其他法院执行"). With 丽水中院 (M1) dispatching, Wenzhou's courts are outside:
+    # a case at A still goes to B only.
+    p, o = options_of(province([pcase("K1", "A", passive=True)], dispatcher="M1"))
+    assert designations(p, o, 0) == {"B": "M1"}
+    # with the high court dispatching, Wenzhou's basic courts are in its district too (the
+    # same case at A was designated to B only before the change)
     p, o = options_of(province([pcase("K1", "A", passive=True)]))
-    assert ids(p, courts_of(o, 0, Mode.DESIGNATE)) == {"B"}
+    assert ids(p, courts_of(o, 0, Mode.DESIGNATE)) == {"B", "W1", "W2"}
+    for t in courts_of(o, 0, Mode.DESIGNATE):  # never another level, never unstaffed
+        assert p.court_level[t] == p.court_level[p.court_ids.index("A")] and p.officers[t] > 0
+
+
+def test_designation_across_prefectures_is_decided_by_the_high_court():
+    # 莲都 (A, 丽水) → 鹿城/瑞安 (W1/W2, 温州): only 浙江高院 (H) holds both in its district
+    p, o = options_of(province([pcase("K1", "A", passive=True)]))
+    d = designations(p, o, 0)
+    assert {t: d[t] for t in ("W1", "W2")} == {"W1": "H", "W2": "H"}
+    sel = np.flatnonzero((o.case == 0) & (o.mode == Mode.DESIGNATE))
+    np.testing.assert_array_equal(
+        o.decider[sel], p.tree.lowest_common_superior(p.case_court[o.case[sel]], o.court[sel]))
+    assert p.in_district[o.decider[sel]].all()
+    # the same move from a Wenzhou case: decided by H as well
+    p, o = options_of(province([pcase("K1", "W2", passive=True)]))
+    assert designations(p, o, 0) == {"W1": "M2", "A": "H", "B": "H"}
+
+
+def test_designation_inside_a_prefecture_is_decided_by_the_intermediate_court():
+    # H dispatches, but 莲都 (A) → 青田 (B) needs only their common superior, 丽水中院 (M1):
+    # the lowest common superior decides, not the dispatcher
+    p, o = options_of(province([pcase("K1", "A", passive=True)]))
+    assert designations(p, o, 0)["B"] == "M1"
+    p, o = options_of(province([pcase("K1", "W1", passive=True)]))
+    assert designations(p, o, 0)["W2"] == "M2"
 
 
 def test_elevate_goes_to_the_parent_only_when_it_has_officers():
@@ -148,6 +188,13 @@ def test_interference_case_already_away_from_home_may_stay():
     k = case("K1", "A", interference=True, debtor_kind="government", debtor_place="331121")
     _p, o = options_of(scenario([k], base_courts(M={"officers": 30})))
     assert Mode.KEEP in modes_of(o, 0)
+    # …but wherever it starts, it is never sent into the home locality: a passive one may be
+    # designated to C, not to B
+    k = case("K1", "A", interference=True, debtor_kind="government", debtor_place="331121",
+             passive=True)
+    p, o = options_of(scenario([k], base_courts(M={"officers": 30})))
+    assert Mode.KEEP in modes_of(o, 0)
+    assert ids(p, courts_of(o, 0, Mode.DESIGNATE)) == {"C"}
 
 
 def test_interference_without_lawful_move_keeps_and_records_why():
@@ -163,10 +210,35 @@ def test_interference_prefecture_scope_excludes_the_whole_prefecture():
     courts = province_courts(M1={"officers": 30})
     k = pcase("K1", "A", interference=True, debtor_kind="government")
     p, o = options_of(province([k], courts))
-    assert ids(p, courts_of(o, 0, Mode.DESIGNATE)) == {"B"}  # other county: lawful
+    # county scope: every court outside 莲都 is lawful — B, and (the high court dispatching)
+    # Wenzhou's courts, which designation now reaches across prefectures
+    assert ids(p, courts_of(o, 0, Mode.DESIGNATE)) == {"B", "W1", "W2"}
     p, o = options_of(province([k], courts, rules={"interference_scope": "prefecture"}))
-    # B and M1 lie in Lishui too: no lawful move, so the case keeps with the reason
-    assert modes_of(o, 0) == {Mode.KEEP} and 0 in o.exceptions
+    # B and M1 lie in Lishui too. Before the law change that left no lawful move (designation
+    # only to siblings); now the high court can designate to Wenzhou, so the case must go
+    # there and keeps nothing at home
+    assert modes_of(o, 0) == {Mode.DESIGNATE} and o.exceptions == {}
+    assert designations(p, o, 0) == {"W1": "H", "W2": "H"}
+    assert not in_home_locality(p, o.case[o.case == 0], o.court[o.case == 0]).any()
+    # with 丽水中院 dispatching, nothing outside the prefecture is reachable: keep, with why
+    p, o = options_of(province([k], courts, dispatcher="M1",
+                               rules={"interference_scope": "prefecture"}))
+    assert modes_of(o, 0) == {Mode.KEEP} and "interference" in o.exceptions[0]
+
+
+def test_interference_home_widens_for_prefecture_and_province_debtors():
+    courts = province_courts(M1={"officers": 30})
+    # a debtor registered at 丽水市 itself (331100) answers to the prefecture: under county
+    # scope its home is still the whole prefecture
+    k = pcase("K1", "A", interference=True, debtor_kind="government", debtor_place="331100")
+    p, o = options_of(province([k], courts))
+    assert modes_of(o, 0) == {Mode.DESIGNATE}
+    assert designations(p, o, 0) == {"W1": "H", "W2": "H"}
+    # a province-level debtor (330000): the whole of 浙江 is home, the high court's district
+    # has no court outside it — the case keeps and the reason is recorded
+    k = pcase("K1", "A", interference=True, debtor_kind="government", debtor_place="330000")
+    _p, o = options_of(province([k], courts))
+    assert modes_of(o, 0) == {Mode.KEEP} and "interference" in o.exceptions[0]
 
 
 def test_missed_deadline_case_only_designate_or_elevate():
@@ -284,11 +356,18 @@ def test_concentration_k_best_counts_pruned_targets():
     assert kept == set(o_all.target_court[order[:2]].tolist())
 
 
+#: A with 1,500 open cases for 20 × 60 = 1,200: utilisation 1.25 above the default 1.1, so its
+#: cases are short of staff (trigger UNDERSTAFFED) and may be coordinated with lent officers.
+SHORT_A = {"open_caseload": 1500.0}
+
+
 def test_lending_pairs_are_siblings_or_parent_with_floor_limits():
-    courts = base_courts(M={"officers": 30}, B={"officers": 20}, C={"officers": 13})
-    p, o = options_of(scenario([case("K1", "A", complex=True)], courts,
-                               rules={"lending_min_keep_share": 0.85}))
+    # lending pairs now exist only for a court with a staffing 协同 candidate (a case short of
+    # staff); a complex case alone is coordinated without officers. So A is made short here.
+    courts = base_courts(M={"officers": 30}, A=SHORT_A, B={"officers": 20}, C={"officers": 13})
+    p, o = options_of(scenario([case("K1", "A")], courts, rules={"lending_min_keep_share": 0.85}))
     a = p.court_ids.index("A")
+    assert p.triggers[0] == Trigger.UNDERSTAFFED
     assert set(o.lend_to.tolist()) == {a}
     assert ids(p, o.lend_from) == {"B", "C", "M"}
     for f in o.lend_from:
@@ -300,33 +379,59 @@ def test_lending_pairs_are_siblings_or_parent_with_floor_limits():
     assert Mode.COORDINATE in modes_of(o, 0)
 
 
-def test_lending_keeps_the_k_nearest_lenders():
-    courts = base_courts(M={"officers": 30})
+def test_complex_case_alone_brings_no_lending_pairs():
+    # the old expectation (a complex case at A makes B, C and M lenders to A) is wrong by law:
+    # a complex case not short of staff gets the superior court's coordination, no officers
+    courts = base_courts(M={"officers": 30}, B={"officers": 20}, C={"officers": 13})
     p, o = options_of(scenario([case("K1", "A", complex=True)], courts,
+                               rules={"lending_min_keep_share": 0.85}))
+    assert p.triggers[0] & Trigger.UNDERSTAFFED == 0
+    assert courts_of(o, 0, Mode.COORDINATE) == {p.court_ids.index("A")}
+    assert len(o.lend_from) == 0 and len(o.lend_to) == 0
+    # lenders' limits do not depend on whether anybody borrows
+    assert o.lend_max.tolist() == [4, 3, 3, 1]
+
+
+def test_lending_keeps_the_k_nearest_lenders():
+    courts = base_courts(M={"officers": 30}, A=SHORT_A)
+    p, o = options_of(scenario([case("K1", "A")], courts,
                                rules={"lending_min_keep_share": 0.5, "max_candidates": 1}))
     a = p.court_ids.index("A")
     cand = [p.court_ids.index(x) for x in ("B", "C", "M")]
     minutes = p.travel[p.court_place[cand], p.court_place[a]]
+    assert len(set(minutes.round(6))) == 3  # distinct, so "the nearest" is well defined
     assert o.lend_from.tolist() == [cand[int(np.argmin(minutes))]]
+    assert o.lend_to.tolist() == [a]
 
 
 def test_no_lending_when_everyone_keeps_all_staff():
-    courts = base_courts(M={"officers": 30})
-    _p, o = options_of(scenario([case("K1", "A", complex=True)], courts,
-                               rules={"lending_min_keep_share": 1.0}))
+    courts = base_courts(M={"officers": 30}, A=SHORT_A)
+    _p, o = options_of(scenario([case("K1", "A")], courts,
+                                rules={"lending_min_keep_share": 1.0}))
     assert (o.lend_max == 0).all() and len(o.lend_from) == 0
+    # a case short of staff needs lent officers: nobody can lend, so no 协同
     assert Mode.COORDINATE not in modes_of(o, 0)
+    # a complex case (A not short) is coordinated without officers: allowed even so (before
+    # the law change it was refused like the staffing case)
+    p, o = options_of(scenario([case("K1", "A", complex=True)], base_courts(M={"officers": 30}),
+                               rules={"lending_min_keep_share": 1.0}))
+    assert len(o.lend_from) == 0
+    assert courts_of(o, 0, Mode.COORDINATE) == {p.court_ids.index("A")}
 
 
 def test_lending_never_crosses_the_district():
     # dispatcher M1: Wenzhou's courts and the high court lend nothing
-    courts = province_courts(M1={"officers": 30}, H={"officers": 30}, M2={"officers": 30})
-    p, o = options_of(province([pcase("K1", "A", complex=True)], courts, dispatcher="M1",
+    courts = province_courts(M1={"officers": 30}, H={"officers": 30}, M2={"officers": 30},
+                             A=SHORT_A)
+    p, o = options_of(province([pcase("K1", "A")], courts, dispatcher="M1",
                                rules={"lending_min_keep_share": 0.5}))
+    assert p.triggers[0] & Trigger.UNDERSTAFFED
     outside = [p.court_ids.index(x) for x in ("H", "M2", "W1", "W2")]
     assert (o.lend_max[outside] == 0).all()
     assert ids(p, o.lend_from) == {"B", "M1"}
     # a wider dispatcher: still only the siblings and the parent, not a cousin or grandparent
-    p, o = options_of(province([pcase("K1", "A", complex=True)], courts,
+    # (unlike 指令执行, which now reaches across prefectures)
+    p, o = options_of(province([pcase("K1", "A")], courts,
                                rules={"lending_min_keep_share": 0.5}))
     assert ids(p, o.lend_from) == {"B", "M1"}
+    assert {"W1", "W2"} <= ids(p, courts_of(o, 0, Mode.DESIGNATE))

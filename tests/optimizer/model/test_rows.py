@@ -23,15 +23,22 @@ SLOPES = [1.0, 2.0, 4.0]
 BAND = 0.2
 
 
+A_OPEN = 1000.0  # A's open caseload: 1000 / (20 × 60) = 0.83 > SHORT, so A is short of staff
+SHORT = 0.8  # understaffed_utilisation
+
+
 def tiny(max_utilisation: float | None = CEILING):
-    """M (30 officers) over A, B, C (20 officers, 60 cases per officer, 100 open each);
-    at A: a passive case (2 units), a complex one (3), one of debtor D (1); at B: D's other (1.5)."""
-    courts = base_courts(M={"officers": 30})
+    """M (30 officers) over A, B, C (20 officers, 60 cases per officer; 1000 open at A, 100 at
+    B and C); at A: a passive case (2 units), a complex one (3), one of debtor D (1); at B: D's
+    other (1.5). A is short of staff (0.83 above 0.8), so its cases may be coordinated with
+    officers lent by M, B and C (under the new law only such a court borrows: a complex case
+    alone is coordinated without officers)."""
+    courts = base_courts(M={"officers": 30}, A={"open_caseload": A_OPEN})
     ks = [case("K1", "A", passive=True, workload=2.0), case("K2", "A", complex=True, workload=3.0),
           case("K3", "A", debtor_id="D", workload=1.0), case("K4", "B", debtor_id="D", workload=1.5)]
     data = scenario(ks, courts, weights={"load_slopes": SLOPES},
                     rules={"target_utilisation": TAU, "max_utilisation": max_utilisation,
-                           "load_band_width": BAND})
+                           "load_band_width": BAND, "understaffed_utilisation": SHORT})
     p = compile_(data)
     o = build_options(p)
     free = free_cases(p, o)
@@ -43,6 +50,10 @@ def tiny(max_utilisation: float | None = CEILING):
 
 def cid(p, name):
     return p.court_ids.index(name)
+
+
+def ids_of(p, courts):
+    return {p.court_ids[int(c)] for c in courts}
 
 
 def x_col(p, o, pc, case_i, mode, court):
@@ -89,8 +100,10 @@ def test_every_row_family_with_its_row_count():
         "load_ceiling": 4,
         "lend_limit": len(np.unique(o.lend_from[pc.lends])),
         "coordinate_staff": 1,  # only A borrows
+        "coordinate_officers": 1,  # (new family: staffing 协同 cases need lent officers)
     }
     assert count["lend_limit"] == 3  # M, B and C may lend to A
+    assert set(o.lend_to[pc.lends].tolist()) == {cid(p, "A")}
     assert sum(count.values()) == m.n_rows
     # families tile the rows in order
     spans = sorted(fam.values(), key=lambda s: s.start)
@@ -101,7 +114,8 @@ def test_ceiling_rows_only_when_the_rule_is_on():
     p, o, pc = tiny(max_utilisation=None)
     m = build_model(p, o, pc)
     assert "load_ceiling" not in m.row_family
-    assert m.n_rows == 4 + 4 + 3 + 1
+    # one_option, load_band, lend_limit (M, B, C), coordinate_staff and coordinate_officers (A)
+    assert m.n_rows == 4 + 4 + 3 + 1 + 1
 
 
 def test_keep_everything_gives_the_hand_computed_activities():
@@ -121,7 +135,8 @@ def test_keep_everything_gives_the_hand_computed_activities():
     np.testing.assert_allclose(act[fam["load_ceiling"]], band)
     np.testing.assert_allclose(act[fam["lend_limit"]], 0)
     np.testing.assert_allclose(act[fam["coordinate_staff"]], 0)
-    # the point meets every row (loads are far below the targets)
+    np.testing.assert_allclose(act[fam["coordinate_officers"]], 0)
+    # the point meets every row (loads are below the targets)
     assert np.all(act >= m.row_lower - 1e-9) and np.all(act <= m.row_upper + 1e-9)
     assert float(m.cost @ v) == pytest.approx(float(o.cost[o.mode == Mode.KEEP].sum()))
 
@@ -156,10 +171,15 @@ def test_moves_lending_and_bands_give_the_hand_computed_activities():
     lenders = np.unique(o.lend_from[pc.lends]).tolist()
     lend = act[fam["lend_limit"]]
     assert lend.tolist() == [2.0 if c == cid(p, "B") else 0.0 for c in lenders]
-    assert act[fam["coordinate_staff"]].tolist() == [2.0 - 1.0]  # two borrowed for one case
+    # K2 is a staffing 协同 case (A is short of staff): two borrowed for one case…
+    assert act[fam["coordinate_staff"]].tolist() == [2.0 - 1.0]
     # …which breaks coordinate_staff (at most one officer per coordinated case)
     row = fam["coordinate_staff"].start
     assert act[row] > m.row_upper[row]
+    # one case, two officers: 1 − k·2 with k = cases_per_lent_officer (10 by default)
+    k = p.rules.cases_per_lent_officer
+    assert k == 10.0
+    assert act[fam["coordinate_officers"]].tolist() == [1.0 - k * 2.0]
 
 
 def test_right_hand_sides_are_target_capacity_minus_base_load():
@@ -171,9 +191,9 @@ def test_right_hand_sides_are_target_capacity_minus_base_load():
     base = p.open_caseload[pc.courts] - at
     np.testing.assert_allclose(m.row_upper[fam["load_band"]], TAU * cpo * own - base)
     assert np.all(np.isneginf(m.row_lower[fam["load_band"]]))
-    # by hand: A has 20 officers, 60 per officer, 100 open of which 6 are the piece's
+    # by hand: A has 20 officers, 60 per officer, 1000 open of which 6 are the piece's
     a = int(np.flatnonzero(pc.courts == cid(p, "A"))[0])
-    assert m.row_upper[fam["load_band"]][a] == pytest.approx(0.9 * 60 * 20 - (100 - 6))
+    assert m.row_upper[fam["load_band"]][a] == pytest.approx(0.9 * 60 * 20 - (1000 - 6))
     np.testing.assert_allclose(m.row_upper[fam["load_ceiling"]],
                                np.maximum(CEILING * cpo * own, p.open_caseload[pc.courts]) - base)
     np.testing.assert_allclose(m.row_upper[fam["one_option"]], 1)
@@ -181,6 +201,8 @@ def test_right_hand_sides_are_target_capacity_minus_base_load():
     lenders = np.unique(o.lend_from[pc.lends])
     np.testing.assert_allclose(m.row_upper[fam["lend_limit"]], o.lend_max[lenders])
     np.testing.assert_allclose(m.row_upper[fam["coordinate_staff"]], 0)
+    np.testing.assert_allclose(m.row_upper[fam["coordinate_officers"]], 0)
+    assert np.all(np.isneginf(m.row_lower[fam["coordinate_officers"]]))
     # fixed load from elsewhere lowers the room left
     extra = np.zeros(p.n_courts)
     extra[cid(p, "C")] = 7.0
@@ -214,3 +236,75 @@ def test_band_widths_are_shares_of_capacity_with_the_last_infinite():
         assert math.isinf(width[j, -1])
     np.testing.assert_allclose(m.upper[m.layout.s], m.band_width)
     assert width[int(np.flatnonzero(pc.courts == cid(p, "M"))[0]), 0] == pytest.approx(0.2 * 1800)
+
+
+def staffing_piece(k: float):
+    """A short of staff (1000 open for 20 × 60, above 0.8) with three cases S1–S3 that may be
+    coordinated for lack of staff, B and C may lend to A (M has no officers); C, not short, has a
+    complex case X1 that may be coordinated without officers. k = cases_per_lent_officer."""
+    courts = base_courts(A={"open_caseload": A_OPEN})
+    ks = [case("S1", "A"), case("S2", "A"), case("S3", "A"), case("X1", "C", complex=True)]
+    p = compile_(scenario(ks, courts, rules={"understaffed_utilisation": SHORT,
+                                             "cases_per_lent_officer": k,
+                                             "max_utilisation": None}))
+    o = build_options(p)
+    free = free_cases(p, o)
+    comp, _ = court_components(p, o, free, 100)
+    (pc,) = find_pieces(p, o, free, comp)
+    return p, o, pc
+
+
+def row_coefficients(m, row):
+    """Dense coefficients of one row of the model's matrix."""
+    cols = np.repeat(np.arange(m.n_cols), np.diff(m.a_start))
+    out = np.zeros(m.n_cols)
+    sel = m.a_index == row
+    np.add.at(out, cols[sel], m.a_value[sel])
+    return out
+
+
+def test_coordinate_officers_row_by_hand():
+    k = 2.0
+    p, o, pc = staffing_piece(k)
+    m = build_model(p, o, pc)
+    lay, fam = m.layout, m.row_family
+    assert fam["coordinate_officers"].stop - fam["coordinate_officers"].start == 1  # A only
+    assert set(o.lend_to[pc.lends].tolist()) == {cid(p, "A")}
+    assert ids_of(p, o.lend_from[pc.lends]) == {"B", "C"}
+    row = fam["coordinate_officers"].start
+    assert m.row_upper[row] == 0 and np.isneginf(m.row_lower[row])
+    # coefficients: +1 on each staffing 协同 column at A, −k on each officer lent to A, nothing
+    # else — in particular not on X1's coordination at C (complex, no officers)
+    coef = row_coefficients(m, row)
+    expected = np.zeros(m.n_cols)
+    for i in range(3):
+        expected[x_col(p, o, pc, i, Mode.COORDINATE, "A")] = 1.0
+    expected[lay.z] = -k
+    np.testing.assert_allclose(coef, expected)
+    assert coef[x_col(p, o, pc, 3, Mode.COORDINATE, "C")] == 0
+
+    z_b = lay.z0 + int(np.flatnonzero(o.lend_from[pc.lends] == cid(p, "B"))[0])
+    z_c = lay.z0 + int(np.flatnonzero(o.lend_from[pc.lends] == cid(p, "C"))[0])
+
+    def point(coordinated, officers_b, officers_c, x1="keep"):
+        v = np.zeros(m.n_cols)
+        for i in range(3):
+            v[x_col(p, o, pc, i, Mode.COORDINATE if i < coordinated else Mode.KEEP, "A")] = 1.0
+        v[x_col(p, o, pc, 3, Mode.COORDINATE if x1 == "coordinate" else Mode.KEEP, "C")] = 1.0
+        v[z_b], v[z_c] = officers_b, officers_c
+        act = m.activity(v)
+        return act[row], act[fam["coordinate_staff"].start]
+
+    # three staffing cases, one officer: 3 − 2·1 = 1 > 0 — they need ⌈3 / 2⌉ = 2 officers
+    officers_row, staff_row = point(3, 1, 0)
+    assert officers_row == pytest.approx(3 - k * 1) and officers_row > m.row_upper[row]
+    assert staff_row == pytest.approx(1 - 3)  # at most one officer per case: fine
+    # two officers (one from B, one from C): 3 − 2·2 = −1, and 2 − 3 = −1
+    assert point(3, 1, 1) == pytest.approx((3 - k * 2, 2 - 3))
+    # two cases, one officer: 2 − 2·1 = 0, exactly enough
+    assert point(2, 0, 1) == pytest.approx((0.0, 1 - 2))
+    # no officer, no staffing case: 0; X1's coordination at C counts in neither row
+    assert point(0, 0, 0) == pytest.approx((0.0, 0.0))
+    assert point(0, 0, 0, x1="coordinate") == pytest.approx((0.0, 0.0))
+    # one staffing case and nobody lent: 1 > 0, the rule this family is there for
+    assert point(1, 0, 0)[0] == pytest.approx(1.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.law.modes import Mode
+from optimizer.law.modes import Mode, Trigger
 from optimizer.model.decision import Decision
 from optimizer.model.options import build_options
 from optimizer.model.pieces import court_components, find_pieces
@@ -23,10 +23,11 @@ W = {"mode_supervise": 40.0, "mode_designate": 120.0, "mode_elevate": 220.0,
      "applicant_travel": 1.0, "load_slopes": [10.0, 50.0, 200.0]}
 
 
-def world(**rules):
+def world(a_open: float = 100.0, **rules):
     """K1 passive at A, K2 complex at A, K3/K4 one debtor at A and B, K5 interference at A.
-    C is nearly full (1 officer, 59.5 of 60 open)."""
-    courts = base_courts(M={"officers": 30}, C={"officers": 1, "open_caseload": 59.5})
+    C is nearly full (1 officer, 59.5 of 60 open). `a_open`: A's open caseload (of 1200)."""
+    courts = base_courts(M={"officers": 30}, A={"open_caseload": a_open},
+                         C={"officers": 1, "open_caseload": 59.5})
     ks = [case("K1", "A", passive=True, workload=2.0), case("K2", "A", complex=True),
           case("K3", "A", debtor_id="D"), case("K4", "B", debtor_id="D"),
           case("K5", "A", interference=True, debtor_kind="government")]
@@ -100,9 +101,20 @@ def test_concentration_taking_part_of_a_group_is_flagged():
     assert any("K3" in b and "K4" in b for b in broken)
 
 
+def short_world(**rules):
+    """`world` with A short of staff (1000 of 1200 open, above 0.8 but under the ceiling 1.0):
+    only then may its cases be coordinated with lent officers (lending pairs exist only for a
+    court with a case short of staff)."""
+    return world(a_open=1000.0, understaffed_utilisation=0.8, **rules)
+
+
 def test_lender_above_its_limit_is_flagged():
-    p, o = world()
+    # (the old world lent to A for K2's complexity alone; now a complex case is coordinated
+    # without officers and nobody lends to A unless A is short of staff)
+    p, o = short_world()
+    assert (p.triggers[:5] & int(Trigger.UNDERSTAFFED) != 0).tolist() == [True] * 3 + [False, True]
     d = lawful(p, o)
+    assert check(p, o, d) == []
     b = p.court_ids.index("B")
     pair = int(np.flatnonzero(o.lend_from == b)[0])
     assert o.lend_to[pair] == p.court_ids.index("A") and o.lend_max[b] == 3
@@ -118,6 +130,22 @@ def test_lender_above_its_limit_is_flagged():
     assert any("协同执行" in x for x in broken)
     lent[pair] = -1
     assert any("negative" in x for x in check(p, o, with_(d, option=option, lent=lent)))
+
+
+def test_staffing_coordination_without_officers_is_flagged():
+    p, o = short_world()
+    d = lawful(p, o)
+    option = d.option.copy()
+    option[1] = row(p, o, 1, Mode.COORDINATE, "A")  # K2 at A, which is short of staff
+    broken = check(p, o, with_(d, option=option))
+    assert broken == ["courts A: 协同执行 for lack of staff without officers lent (one per 10 cases)"]
+    # in the world where A is not short, K2 is complex only: coordination without officers
+    p, o = world()
+    assert len(o.lend_from) == 0
+    d = lawful(p, o)
+    option = d.option.copy()
+    option[1] = row(p, o, 1, Mode.COORDINATE, "A")
+    assert check(p, o, with_(d, option=option)) == []
 
 
 def test_court_above_its_ceiling_is_flagged():
