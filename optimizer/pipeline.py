@@ -16,10 +16,11 @@ from typing import Any
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
 from optimizer.data.scenario import Rules, Scenario, Weights
+from optimizer.results.finish import finish
 from optimizer.results.plan import Plan
 from optimizer.solver.params import SolveParams
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
-from optimizer.solver.solve import solve
+from optimizer.solver.solve import search
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,14 @@ def plan_problem(problem: Problem, changes: Changes | None = None,
                  params: SolveParams | None = None,
                  progress: ProgressCallback | None = None) -> Plan:
     """Plan compiled arrays (with changes applied)."""
-    return solve(apply_changes(problem, changes), params or SolveParams(), progress)
+    params = params or SolveParams()
+    return finish(search(apply_changes(problem, changes), params, progress), params, progress)
+
+
+def solve(problem: Problem, params: SolveParams | None = None,
+          progress: ProgressCallback | None = None) -> Plan:
+    """Plan compiled arrays as they are: the search, then the rule gate and the plan."""
+    return plan_problem(problem, None, params, progress)
 
 
 def plan_scenario(scenario: Scenario | str | Path, changes: Changes | None = None,

@@ -17,8 +17,9 @@ import pytest
 from optimizer.data.problem import Problem
 from optimizer.data.read import parse_scenario
 from optimizer.data.scenario import Scenario
+from optimizer.pipeline import solve
 from optimizer.results.plan import CasePlan, CourtPlan, Plan, StaffMove
-from optimizer.solver.solve import SolveParams, solve
+from optimizer.solver.params import SolveParams
 from tests.builders import base_courts, case, scenario, zhejiang_scenario
 from tests.checker import add_months, art237_last_day, check_plan, cites, home_prefix
 from tests.optimizer.law.test_rules import (

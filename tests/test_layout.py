@@ -40,7 +40,9 @@ def _stage(path: Path) -> str:
 def test_stage_imports_only_earlier_stages(path: Path) -> None:
     stage = _stage(path)
     for name in _imports(path):
-        assert not name.startswith(("api", "benchmarks", "tests")), f"{path}: imports {name}"
+        forbidden = ("api", "tests") if stage == "cli" else ("api", "benchmarks", "tests")
+        # (`courtplan bench` runs the repository's benchmark scripts from a checkout)
+        assert not name.startswith(forbidden), f"{path}: imports {name}"
         if not name.startswith("optimizer.") or stage in EDGES or stage == "__init__":
             continue
         target = name.split(".")[1]

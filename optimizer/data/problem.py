@@ -155,7 +155,8 @@ class Problem:
         t |= short * int(Trigger.UNDERSTAFFED)
         grp = self.related_groups[0]
         t = np.where(grp >= 0, t | int(Trigger.RELATED), t & ~int(Trigger.RELATED))
-        t[self.terminable] = 0
+        # 终本 candidates are not moved; cases outside the district are nobody's decision here
+        t[self.terminable | ~self.in_district[self.case_court]] = 0
         return t
 
     @cached_property

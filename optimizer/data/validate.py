@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from optimizer.data.scenario import Court, Level, Scenario
+from optimizer.data.scenario import Case, Court, Level, Scenario
 
 # a court's parent must be exactly one level up (基层 → 中级 → 高级 → 最高)
 PARENT_LEVEL = {
@@ -93,29 +93,52 @@ def district_of(scenario: Scenario, root: str) -> set[str]:
 
 def check_scenario(s: Scenario) -> list[Defect]:
     """Every cross-record defect of `s` (empty when it is usable)."""
-    defects: list[Defect] = []
-    add = defects.append
-    place_ids = {p.id for p in s.places}
     court_by_id = {c.id: c for c in s.courts}
+    defects: list[Defect] = []
     defects += _duplicates("places", [p.id for p in s.places])
     defects += _duplicates("courts", [c.id for c in s.courts])
     defects += _duplicates("cases", [c.id for c in s.cases])
-
     if s.period.end < s.period.start:
-        add(Defect("period.end", None, f"end {s.period.end} is before start {s.period.start}"))
+        defects.append(Defect("period.end", None,
+                              f"end {s.period.end} is before start {s.period.start}"))
+    defects += _check_courts(s, court_by_id)
+    district: set[str] = set()
+    if s.dispatcher not in court_by_id:
+        defects.append(Defect("dispatcher", None,
+                              f"dispatching court '{s.dispatcher}' is not defined"))
+    elif not any(d.path.endswith(".parent") for d in defects):
+        district = district_of(s, s.dispatcher)
+    listed: dict[str, float] = defaultdict(float)
+    n_in_district = 0
+    place_ids = {p.id for p in s.places}
+    for i, k in enumerate(s.cases):
+        if k.court in court_by_id:
+            listed[k.court] += k.workload
+            n_in_district += k.court in district
+        defects += _check_case(s, i, k, place_ids, court_by_id)
+    defects += _check_staffing(s, listed, district)
+    if s.dispatcher in court_by_id and district and n_in_district == 0:
+        defects.append(Defect("dispatcher", s.dispatcher,
+                              f"the district of '{s.dispatcher}' holds no case to plan"))
+    return defects
 
+
+def _check_courts(s: Scenario, court_by_id: dict[str, Court]) -> list[Defect]:
+    """Places and parents defined, parents one level up, no parent cycles."""
+    place_ids = {p.id for p in s.places}
+    out: list[Defect] = []
     for i, c in enumerate(s.courts):
         where = f"courts[{i}]"
         if c.place not in place_ids:
-            add(Defect(f"{where}.place", c.id, f"place '{c.place}' is not defined"))
+            out.append(Defect(f"{where}.place", c.id, f"place '{c.place}' is not defined"))
         if c.parent is None:
             continue
         parent = court_by_id.get(c.parent)
         if parent is None:
-            add(Defect(f"{where}.parent", c.id, f"parent court '{c.parent}' is not defined"))
+            out.append(Defect(f"{where}.parent", c.id, f"parent court '{c.parent}' is not defined"))
         elif PARENT_LEVEL.get(c.level) != parent.level:
             want = PARENT_LEVEL.get(c.level)
-            add(Defect(
+            out.append(Defect(
                 f"{where}.parent", c.id,
                 f"a {c.level.value} court's parent must be {_article(want)} court, "
                 f"but '{parent.id}' is {parent.level.value}",
@@ -124,59 +147,55 @@ def check_scenario(s: Scenario) -> list[Defect]:
     in_cycle = _reaches_cycle(court_by_id)
     for i, c in enumerate(s.courts):
         if c.parent is not None and (c.parent == c.id or in_cycle.get(c.parent, False)):
-            add(Defect(f"courts[{i}].parent", c.id, "parent chain forms a cycle"))
+            out.append(Defect(f"courts[{i}].parent", c.id, "parent chain forms a cycle"))
+    return out
 
-    dispatcher = court_by_id.get(s.dispatcher)
-    district: set[str] = set()
-    if dispatcher is None:
-        add(Defect("dispatcher", None, f"dispatching court '{s.dispatcher}' is not defined"))
-    elif not any(p.path.endswith(".parent") for p in defects):
-        district = district_of(s, s.dispatcher)
 
-    listed: dict[str, float] = defaultdict(float)
-    n_in_district = 0
-    for i, k in enumerate(s.cases):
-        where = f"cases[{i}]"
-        court = court_by_id.get(k.court)
-        if court is None:
-            add(Defect(f"{where}.court", k.id, f"executing court '{k.court}' is not defined"))
-        else:
-            listed[k.court] += k.workload
-            n_in_district += k.court in district
-        for role, party in (("applicant", k.applicant), ("debtor", k.debtor)):
-            if party.place not in place_ids:
-                add(Defect(f"{where}.{role}.place", k.id, f"place '{party.place}' is not defined"))
-        for j, a in enumerate(k.assets):
-            if a.place not in place_ids:
-                add(Defect(f"{where}.assets[{j}].place", k.id,
-                            f"asset '{a.id}' place '{a.place}' is not defined"))
-        asset_ids = [a.id for a in k.assets]
-        if len(set(asset_ids)) != len(asset_ids):
-            add(Defect(f"{where}.assets", k.id, "duplicate asset ids within the case"))
-        pref = k.wish.preferred_court
-        if pref is not None and pref not in court_by_id:
-            add(Defect(f"{where}.wish.preferred_court", k.id, f"court '{pref}' is not defined"))
-        if k.filed > s.period.start:
-            add(Defect(f"{where}.filed", k.id,
-                        f"filing date {k.filed} is after the planning date {s.period.start}"))
-        elif k.property_found is not None and not (k.filed <= k.property_found <= s.period.start):
-            add(Defect(f"{where}.property_found", k.id,
-                        f"property found on {k.property_found}, outside the filing date {k.filed} "
-                        f"… planning date {s.period.start}"))
-        elif k.excluded_days > (s.period.start - k.filed).days:
-            add(Defect(f"{where}.excluded_days", k.id,
-                        f"{k.excluded_days} excluded days exceed the case's age "
-                        f"of {(s.period.start - k.filed).days} days"))
+def _check_case(s: Scenario, i: int, k: Case, place_ids: set[str],
+                court_by_id: dict[str, Court]) -> list[Defect]:
+    """References, asset ids and dates of one case."""
+    where = f"cases[{i}]"
+    out: list[Defect] = []
+    add = out.append
+    if k.court not in court_by_id:
+        add(Defect(f"{where}.court", k.id, f"executing court '{k.court}' is not defined"))
+    for role, party in (("applicant", k.applicant), ("debtor", k.debtor)):
+        if party.place not in place_ids:
+            add(Defect(f"{where}.{role}.place", k.id, f"place '{party.place}' is not defined"))
+    for j, a in enumerate(k.assets):
+        if a.place not in place_ids:
+            add(Defect(f"{where}.assets[{j}].place", k.id,
+                       f"asset '{a.id}' place '{a.place}' is not defined"))
+    asset_ids = [a.id for a in k.assets]
+    if len(set(asset_ids)) != len(asset_ids):
+        add(Defect(f"{where}.assets", k.id, "duplicate asset ids within the case"))
+    pref = k.wish.preferred_court
+    if pref is not None and pref not in court_by_id:
+        add(Defect(f"{where}.wish.preferred_court", k.id, f"court '{pref}' is not defined"))
+    start = s.period.start
+    if k.filed > start:
+        add(Defect(f"{where}.filed", k.id,
+                   f"filing date {k.filed} is after the planning date {start}"))
+    elif k.property_found is not None and not (k.filed <= k.property_found <= start):
+        add(Defect(f"{where}.property_found", k.id,
+                   f"property found on {k.property_found}, outside the filing date {k.filed} "
+                   f"… planning date {start}"))
+    elif k.excluded_days > (start - k.filed).days:
+        add(Defect(f"{where}.excluded_days", k.id,
+                   f"{k.excluded_days} excluded days exceed the case's age "
+                   f"of {(start - k.filed).days} days"))
+    return out
 
+
+def _check_staffing(s: Scenario, listed: dict[str, float], district: set[str]) -> list[Defect]:
+    """Open caseloads cover the listed cases; courts holding cases have an officer."""
+    out: list[Defect] = []
     for i, c in enumerate(s.courts):
         if listed[c.id] > c.open_caseload + 1e-9:
-            add(Defect(f"courts[{i}].open_caseload", c.id,
-                        f"open caseload {c.open_caseload:g} is below the workload of its listed "
-                        f"cases ({listed[c.id]:g})"))
+            out.append(Defect(f"courts[{i}].open_caseload", c.id,
+                              f"open caseload {c.open_caseload:g} is below the workload of its "
+                              f"listed cases ({listed[c.id]:g})"))
         if c.id in district and c.officers == 0 and listed[c.id] > 0:
-            add(Defect(f"courts[{i}].officers", c.id,
-                        "a court holding cases in the district needs at least one officer"))
-    if dispatcher is not None and district and n_in_district == 0:
-        add(Defect("dispatcher", s.dispatcher,
-                    f"the district of '{s.dispatcher}' holds no case to plan"))
-    return defects
+            out.append(Defect(f"courts[{i}].officers", c.id,
+                              "a court holding cases in the district needs at least one officer"))
+    return out

@@ -42,34 +42,49 @@ def write_atomic(path: str | Path, text: str, *, mode: int | None = None) -> Non
         raise ValueError("'-' is not a file name: write to standard output instead of calling "
                          "write_atomic")
     data = text.encode("utf-8")  # before touching the disk: unencodable text leaves nothing
+    target, st = _resolve(path)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_through(target, st, path, data)
+        return
+    if mode is None:
+        mode = stat.S_IMODE(st.st_mode) if st is not None else PRIVATE
+    _replace(target, path, data, mode)
+
+
+def _resolve(path: str | Path) -> tuple[Path, os.stat_result | None]:
+    """The real target (symlinks followed, also a dangling one) and its status, if it exists."""
     try:
-        target = Path(path).resolve()  # follows symlinks, also a dangling one
+        target = Path(path).resolve()
     except RuntimeError:  # symlink loop (Python 3.11; later versions raise OSError)
         raise OSError(errno.ELOOP, "Too many levels of symbolic links", str(path)) from None
     except OSError as e:
         raise _named(e, path) from None
     try:
-        st: os.stat_result | None = os.stat(target)
+        return target, os.stat(target)
     except FileNotFoundError:
-        st = None
+        return target, None
     except OSError as e:
         raise _named(e, path) from None
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
-            raise OSError(errno.EINVAL, "Not a regular file, a character device or a pipe", str(path))
+
+
+def _write_through(target: Path, st: os.stat_result, path: str | Path, data: bytes) -> None:
+    """A character device or a pipe is written, never renamed over; anything else refused."""
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        raise OSError(errno.EINVAL, "Not a regular file, a character device or a pipe", str(path))
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
-            try:
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
-        except OSError as e:
-            raise _named(e, path) from None
-        return
-    if mode is None:
-        mode = stat.S_IMODE(st.st_mode) if st is not None else PRIVATE
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise _named(e, path) from None
+
+
+def _replace(target: Path, path: str | Path, data: bytes, mode: int) -> None:
+    """Temporary file in the same folder, flushed, renamed over the target."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -102,3 +102,17 @@ def option_costs(
             out[:, UNRESOLVED] += (((left & int(spec.trigger)) != 0)
                                    * getattr(w, spec.unresolved_weight))
     return out, AssetPlan(pair_option, pair_asset, entrusted)
+
+
+def band_penalty(p: Problem, courts: NDArray[np.int64], excess: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Convex piecewise-linear penalty of load above the target, per court."""
+    r, w = p.rules, p.weights
+    slopes = np.asarray(w.load_slopes, dtype=np.float64)
+    width = r.load_band_width * p.capacity[courts]
+    out = np.zeros(len(courts))
+    rest = np.maximum(excess, 0.0)
+    for b, slope in enumerate(slopes):
+        part = rest if b == len(slopes) - 1 else np.minimum(rest, width)
+        out += slope * part
+        rest = rest - part
+    return out

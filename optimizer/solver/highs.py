@@ -10,6 +10,7 @@ the process's file descriptors.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -145,11 +146,18 @@ def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: flo
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
+    t0 = time.perf_counter()
     h.run()
     res = outcome(h, is_mip)
-    if res.values is not None:
-        # the objective is recomputed from the point: after a warm start (setSolution) HiGHS
-        # 1.16 has reported the objective of another point than the one it returns
-        obj = float(m.cost @ res.values)
-        res = HighsResult(res.outcome, res.values, obj, min(res.bound, obj), res.status)
-    return res
+    if res.values is None:
+        return res
+    # the objective is recomputed from the point: after a warm start (setSolution) HiGHS 1.16
+    # has returned the start's values while reporting a better objective it found; then the
+    # same model is solved again cold, in the time left, to get that better point itself
+    obj = float(m.cost @ res.values)
+    left = time_limit - (time.perf_counter() - t0)
+    if start is not None and res.objective < obj - 1e-6 * max(1.0, abs(obj)) and left > 0.05:
+        cold = run(m, integer, left, gap, seed, lower, upper, None)
+        if cold.values is not None and cold.objective < obj:
+            return cold
+    return HighsResult(res.outcome, res.values, obj, min(res.bound, obj), res.status)

@@ -1,19 +1,18 @@
-"""`solve(problem, params) -> Plan`: options, pieces, LP-first solve, proven bound, rule gate.
+"""`search(problem, params) -> SearchOutcome`: options, pieces, LP-first solve, proven bound.
 
 1. build: legal options and costs, the independent pieces and their model arrays;
 2. pass 1: every piece solved (`piece.py`), debtor groups that link pieces relaxed, so the sum
    of the pieces' proven bounds is a valid bound of the whole problem;
 3. pass 2 (only with linking groups): each linking group decided once, the decision repaired,
    the pieces re-solved with it fixed in the time left;
-4. the rule gate (`results/gate.py`) checks each candidate decision from the decision alone;
-   the best one that passes wins, the baseline (keep + forced moves) included. A plan whose
-   decision breaks a hard rule is reported `infeasible`, never `feasible`.
+4. then `optimizer/results/finish.py`: the rule gate checks each candidate decision from the
+   decision alone; the best one that passes wins, the baseline (keep + forced moves) included.
+   A plan whose decision breaks a hard rule is reported `infeasible`, never `feasible`.
 Pure: no printing, no files; progress goes to an optional callback as typed events.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -21,20 +20,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
-from optimizer.model.decision import Decision
+from optimizer.model.costs import band_penalty
+from optimizer.model.decision import Decision, assign
 from optimizer.model.linking import decide_linking, fix_linking, repair, split_linking
 from optimizer.model.options import Options, build_options
 from optimizer.model.pieces import Piece, court_components, find_pieces
 from optimizer.model.rows import Model, build_model
-from optimizer.results import gate
-from optimizer.results.build import make_plan
-from optimizer.results.evaluate import Evaluation, band_penalty, evaluate
-from optimizer.results.plan import PieceStats, Plan, SolveStats, Status
 from optimizer.solver.baseline import baseline_decision, decision_from, fixed_shift, free_cases
 from optimizer.solver.params import SolveParams
-from optimizer.solver.piece import PieceResult, rel_gap, status_of
+from optimizer.solver.piece import PieceResult
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
 from optimizer.solver.schedule import run_pieces
+from optimizer.solver.stats import PieceStats, SolveStats
 
 BOUND_METHOD = "sum over pieces of the LP or HiGHS MIP dual bound, linking groups relaxed"
 
@@ -70,7 +67,8 @@ class _Setup:
     rel_to_orig: NDArray[np.int64]
     pieces: list[Piece]
     base: Decision
-    base_ev: Evaluation
+    base_courts: NDArray[np.int64]  # executing court of each case under the baseline
+    base_terms: NDArray[np.float64]  # cost terms of each case under the baseline
     shift_fixed: NDArray[np.float64]  # load moved by cases without a choice
     models: list[Model]
     seconds_options: float
@@ -86,16 +84,16 @@ def _build(p: Problem, params: SolveParams, say: _Reporter) -> _Setup:
     o_rel, rel_to_orig = split_linking(p, o, comp, linking)
     pieces = find_pieces(p, o_rel, free, comp)
     base = baseline_decision(p, o)
-    base_ev = evaluate(p, o, base)
-    shift_fixed = fixed_shift(p, base_ev.court, ~free)
+    base_assigned = assign(p, o, base)
+    shift_fixed = fixed_shift(p, base_assigned.court, ~free)
     models = [build_model(p, o_rel, pc, shift_fixed) for pc in pieces]
     t_build = time.perf_counter() - t0 - t_options
     say(Phase.BUILD, f"{p.n_cases} cases, {len(o.case) + len(o.member_case)} options "
         f"({o.pruned} pruned), {int(free.sum())} free cases in {len(pieces)} pieces, "
         f"{len(linking)} debtor groups span pieces; built in {t_options + t_build:.1f}s",
         0, len(pieces))
-    return _Setup(o, free, comp, linking, o_rel, rel_to_orig, pieces, base, base_ev, shift_fixed,
-                  models, t_options, t_build)
+    return _Setup(o, free, comp, linking, o_rel, rel_to_orig, pieces, base, base_assigned.court,
+                  base_assigned.case_terms, shift_fixed, models, t_options, t_build)
 
 
 def _pass2(p: Problem, params: SolveParams, su: _Setup, results: list[PieceResult],
@@ -113,7 +111,7 @@ def _pass2(p: Problem, params: SolveParams, su: _Setup, results: list[PieceResul
     pieces2 = find_pieces(p, o_fix, free_cases(p, o_fix) & ~fixed, su.comp)
     if deadline - time.perf_counter() <= 1.0:
         return [repaired], 0
-    extra = shift + fixed_shift(p, su.base_ev.court, ~su.free & ~fixed)
+    extra = shift + fixed_shift(p, su.base_courts, ~su.free & ~fixed)
     models2 = [build_model(p, o_fix, pc, extra) for pc in pieces2]
     say(Phase.LINKING, f"{len(su.linking)} linking groups decided, {len(models2)} pieces re-solved",
         0, len(models2))
@@ -125,35 +123,9 @@ def _pass2(p: Problem, params: SolveParams, su: _Setup, results: list[PieceResul
     return [repaired, d2], len(models2)
 
 
-def _choose(p: Problem, o: Options, candidates: list[Decision], base: Decision,
-            base_ev: Evaluation, use_baseline: bool
-            ) -> tuple[Decision, Evaluation, bool, list[str], bool]:
-    """The cheapest candidate that passes the rule gate (the first on ties); the baseline when
-    it is cheaper or nothing else passes. Returns (decision, evaluation, used baseline,
-    violations, whether the decision passed): the violations are those turned away, or, if
-    nothing passed, those of the decision returned."""
-    rejected: list[str] = []
-    best: tuple[Decision, Evaluation] | None = None
-    for d in candidates:
-        ev = evaluate(p, o, d)
-        broken = gate.check(p, o, d, ev)
-        if broken:
-            rejected += broken
-        elif best is None or ev.objective < best[1].objective:
-            best = (d, ev)
-    base_ok = use_baseline and not gate.check(p, o, base, base_ev)
-    if base_ok and (best is None or base_ev.objective < best[1].objective - 1e-6):
-        return base, base_ev, True, rejected, True
-    if best is None:
-        d = candidates[0]
-        ev = evaluate(p, o, d)
-        return d, ev, False, gate.check(p, o, d, ev), False
-    return best[0], best[1], False, rejected, True
-
-
 def _constant(p: Problem, su: _Setup) -> float:
     """The part of the objective no piece can change: fixed cases and untouched courts."""
-    fixed_cost = float(su.base_ev.case_terms[~su.free].sum())
+    fixed_cost = float(su.base_terms[~su.free].sum())
     in_piece = np.zeros(p.n_courts, dtype=bool)
     for pc in su.pieces:
         in_piece[pc.courts] = True
@@ -162,49 +134,54 @@ def _constant(p: Problem, su: _Setup) -> float:
     return fixed_cost + float(band_penalty(p, idle, excess).sum())
 
 
-def solve(problem: Problem, params: SolveParams | None = None,
-          progress: ProgressCallback | None = None) -> Plan:
-    """Plan the cross-execution of `problem`'s cases. Pure: no printing, no files."""
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What the search found: candidate decisions (best first by the search's own order), the
+    baseline, and the proven bound of the whole problem. The rule gate and the plan come next
+    (`optimizer/results/finish.py`)."""
+
+    problem: Problem
+    options: Options
+    candidates: list[Decision]  # the repaired decision first; a re-solved one must beat it
+    baseline: Decision  # keep every case the rules allow, plus the moves they force
+    bound: float  # proven lower bound (sum over pieces + the constant part)
+    complete: bool  # every piece found a point (else some kept their baseline)
+    infeasible: bool  # some piece was proven infeasible
+    method: str
+    stats: SolveStats
+    started: float  # time.perf_counter() at the start
+
+
+def search(problem: Problem, params: SolveParams | None = None,
+           progress: ProgressCallback | None = None) -> SearchOutcome:
+    """Search for a plan of `problem`'s cases. Pure: no printing, no files."""
     params = params or SolveParams()
     t0 = time.perf_counter()
     deadline = t0 + params.time_limit
     say = _Reporter(progress, t0)
     su = _build(problem, params, say)
-    pass1_deadline = deadline if not len(su.linking) else t0 + params.time_limit * params.linking_pass1_share
+    pass1_deadline = (deadline if not len(su.linking)
+                      else t0 + params.time_limit * params.linking_pass1_share)
     results = run_pieces(su.models, params, pass1_deadline,
                          lambda k, n, rs: say(Phase.SOLVE, f"piece {k}/{n} solved", k, n, rs))
     decision = decision_from(su.o_rel, su.models, results, su.base, su.rel_to_orig, su.o)
     candidates, n_pass2 = [decision], 0
     if len(su.linking):
         candidates, n_pass2 = _pass2(problem, params, su, results, decision, deadline, say)
-    infeasible = any(r.status == Status.INFEASIBLE for r in results)
-    say(Phase.CHECK, "checking the plan against the hard rules")
-    decision, ev, used_base, violations, passed = _choose(problem, su.o, candidates, su.base, su.base_ev,
-                                                  use_baseline=not infeasible)
-    t_solve = time.perf_counter() - t0 - su.seconds_options - su.seconds_build
-    objective = ev.objective
     method = "+".join(sorted({r.method for r in results})) or "fixed"
     if len(su.linking):
         method += "+linking-groups-fixed"
-    if used_base:
-        method += "+baseline"
-    bound = _constant(problem, su) + sum(r.bound for r in results)
-    bound = min(bound, objective) if math.isfinite(bound) else bound
-    gap = rel_gap(objective, bound) if math.isfinite(bound) else math.inf
-    if infeasible or not passed:
-        status = Status.INFEASIBLE
-    elif any(r.values is None for r in results) or not math.isfinite(bound):
-        status = Status.FEASIBLE  # some piece kept its baseline
-    else:
-        status = Status(status_of(objective, bound, params.gap))
-    stats = _stats(problem, params, su, results, n_pass2, t0, t_solve, violations)
-    say(Phase.DONE, f"done: {status.value}")
-    return make_plan(problem, su.o, decision, ev, status=status.value, objective=objective,
-                     bound=bound, gap=gap, method=method, stats=stats)
+    t_solve = time.perf_counter() - t0 - su.seconds_options - su.seconds_build
+    return SearchOutcome(
+        problem=problem, options=su.o, candidates=candidates, baseline=su.base,
+        bound=_constant(problem, su) + sum(r.bound for r in results),
+        complete=all(r.values is not None for r in results),
+        infeasible=any(r.status == "infeasible" for r in results), method=method,
+        stats=_stats(params, su, results, n_pass2, t0, t_solve), started=t0)
 
 
-def _stats(p: Problem, params: SolveParams, su: _Setup, results: list[PieceResult], n_pass2: int,
-           t0: float, t_solve: float, violations: list[str]) -> SolveStats:
+def _stats(params: SolveParams, su: _Setup, results: list[PieceResult], n_pass2: int,
+           t0: float, t_solve: float) -> SolveStats:
     detail = tuple(PieceStats(len(m.piece.cases), m.n_cols, r.status, r.method,
                               round(r.seconds, 2), tuple(r.steps))
                    for m, r in zip(su.models, results, strict=True))
@@ -217,7 +194,5 @@ def _stats(p: Problem, params: SolveParams, su: _Setup, results: list[PieceResul
         linking_groups=len(su.linking), pieces_resolved_after_linking=n_pass2,
         pieces_by_method={m: sum(r.method == m for r in results)
                           for m in sorted({r.method for r in results})},
-        pieces_detail=detail, bound_method=BOUND_METHOD,
-        baseline_objective=su.base_ev.objective, seed=params.seed,
-        time_limit=params.time_limit, gap_limit=params.gap, rule_violations=tuple(violations),
-    )
+        pieces_detail=detail, bound_method=BOUND_METHOD, seed=params.seed,
+        time_limit=params.time_limit, gap_limit=params.gap)

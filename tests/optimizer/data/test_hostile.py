@@ -182,7 +182,8 @@ def test_every_number_has_an_upper_bound_named_in_its_description():
 
 def test_extreme_but_allowed_numbers_keep_the_objective_finite():
     from optimizer.data.problem import Problem
-    from optimizer.solver.solve import SolveParams, solve
+    from optimizer.pipeline import solve
+    from optimizer.solver.params import SolveParams
 
     d = tiny()
     d["weights"] = {k: 1e9 for k in Scenario.model_fields["weights"].default.model_dump()}

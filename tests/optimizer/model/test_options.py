@@ -106,11 +106,12 @@ def designations(p, o, i):
 
 
 def test_designate_stays_inside_the_dispatchers_district():
-    # The law changed: 指令执行 is no longer limited to siblings. Any same-level court with
-    # officers inside the dispatcher's district may be designated, decided by the lowest common
-    # superior of the two courts, which must itself lie inside the district (执行工作规定 Art. 74
-    # ¶2 "指定本辖区其他法院执行"). With 丽水中院 (M1) dispatching, Wenzhou's courts are outside:
-    # a case at A still goes to B only.
+    # The law changed: 指令执行 is no longer limited to siblings. A same-level court with
+    # officers inside the dispatcher's district may be designated (the planner costs the
+    # siblings and the `max_candidates` nearest others of the province), decided by the lowest
+    # common superior of the two courts, which must itself lie inside the district (执行工作规定
+    # Art. 74 ¶2 "指定本辖区其他法院执行"). With 丽水中院 (M1) dispatching, Wenzhou's courts are
+    # outside: a case at A still goes to B only.
     p, o = options_of(province([pcase("K1", "A", passive=True)], dispatcher="M1"))
     assert designations(p, o, 0) == {"B": "M1"}
     # with the high court dispatching, Wenzhou's basic courts are in its district too (the

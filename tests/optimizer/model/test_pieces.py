@@ -76,7 +76,7 @@ def test_two_prefectures_without_shared_debtor_are_two_pieces():
     by_court = {frozenset(names(p, pc.courts)): pc for pc in pieces}
     assert set(by_court) == {frozenset({"A", "B"}), frozenset({"W1", "W2"})}
     lishui = by_court[frozenset({"A", "B"})]
-    assert lishui.cases.tolist() == [0, 4]  # K3 has no trigger: a constant
+    assert lishui.cases.tolist() == [0, 4]  # K1, K5 (debtor F); K3 has no trigger: a constant
     assert not free[2] and not free[3]
     assert_well_formed(p, o, free, pieces)
 
@@ -91,6 +91,7 @@ def test_a_passive_case_joins_the_prefectures_by_designation():
     assert len(across) and {p.court_ids[d] for d in o.decider[across]} == {"H"}
     comp, linking, pieces = pieces_of(p, o, free)
     assert not len(linking) and len(pieces) == 1
+    assert comp[p.court_ids.index("A")] == comp[p.court_ids.index("W1")]
     assert names(p, pieces[0].courts) == {"A", "B", "W1", "W2"}
     assert_well_formed(p, o, free, pieces)
     # with 丽水中院 dispatching, the case stays in Lishui: Wenzhou is outside the district

@@ -14,9 +14,9 @@ from optimizer.data.read import parse_scenario
 from optimizer.law.modes import Mode
 from optimizer.model.decision import Decision
 from optimizer.model.options import build_options
+from optimizer.pipeline import solve
 from optimizer.results.evaluate import evaluate
 from optimizer.solver.params import SolveParams
-from optimizer.solver.solve import solve
 from tests.builders import base_courts, case, scenario
 from tests.checker import check_plan
 

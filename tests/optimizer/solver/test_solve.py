@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from optimizer.data.problem import Problem
+from optimizer.pipeline import solve
 from optimizer.solver.params import SolveParams
-from optimizer.solver.solve import solve
 from tests.builders import base_courts, case, court, scenario
 from tests.conftest import plan_for
 
