@@ -33,7 +33,7 @@ def _imports(path: Path) -> set[str]:
 
 def _stage(path: Path) -> str:
     rel = path.relative_to(PACKAGE)
-    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem  # a package, or a top module
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(ROOT)))

@@ -1,0 +1,59 @@
+"""`courtplan` command line. The CLI is the product's printing edge: the library below it
+returns values and events. One module per group of commands, each with a `register(sub)`:
+`plan` (validate, generate, schema, solve), `tools` (serve, bench).
+
+Exit codes: 0 success, 2 invalid input (file, arguments), 3 no feasible plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from optimizer.cli import plan, tools
+from optimizer.cli.common import EXIT_INFEASIBLE, EXIT_INVALID, err
+from optimizer.data.validate import ScenarioError
+
+__all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "build_parser", "main"]
+COMMAND_GROUPS = (plan, tools)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="courtplan",
+                                 description="Cross-execution (交叉执行) planner for enforcement cases.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = build_parser()
+    a = ap.parse_args(argv)
+    try:
+        return int(a.func(a))
+    except ScenarioError as e:
+        err(str(e))
+        return EXIT_INVALID
+    except ValidationError as e:
+        err("invalid value: " + "; ".join(
+            f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors(include_url=False)))
+        return EXIT_INVALID
+    except ValueError as e:
+        err(str(e))
+        return EXIT_INVALID
+    except OSError as e:
+        err(f"{e.filename or ''}: {e.strerror or e}")
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        err("interrupted")
+        return 130
+
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())
