@@ -81,17 +81,35 @@ class Problem:
         return cls(scenario=s, place_codes=tuple(places), travel=_frozen(travel),
                    court_ids=tuple(cidx), **{k: _frozen(v) for k, v in arrays.items()})
 
-    def replace(self, *, weights: Weights | None = None, rules: Rules | None = None) -> Problem:
-        """The same problem under other weights or rules, sharing every array (travel times
-        included). Rules that change the geometry (`detour_factor`, `speed_kmh`) rebuild it."""
+    def replace(self, *, weights: Weights | None = None, rules: Rules | None = None,
+                officers: NDArray[np.int64] | None = None,
+                open_caseload: NDArray[np.float64] | None = None) -> Problem:
+        """The same problem under other weights or rules, or with other staffing or caseloads
+        per court (a what-if), sharing every other array — travel times included. Rules that
+        change the geometry (`detour_factor`, `speed_kmh`) rebuild it. The scenario is updated
+        to match, so a plan of the variant reads and checks against its own scenario."""
         s = self.scenario
         new_rules = rules or s.rules
-        scenario = s.model_copy(update={"weights": weights or s.weights, "rules": new_rules})
+        update: dict[str, object] = {"weights": weights or s.weights, "rules": new_rules}
+        arrays: dict[str, NDArray] = {}
+        if officers is not None or open_caseload is not None:
+            off = self.officers if officers is None else np.asarray(officers, dtype=np.int64)
+            load = (self.open_caseload if open_caseload is None
+                    else np.asarray(open_caseload, dtype=np.float64))
+            if off.shape != self.officers.shape or load.shape != self.open_caseload.shape:
+                raise ValueError("officers and open_caseload need one value per court")
+            if np.any(off < 0) or not np.all(np.isfinite(load)) or np.any(load < 0):
+                raise ValueError("officers and open caseloads must be finite and not negative")
+            update["courts"] = tuple(
+                c.model_copy(update={"officers": int(o), "open_caseload": float(x)})
+                for c, o, x in zip(s.courts, off.tolist(), load.tolist(), strict=True))
+            arrays = {"officers": _frozen(off.copy()), "open_caseload": _frozen(load.copy())}
+        scenario = s.model_copy(update=update)
         if (new_rules.detour_factor, new_rules.speed_kmh) != (s.rules.detour_factor,
                                                                s.rules.speed_kmh):
             return Problem.from_scenario(scenario)
-        # a fresh instance: derived quantities (cached properties) depend on the rules
-        return replace(self, scenario=scenario)
+        # a fresh instance: derived quantities (cached properties) depend on these
+        return replace(self, scenario=scenario, **arrays)  # type: ignore[arg-type]
 
     # ---------- derived quantities ----------
     @property
