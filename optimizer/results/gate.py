@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
-from optimizer.law.modes import Mode, Trigger
+from optimizer.law.modes import MODE_SPECS, Decider, Mode, Trigger
 from optimizer.model.decision import Decision
 from optimizer.model.options import Options, in_home_locality
 from optimizer.results.evaluate import Evaluation
@@ -93,4 +93,28 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     not_moved = missed & ~np.isin(ev.mode, [Mode.DESIGNATE, Mode.ELEVATE, Mode.CONCENTRATE])
     out += _name("cases", np.flatnonzero(not_moved), cases,
                  "督促期满未执结 must be designated, elevated or concentrated")
+    out += _check_deciders(p, ev)
     return out
+
+
+def _check_deciders(p: Problem, ev: Evaluation) -> list[str]:
+    """Who decides, per the mode's spec (`law/modes.py`): nobody for keep, the court itself for
+    内部交叉, the court one level up for 督促/提级/协同, the lowest common superior of the two
+    courts for 指令, a common superior of the group's courts (and of the target) for 集中 — always
+    inside the dispatcher's district."""
+    c0, court, who = p.case_court, ev.court, ev.decider
+    kind = np.array([MODE_SPECS[m].decider.value for m in ev.mode.tolist()], dtype=object)
+    anc = p.tree.ancestors
+    level = p.court_level[np.maximum(who, 0)]
+    above = ((who >= 0) & (anc[c0, level] == who) & (anc[court, level] == who)
+             & (level < p.court_level[c0]))
+    expected_ok = np.select(
+        [kind == Decider.NONE.value, kind == Decider.SELF.value, kind == Decider.PARENT.value,
+         kind == Decider.SUPERIOR.value],
+        [who == -1, who == c0, who == p.court_parent[c0],
+         who == p.tree.lowest_common_superior(c0, court)],
+        default=above)
+    inside = (who < 0) | p.in_district[np.maximum(who, 0)]
+    bad = np.flatnonzero(p.in_district[c0] & ~(expected_ok & inside))
+    cases = tuple(k.id for k in p.scenario.cases)
+    return _name("cases", bad, cases, "decided by a court the law does not empower for the mode")

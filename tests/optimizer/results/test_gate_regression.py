@@ -41,3 +41,30 @@ def test_repaired_linking_decision_may_not_break_a_ceiling():
     # the rejected decision is recorded, and the plan is honest about what it is
     assert any("ceiling" in v for v in plan.stats.rule_violations)
     assert plan.status in ("optimal", "within_gap", "feasible")
+
+
+def test_gate_flags_a_decider_the_law_does_not_empower():
+    """Who decides is a hard rule (规范性): the gate reads it from the decision and the mode's spec."""
+    import dataclasses
+
+    import numpy as np
+
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import parse_scenario
+    from optimizer.law.modes import Mode
+    from optimizer.model.decision import Decision
+    from optimizer.model.options import build_options
+    from optimizer.results import gate
+    from optimizer.results.evaluate import evaluate
+    from tests.builders import scenario as make
+
+    p = Problem.from_scenario(parse_scenario(make([case("K1", "A", passive=True)])))
+    o = build_options(p)
+    row = int(np.flatnonzero((o.case == 0) & (o.mode == Mode.DESIGNATE))[0])
+    d = Decision(np.array([row]), np.zeros(0, dtype=np.int64), np.zeros(len(o.lend_from), dtype=np.int64))
+    assert not gate.check(p, o, d, evaluate(p, o, d))
+    # the designation decided by the case's own court (not a superior): flagged
+    wrong = o.decider.copy()
+    wrong[row] = p.case_court[0]
+    o_bad = dataclasses.replace(o, decider=wrong)
+    assert any("does not empower" in v for v in gate.check(p, o_bad, d, evaluate(p, o_bad, d)))
