@@ -134,3 +134,19 @@ def zhejiang_scenario(cases: list[dict[str, Any]], courts: list[dict[str, Any]] 
     kw.setdefault("dispatcher", "H")
     return scenario(cases, courts if courts is not None else zhejiang_courts(),
                     places=PLACES + ZHEJIANG_PLACES, **kw)
+
+
+def two_prefecture_courts(**overrides: dict[str, Any]) -> list[dict[str, Any]]:
+    """A high court H over two intermediate courts: M1 (莲都 A, 缙云 B) and M2 (青田 C, 景宁 D)."""
+    courts = [
+        court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
+        court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
+        court("M2", "青田中级人民法院", "intermediate", "H", "331121", officers=30, caseload=100),
+        court("A", "丽水市莲都区人民法院", "basic", "M1", "331102"),
+        court("B", "缙云县人民法院", "basic", "M1", "331122"),
+        court("C", "青田县人民法院", "basic", "M2", "331121"),
+        court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
+    ]
+    for c in courts:
+        c.update(overrides.get(c["id"], {}))
+    return courts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import case, court, scenario
+from tests.builders import case, scenario, two_prefecture_courts
 from tests.checker import check_plan
 from tests.conftest import plan_for
 
@@ -15,15 +15,7 @@ def ceiling_behind_linking_group() -> dict[str, Any]:
     """Two prefectures share debtor D1 (K1 at A, K2 at C). Both relaxed copies like court C
     best (K1's applicant prefers it), but C is exactly at its ceiling (max_utilisation 1.0),
     so concentrating there would push it over."""
-    courts = [
-        court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
-        court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
-        court("M2", "青田中级人民法院", "intermediate", "H", "331121", officers=30, caseload=100),
-        court("A", "丽水市莲都区人民法院", "basic", "M1", "331102"),
-        court("B", "缙云县人民法院", "basic", "M1", "331122"),
-        court("C", "青田县人民法院", "basic", "M2", "331121", caseload=1200.0),
-        court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
-    ]
+    courts = two_prefecture_courts(C={"open_caseload": 1200.0})
     ks = [case("K1", "A", debtor_id="D1", preferred="C"), case("K2", "C", debtor_id="D1"),
           case("K3", "B"), case("K4", "D")]
     w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,

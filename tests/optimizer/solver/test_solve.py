@@ -7,7 +7,7 @@ import pytest
 from optimizer.data.problem import Problem
 from optimizer.pipeline import solve
 from optimizer.solver.params import SolveParams
-from tests.builders import base_courts, case, court, scenario
+from tests.builders import base_courts, case, court, scenario, two_prefecture_courts
 from tests.conftest import plan_for
 
 
@@ -241,15 +241,7 @@ def test_params_are_validated():
 
 def _two_prefectures(passive: bool = True):
     """A high court over two intermediate courts; debtor D1 has a case in each prefecture."""
-    courts = [
-        court("H", "浙江省高级人民法院", "high", None, "331100", officers=40, caseload=100),
-        court("M1", "丽水市中级人民法院", "intermediate", "H", "331100", officers=30, caseload=100),
-        court("M2", "青田中级人民法院", "intermediate", "H", "331121", officers=30, caseload=100),
-        court("A", "丽水市莲都区人民法院", "basic", "M1", "331102"),
-        court("B", "缙云县人民法院", "basic", "M1", "331122"),
-        court("C", "青田县人民法院", "basic", "M2", "331121"),
-        court("D", "景宁畲族自治县人民法院", "basic", "M2", "331127"),
-    ]
+    courts = two_prefecture_courts()
     ks = [case("K1", "A", debtor_id="D1"), case("K2", "C", debtor_id="D1"),
           case("K3", "B", passive=passive), case("K4", "D", passive=passive)]
     w = {"mode_concentrate": 100.0, "change_court": 50.0, "unresolved_related": 300.0,
