@@ -6,6 +6,7 @@ import unicodedata
 from collections import Counter
 
 from optimizer.data.scenario import Scenario
+from optimizer.data.validate import district_of
 from optimizer.law.modes import MODE_LABELS, Mode
 from optimizer.model.costs import TERM_LABELS
 from optimizer.results.kpis import RULE_LABELS
@@ -31,23 +32,32 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
 
 
 def scenario_summary(s: Scenario) -> str:
+    """A scenario for people. Flags are counted twice: as written in the file, and among the
+    cases the plan decides (inside the dispatcher's district, not 终本 candidates) — the second
+    count is the one the solve summary's per-rule table starts from."""
     levels = Counter(c.level.value for c in s.courts)
     n_assets = sum(len(k.assets) for k in s.cases)
-    flags: Counter[str] = Counter()
-    for k in s.cases:
-        flags["interference 不当干预"] += k.flags.interference
-        flags["passive 消极执行"] += k.flags.passive_handling
-        flags["complex 疑难复杂"] += k.flags.complex
-        flags["objects 反对移送"] += k.wish.objects_to_transfer
+    district = district_of(s, s.dispatcher)
+    planned = [k for k in s.cases
+               if k.court in district and (k.assets or k.act_obligation)]
+    labels = (("不当干预 interference", lambda k: k.flags.interference),
+              ("消极执行 passive", lambda k: k.flags.passive_handling),
+              ("重大疑难复杂 complex", lambda k: k.flags.complex),
+              ("反对移送 objects to transfer", lambda k: k.wish.objects_to_transfer),
+              ("申请提级 asks the court above", lambda k: k.wish.requests_escalation))
+    rows = [[label, str(sum(bool(f(k)) for k in s.cases)), str(sum(bool(f(k)) for k in planned))]
+            for label, f in labels]
     dispatcher = next((c.name for c in s.courts if c.id == s.dispatcher), s.dispatcher)
     lines = [
-        f"Scenario 场景: {s.name}",
-        f"Dispatcher 统一调度法院: {dispatcher} ({s.dispatcher})",
-        f"Period 规划期: {s.period.start} – {s.period.end}",
-        f"Courts 法院: {len(s.courts)} ("
+        f"场景 Scenario: {safe(s.name)}",
+        f"统一调度法院 Dispatcher: {safe(dispatcher)} ({safe(s.dispatcher)})",
+        f"规划期 Period: {s.period.start} – {s.period.end}（方案日期 plan date {s.period.start}）",
+        f"法院 Courts: {len(s.courts)} ("
         + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())) + ")",
-        f"Places 地点: {len(s.places)}   Cases 案件: {len(s.cases)}   Assets 财产: {n_assets}",
-        "Flags 标记: " + ", ".join(f"{k} {v}" for k, v in flags.items()),
+        f"地点 Places: {len(s.places)}   案件 Cases: {len(s.cases)}（纳入规划 planned "
+        f"{len(planned)}）   财产 Assets: {n_assets}",
+        "",
+        table(["标记 flag", "文件中 in the file", "纳入规划 planned"], rows, {1, 2}),
     ]
     return "\n".join(lines)
 
@@ -64,6 +74,18 @@ _KPI_LABELS = {
     "gini_utilisation_after": "负荷基尼（后）load Gini after",
     "rule_exceptions": "无法满足规则的案件 rule exceptions",
 }
+#: the steps a method string names (see `optimizer/solver/piece.py`), in Chinese
+METHOD_LABELS = {
+    "lp": "线性松弛", "staff-dive": "借调人员取整下潜", "restricted-mip": "局部整数规划",
+    "mip": "分支定界", "linking-groups-fixed": "跨块关联组统一决定", "baseline": "基准方案",
+    "fixed": "无可选方案",
+}
+
+
+def method_zh(method: str) -> str:
+    return "＋".join(METHOD_LABELS.get(part, part) for part in method.split("+"))
+
+
 #: decisions a planner reads first, in this order
 _KEY_MODES = ("elevate", "designate", "concentrate")
 
@@ -88,7 +110,8 @@ def _head(plan: Plan) -> str:
         f"方案 Plan: {plan.scenario}",
         f"规划日期 Plan date: {plan.plan_date}（方案自该日起执行；第237条六个月期限按该日计算 — the plan acts "
         "on this day; the Art. 237 clock is read on it）",
-        f"状态 Status: {status} ({plan.status})   方法 method: {plan.method}",
+        f"状态 Status: {status} ({plan.status})",
+        f"方法 Method: {method_zh(plan.method)} ({plan.method})",
         f"目标值 Objective: {plan.objective:,.2f}   已证明下界 proven bound: {plan.bound:,.2f}   "
         f"差距 gap: {plan.gap:.4%}",
         "单位 Unit: 成本点，1点≈当事人路程1分钟 (cost points; 1 point ≈ one minute of a party's travel)",

@@ -54,6 +54,7 @@ def _case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
     requested = (p.case_flags & int(Trigger.REQUEST)) != 0
     missed = (trig & int(Trigger.DEADLINE_MISSED)) != 0
     short = (trig & int(Trigger.UNDERSTAFFED)) != 0
+    names = [c.name for c in p.scenario.courts]
     out = []
     for i, k in enumerate(p.scenario.cases):
         reasons = tuple(label for t, label in TRIGGER_LABELS.items() if trig[i] & int(t))
@@ -74,7 +75,8 @@ def _case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
             basis=basis_for(mode, situation),
             coordination=(("officers" if short[i] else "coordination")
                           if mode is Mode.COORDINATE else None),
-            wishes=_wishes(p, i),
+            wishes=_wishes(p, i), court_name=names[court], from_court_name=names[p.case_court[i]],
+            decided_by_name=names[decider] if decider >= 0 else None,
         ))
     return out
 

@@ -42,6 +42,9 @@ class CasePlan:
     #: (the upper court coordinates a complex case, no officers)
     coordination: str | None = None
     wishes: tuple[str, ...] = ()  # the applicant's wishes, shown but not acted upon as such
+    court_name: str = ""  # names next to the ids, for people reading the file
+    from_court_name: str = ""
+    decided_by_name: str | None = None
 
 
 @dataclass(frozen=True)
