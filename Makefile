@@ -21,3 +21,18 @@ test: $(STAMP)  ## the whole test suite, plus ruff and mypy
 
 bench: $(STAMP)
 	$(BIN)/courtplan bench scale
+
+# System packages for the browser, spreadsheet and PDF tests (Debian): installed only when missing.
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk
+.PHONY: system-deps services
+system-deps:  ## Debian packages the browser / LibreOffice / PDF tests use (root, apt)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+services:  ## start the local PostgreSQL if it is installed and not running (CI machines have it)
+	@if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1; then \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; fi
+	@pg_isready -h 127.0.0.1 || echo "no PostgreSQL at 127.0.0.1:5432"
