@@ -76,7 +76,7 @@ def _subset(ch: ChangeSet, entries: list[tuple[str, int]]) -> ChangeSet:
 
 def ceiling_needed(p: Problem, ch: ChangeSet, feasible: Callable[[ChangeSet], bool]
                    ) -> float | None:
-    """The lowest load ceiling (to 0.05) at which the changes have a plan, or None."""
+    """The lowest load ceiling (to 0.01) at which the changes have a plan, or None."""
     current = ch.rules.get("max_utilisation", p.rules.max_utilisation)
     if current is None:
         return None
@@ -87,10 +87,10 @@ def ceiling_needed(p: Problem, ch: ChangeSet, feasible: Callable[[ChangeSet], bo
     lo, hi = float(current), 100.0
     if not feasible(at(hi)):
         return None
-    while hi - lo > 0.05:
+    while hi - lo > 0.01:
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if feasible(at(mid)) else (mid, hi)
-    return float(np.ceil(hi * 20) / 20)
+    return float(np.ceil(hi * 100 - 1e-9) / 100)
 
 
 def overflow(p: Problem, ch: ChangeSet, field: str, index: int) -> str:
@@ -130,12 +130,13 @@ def explain(p: Problem, ch: ChangeSet, trial: Trial) -> str:
     if not core:
         return ("no feasible plan even without the changes (the scenario itself, or the decisions "
                 "already issued, conflict with the load ceilings)")
-    names = [describe(p, ch, f, i) + overflow(p, ch, f, i) for f, i in core]
+    changed = ch.apply(p)
+    names = [describe(p, ch, f, i) + overflow(changed, ch, f, i) for f, i in core]
     options: list[tuple[float, str]] = []
     for (f, i), name in zip(core, names, strict=True):
         obj = solve(ch.without(f, i))
         if obj is not None:
-            options.append((obj, f"lifting {name.split(' exceeds')[0]}"))
+            options.append((obj, f"dropping [{name.split(' exceeds')[0]}]"))
     u = ceiling_needed(p, ch, feasible)
     if u is not None:
         obj = solve(ch.model_copy(update={"rules": {**ch.rules, "max_utilisation": u}}))

@@ -58,22 +58,7 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
                  "must take exactly one option (concentration takes all of a group or none)")
     if len(wrong_group):
         out.append(f"{len(wrong_group)} debtor groups point at another group's target")
-    # officers
-    lent = d.lent
-    if np.any(lent < 0):
-        out.append("officers lent must not be negative")
-    lent_by = np.bincount(o.lend_from, weights=lent, minlength=p.n_courts)
-    out += _name("courts", np.flatnonzero(lent_by > o.lend_max + _TOL), courts,
-                 "lends more officers than its limit (lending_min_keep_share)")
-    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
-    staffing = np.bincount(ev.court[(ev.mode == Mode.COORDINATE) & short], minlength=p.n_courts)
-    fixed = np.maximum(o.lend_fixed, 0) if o.lend_fixed is not None else np.zeros(len(lent))
-    fixed_in = np.bincount(o.lend_to, weights=fixed, minlength=p.n_courts)
-    out += _name("courts", np.flatnonzero(ev.borrowed - fixed_in > staffing + _TOL), courts,
-                 "borrows more officers than it has 协同执行 cases for lack of staff")
-    k = p.rules.cases_per_lent_officer
-    out += _name("courts", np.flatnonzero(staffing > k * ev.borrowed + _TOL), courts,
-                 f"协同执行 for lack of staff without officers lent (one per {k:g} cases)")
+    out += _officers(p, o, d, ev)
     # ceilings
     c = p.rules.max_utilisation
     if c is not None:
@@ -100,6 +85,28 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
                  "督促期满未执结 must be designated, elevated or concentrated")
     if o.restrictions is not None:
         out += _restrictions(p, o, d, ev, exempt)
+    return out
+
+
+def _officers(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
+    """Officers lent: whole, within limits, only for (and with) staffing 协同执行 cases."""
+    courts = p.court_ids
+    out: list[str] = []
+    lent = d.lent
+    if np.any(lent < 0):
+        out.append("officers lent must not be negative")
+    lent_by = np.bincount(o.lend_from, weights=lent, minlength=p.n_courts)
+    out += _name("courts", np.flatnonzero(lent_by > o.lend_max + _TOL), courts,
+                 "lends more officers than its limit (lending_min_keep_share)")
+    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
+    staffing = np.bincount(ev.court[(ev.mode == Mode.COORDINATE) & short], minlength=p.n_courts)
+    fixed = np.maximum(o.lend_fixed, 0) if o.lend_fixed is not None else np.zeros(len(lent))
+    fixed_in = np.bincount(o.lend_to, weights=fixed, minlength=p.n_courts)
+    out += _name("courts", np.flatnonzero(ev.borrowed - fixed_in > staffing + _TOL), courts,
+                 "borrows more officers than it has 协同执行 cases for lack of staff")
+    k = p.rules.cases_per_lent_officer
+    out += _name("courts", np.flatnonzero(staffing > k * ev.borrowed + _TOL), courts,
+                 f"协同执行 for lack of staff without officers lent (one per {k:g} cases)")
     return out
 
 
