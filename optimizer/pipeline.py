@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from optimizer.data.changes import ChangeSet, ChangesError
+from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
 from optimizer.data.scenario import Scenario

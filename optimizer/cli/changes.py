@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from optimizer.data.changes import ChangeSet, ChangesError
+from optimizer.data.changes import ChangesError, ChangeSet
 
 
 def _split(flag: str, item: str, sep: str) -> tuple[str, str]:

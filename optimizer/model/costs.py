@@ -35,7 +35,8 @@ TERMS = CASE_TERMS + PLAN_TERMS
 #: Chinese labels of the objective's terms (cost points ≈ minutes of a party's travel)
 TERM_LABELS = {
     "party_travel": "当事人路程", "asset_travel": "财产路程", "entrustment": "事项委托",
-    "mode": "交叉方式", "change": "移送交接", "wishes": "申请人意愿", "unresolved": "未解决事由", "stability": "计划变动",
+    "mode": "交叉方式", "change": "移送交接", "wishes": "申请人意愿", "unresolved": "未解决事由",
+    "stability": "计划变动",
     "load": "超负荷", "staff_lending": "人员借调",
 }
 

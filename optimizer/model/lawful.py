@@ -84,7 +84,7 @@ def checked_options(p: Problem, r: Restrictions) -> Options:
               + np.bincount(o.member_case, minlength=p.n_cases))
     for i in np.flatnonzero(r.pin_mode >= 0).tolist():
         mode, court = Mode(int(r.pin_mode[i])), int(r.pin_court[i])
-        if n_rows[i] == 0 or i in o.exceptions and not r.barred_cases(p)[i]:
+        if n_rows[i] == 0 or (i in o.exceptions and not r.barred_cases(p)[i]):
             errors.append(f"{r.source[('pin', i)]}: case {ids[i]} may not be {_VERB[mode]} "
                           f"{p.court_ids[court]}: {why_not(p, c, i, mode, court)}")
     for i in np.flatnonzero(r.keep).tolist():

@@ -171,7 +171,7 @@ def restrictions_from(p: Problem, ch: ChangeSet, previous: dict[str, tuple[str, 
     for j, d in enumerate(ch.concentrate):
         conc[didx[d]] = True
         source[("concentrate", didx[d])] = f"changes.concentrate[{j}]"
-    for j, d in enumerate(ch.never_concentrate):
+    for d in ch.never_concentrate:
         never[didx[d]] = True
     prev_mode = np.full(n, _NONE, dtype=np.int64)
     prev_court = np.full(n, _NONE, dtype=np.int64)

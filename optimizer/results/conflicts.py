@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from optimizer.data.changes import ChangeSet, ChangesError
+from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.solver.params import SolveParams
 

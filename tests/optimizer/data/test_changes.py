@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from optimizer.data.changes import ChangeSet, ChangesError
+from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import parse_scenario
 from tests.builders import case, scenario

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from optimizer.data.changes import ChangeSet, ChangesError
+from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import parse_scenario
 from optimizer.model.decision import Decision

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.data.changes import ChangeSet, ChangesError
+from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import parse_scenario
 from optimizer.pipeline import ChangesConflict, plan_problem
@@ -53,7 +53,7 @@ def test_a_plan_of_another_scenario_is_refused():
     p = _problem()
     first = plan_problem(p, None, FAST)
     other = Problem.from_scenario(parse_scenario(scenario([case("Z1", "A")])))
-    with pytest.raises(ChangesError, match="--previous: .*not a plan of this scenario"):
+    with pytest.raises(ChangesError, match=r"--previous: .*not a plan of this scenario"):
         plan_problem(other, None, FAST, previous=first)
 
 
