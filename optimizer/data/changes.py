@@ -149,7 +149,7 @@ class ChangeSet(_Change):
             given = getattr(self, what)
             unknown = sorted(set(given) - set(model.model_fields))
             if unknown:
-                out.append(f"changes.{what}: unknown {', '.join(unknown)}; known: "
+                out.append(f"changes.{what}: unknown {what[:-1]}(s) {', '.join(unknown)}; known: "
                            f"{', '.join(model.model_fields)}")
                 continue
             try:

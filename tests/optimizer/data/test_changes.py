@@ -60,7 +60,7 @@ def test_staffing_and_caseload_applied_exactly_travel_kept(problem, add, setv, k
     ({"never_concentrate": ["D9"]}, "changes.never_concentrate[0]: unknown debtor D9"),
     ({"shocks": [{"court": "X", "factor": 2}]}, "changes.shocks[0]: unknown court X"),
     ({"loans": [{"from": "A", "to": "A", "officers": 1}]}, "changes.loans[0]: a court cannot lend"),
-    ({"weights": {"speed": 1}}, "changes.weights: unknown speed"),
+    ({"weights": {"speed": 1}}, "changes.weights: unknown weight"),
     ({"rules": {"max_utilisation": -1}}, "changes.rules"),
 ])
 def test_bad_changes_name_the_change(problem, data, where):

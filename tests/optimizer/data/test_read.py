@@ -102,7 +102,7 @@ def test_changes_override_weights_and_refuse_unknown():
 
     p = Problem.from_scenario(read_scenario(DATA / "tiny.json"))
     assert Changes(weights={"applicant_travel": 2.0}).apply(p).weights.applicant_travel == 2.0
-    with pytest.raises(ValueError, match=r"changes\.weights: unknown nonsense"):
+    with pytest.raises(ValueError, match=r"changes\.weights: unknown weight\(s\) nonsense"):
         Changes(weights={"nonsense": 1.0}).check(p)
     with pytest.raises(ValueError, match=r"changes\.weights"):
         Changes(weights={"applicant_travel": -1.0}).check(p)
