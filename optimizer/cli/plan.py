@@ -7,25 +7,11 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
 
-from optimizer.cli.common import EXIT_INFEASIBLE, Progress
+from optimizer.cli.changes import add_change_flags, changes_from_args
+from optimizer.cli.common import EXIT_INFEASIBLE, Progress, err
 from optimizer.io.files import write_atomic
 from optimizer.solver.params import DEFAULT_GAP, DEFAULT_TIME_LIMIT, SolveParams
-
-
-def _parse_weights(items: Sequence[str]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise ValueError(f"--weight expects NAME=VALUE, got {item!r}")
-        try:
-            out[name] = (tuple(float(v) for v in value.split(",")) if "," in value
-                         else float(value))
-        except ValueError:
-            raise ValueError(f"--weight {name}: {value!r} is not a number") from None
-    return out
 
 
 def cmd_validate(a: argparse.Namespace) -> int:
@@ -74,23 +60,57 @@ def cmd_schema(a: argparse.Namespace) -> int:
     from optimizer.data.scenario import Scenario
 
     text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if a.out:
-        write_atomic(a.out, text)
-    else:
-        sys.stdout.write(text)
+    _write(a.out, text)
     return 0
 
 
+def cmd_changes_schema(a: argparse.Namespace) -> int:
+    from optimizer.data.changes import ChangeSet
+
+    _write(a.out, json.dumps(ChangeSet.model_json_schema(by_alias=True), ensure_ascii=False,
+                             indent=2) + "\n")
+    return 0
+
+
+def _write(out: str | None, text: str) -> None:
+    """To the file `out`, or standard output (no --out, or --out -)."""
+    if out and out != "-":
+        write_atomic(out, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _previous(path: str | None) -> object:
+    from optimizer.data.changes import ChangesError
+    from optimizer.results.plan import Plan
+
+    if path is None:
+        return None
+    try:
+        return Plan.from_json(open(path, encoding="utf-8").read())
+    except (KeyError, TypeError, ValueError) as e:
+        raise ChangesError(f"--previous {path}: not a plan file ({e})") from None
+
+
 def cmd_solve(a: argparse.Namespace) -> int:
-    from optimizer.pipeline import Changes, plan_scenario
+    from optimizer.pipeline import ChangesConflict, plan_scenario
     from optimizer.report.text import plan_summary
 
     params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers)
-    changes = Changes(weights=_parse_weights(a.weight))
-    with Progress(a.quiet) as progress:
-        plan = plan_scenario(a.scenario, changes, params, progress)
-    print(plan_summary(plan, max_courts=a.courts))
-    if a.out:
+    changes = changes_from_args(a)
+    previous = _previous(a.previous)
+    try:
+        with Progress(a.quiet) as progress:
+            plan = plan_scenario(a.scenario, changes, params, progress, previous)  # type: ignore[arg-type]
+    except ChangesConflict as e:
+        err(str(e))
+        return EXIT_INFEASIBLE
+    # with --out - the plan goes to standard output and the summary to stderr
+    summary = sys.stderr if a.out == "-" else sys.stdout
+    print(plan_summary(plan, max_courts=a.courts), file=summary)
+    if a.out == "-":
+        sys.stdout.write(plan.to_json())
+    elif a.out:
         write_atomic(a.out, plan.to_json())
         print(f"\nwrote {a.out}")
     return EXIT_INFEASIBLE if plan.status == "infeasible" else 0
@@ -108,11 +128,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--out", required=True, help="output file, or - for stdout")
     g.set_defaults(func=cmd_generate)
     sc = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
-    sc.add_argument("--out", default=None)
+    sc.add_argument("--out", default=None, help="file, or - for stdout (the default)")
     sc.set_defaults(func=cmd_schema)
+    cs = sub.add_parser("changes-schema", help="print the JSON Schema of a changes document")
+    cs.add_argument("--out", default=None, help="file, or - for stdout (the default)")
+    cs.set_defaults(func=cmd_changes_schema)
     so = sub.add_parser("solve", help="plan a scenario and print the summary")
     so.add_argument("scenario")
-    so.add_argument("--out", default=None, help="write the plan JSON here")
+    so.add_argument("--out", default=None,
+                    help="write the plan JSON here (- : to stdout, the summary to stderr)")
+    so.add_argument("--previous", default=None, metavar="PLAN.json",
+                    help="re-plan from this plan: issued decisions stay, changes cost `stability`")
     so.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,
                     help=f"seconds (default {DEFAULT_TIME_LIMIT:g})")
     so.add_argument("--gap", type=float, default=DEFAULT_GAP,
@@ -120,9 +146,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     so.add_argument("--seed", type=int, default=0)
     so.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
                     help="processes for independent pieces (default: cores, at most 4)")
-    so.add_argument("--weight", action="append", default=[], metavar="NAME=VALUE",
-                    help="override an objective weight for this run (repeatable)")
     so.add_argument("--quiet", action="store_true", help="no progress on stderr")
     so.add_argument("--courts", type=int, default=40, metavar="N",
                     help="courts shown in the summary table (0 = all; default 40)")
+    add_change_flags(so)
     so.set_defaults(func=cmd_solve)

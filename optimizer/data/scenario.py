@@ -226,6 +226,11 @@ class _Weights(_Record):
     officer_lending: Weight = Field(
         4.0, description="Per minute of travel per lent officer (协同执行). ≤ 1,000,000,000."
     )
+    stability: Weight = Field(
+        50.0, description="Re-planning (--previous): per case whose decision differs from the "
+        "previous plan (计划稳定: a changed plan costs the courts a new round of documents and "
+        "hand-overs). ≤ 1,000,000,000.",
+    )
     officer_lending_fixed: Weight = Field(
         1500.0, description="Per officer lent for the period: allowances, the lender's disruption. "
         "≤ 1,000,000,000.",

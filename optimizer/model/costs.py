@@ -7,7 +7,9 @@ Terms, in cost points (1 point ≈ one minute of a party's travel):
 - `mode`: the mode ladder 内部交叉 < 督促 < 指令 ≈ 集中 < 提级;
 - `change`: file hand-over when the executing court changes;
 - `wishes`: the applicant's objection to a transfer, minus a bonus for the preferred court;
-- `unresolved`: soft triggers the mode leaves unremedied (necessity cuts both ways).
+- `unresolved`: soft triggers the mode leaves unremedied (necessity cuts both ways);
+- `stability`: re-planning (`--previous`): the option differs from the case's previous decision
+  (set by `build_options` from the restrictions; zero otherwise).
 The load and staff-lending terms depend on the whole plan and are priced by the model.
 """
 
@@ -22,16 +24,19 @@ from optimizer.data.problem import Problem
 from optimizer.data.scenario import Weights
 from optimizer.law.modes import MODE_SPECS, TRIGGER_SPECS
 
-CASE_TERMS = ("party_travel", "asset_travel", "entrustment", "mode", "change", "wishes", "unresolved")
+CASE_TERMS = ("party_travel", "asset_travel", "entrustment", "mode", "change", "wishes", "unresolved",
+              "stability")
 PLAN_TERMS = ("load", "staff_lending")
 TERMS = CASE_TERMS + PLAN_TERMS
 # column of each case term in the (options, CASE_TERMS) arrays
-(PARTY_TRAVEL, ASSET_TRAVEL, ENTRUSTMENT, MODE, CHANGE, WISHES, UNRESOLVED) = range(len(CASE_TERMS))
+(PARTY_TRAVEL, ASSET_TRAVEL, ENTRUSTMENT, MODE, CHANGE, WISHES, UNRESOLVED,
+ STABILITY) = range(len(CASE_TERMS))
 
 #: Chinese labels of the objective's terms (cost points ≈ minutes of a party's travel)
 TERM_LABELS = {
     "party_travel": "当事人路程", "asset_travel": "财产路程", "entrustment": "事项委托",
     "mode": "交叉方式", "change": "移送交接", "wishes": "申请人意愿", "unresolved": "未解决事由",
+    "stability": "计划变动",
     "load": "超负荷", "staff_lending": "人员借调",
 }
 

@@ -20,7 +20,7 @@ pairs the mode offers; the shared rules (hard triggers, pruning) are applied to 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -31,8 +31,9 @@ from optimizer.law.courts import HIGH
 from optimizer.law.modes import HARD_TRIGGERS, Mode, Trigger
 from optimizer.model.concentration import Groups, concentration
 from optimizer.model.context import Context, build_context, in_home_locality, top_k
-from optimizer.model.costs import AssetPlan, option_costs
+from optimizer.model.costs import STABILITY, AssetPlan, option_costs
 from optimizer.model.lending import lending_pairs
+from optimizer.model.restrictions import BARRED_AS, Restrictions, empty
 
 __all__ = ["CANDIDATES", "Options", "build_options", "in_home_locality"]
 _HARD = int(HARD_TRIGGERS)
@@ -62,6 +63,8 @@ class Options:
     lend_max: NDArray[np.int64]  # per lender court
     exceptions: dict[int, str]  # case index -> why no lawful move exists
     pruned: int  # candidate courts removed by the K-best pruning
+    lend_fixed: NDArray[np.int64] | None = None  # officers fixed per pair (−1: free)
+    restrictions: Restrictions | None = None  # the planner's restrictions applied
 
     @cached_property
     def cost(self) -> NDArray[np.float64]:
@@ -193,37 +196,32 @@ def _lawful(c: Context, case: NDArray[np.int64], mode: NDArray[np.int64],
     return legal | (mode == Mode.KEEP)
 
 
-def build_options(p: Problem) -> Options:
-    """Every lawful option of every case, with its costs; lending pairs for 协同执行."""
+def build_options(p: Problem, restrictions: Restrictions | None = None) -> Options:
+    """Every lawful option of every case, with its costs; lending pairs for 协同执行. With
+    `restrictions` (a planner's changes), only the options they leave."""
+    r = restrictions or empty(p)
     lend_from, lend_to, lend_cost, lend_max = lending_pairs(p)
-    c = build_context(p, lend_to)
+    c = _restrict_context(build_context(p, lend_to), r)
     rows = [(mode, *fn(c)) for mode, fn in CANDIDATES]
-    # only courts with a case to coordinate for lack of staff borrow
+    # only courts with a case to coordinate for lack of staff borrow (or a fixed loan's)
     coord_case, coord_court = next((cs, ct) for mode, cs, ct, _ in rows if mode == Mode.COORDINATE)
     wants = np.zeros(p.n_courts, dtype=bool)
     wants[coord_court[c.has(Trigger.UNDERSTAFFED)[coord_case]]] = True
+    wants[r.loan_to] = True
     pair = wants[lend_to]
     lend_from, lend_to, lend_cost = lend_from[pair], lend_to[pair], lend_cost[pair]
 
-    case = np.concatenate([cs for _, cs, _, _ in rows])
-    mode = np.concatenate([np.full(len(cs), int(m)) for m, cs, _, _ in rows])
-    court = np.concatenate([ct for _, _, ct, _ in rows])
-    decider = np.concatenate([d for _, _, _, d in rows])
-    legal = _lawful(c, case, mode, court)
-    case, mode, court, decider = case[legal], mode[legal], court[legal], decider[legal]
-    terms, assets = option_costs(p, case, mode, court)
-    # cases outside the district are constants of nobody's plan: they cost nothing
-    terms[~p.in_district[p.case_court[case]]] = 0.0
-    # prune designate targets to the K cheapest per case; keep/elevate etc. always stay
-    is_d = mode == Mode.DESIGNATE
-    keep = ~is_d
-    keep[is_d] = top_k(case[is_d], terms[is_d].sum(axis=1), p.rules.max_candidates)
-    pruned = int((~keep).sum())
-    sel = np.flatnonzero(keep)
-    ind = _Individual(case[sel], mode[sel], court[sel], decider[sel], terms[sel],
-                      assets.subset(sel, len(case)))
-    grp = concentration(p, c)
+    ind, pruned = _individual(c, r, rows)
+    grp = _restrict_groups(p, r, concentration(p, c))
+    # a case ordered into a 集中执行 keeps only its group's targets (where it has some)
+    ordered = r.must_concentrate(p, ind.case) & np.isin(ind.case, grp.mc)
+    if ordered.any():
+        ind = ind.subset(np.flatnonzero(~ordered))
     ind, exceptions = _apply_hard_triggers(c, ind, grp)
+    barred = r.barred_cases(p)
+    for i in [i for i in exceptions if barred[i]]:
+        exceptions[i] = ("执行法院被禁止执行（规划变更 bar_executing）: no lawful 指令/提级/集中 "
+                         "target inside the district; the case stays")
     return Options(
         case=ind.case, mode=ind.mode, court=ind.court, decider=ind.decider, terms=ind.terms,
         assets=ind.assets,
@@ -231,7 +229,57 @@ def build_options(p: Problem) -> Options:
         member_target=grp.mt, member_terms=grp.terms, member_assets=grp.assets,
         lend_from=lend_from, lend_to=lend_to, lend_cost=lend_cost, lend_max=lend_max,
         exceptions=exceptions, pruned=pruned + grp.pruned,
+        lend_fixed=r.loan_amount(lend_from, lend_to), restrictions=restrictions,
     )
+
+
+def _individual(c: Context, r: Restrictions,
+                rows: list[tuple[Mode, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
+                ) -> tuple[_Individual, int]:
+    """The lawful individual options left by the restrictions, costed, designation targets
+    pruned to the K cheapest per case (after the restrictions: a pinned target is kept)."""
+    p = c.p
+    case = np.concatenate([cs for _, cs, _, _ in rows])
+    mode = np.concatenate([np.full(len(cs), int(m)) for m, cs, _, _ in rows])
+    court = np.concatenate([ct for _, _, ct, _ in rows])
+    decider = np.concatenate([d for _, _, _, d in rows])
+    legal = _lawful(c, case, mode, court) & r.allows(p, case, mode, court)
+    case, mode, court, decider = case[legal], mode[legal], court[legal], decider[legal]
+    terms, assets = option_costs(p, case, mode, court)
+    terms[:, STABILITY] = r.stability(p, case, mode, court)
+    # cases outside the district are constants of nobody's plan: they cost nothing
+    terms[~p.in_district[p.case_court[case]]] = 0.0
+    # prune designate targets to the K cheapest per case; keep/elevate etc. always stay
+    is_d = mode == Mode.DESIGNATE
+    keep = ~is_d
+    keep[is_d] = top_k(case[is_d], terms[is_d].sum(axis=1), p.rules.max_candidates)
+    sel = np.flatnonzero(keep)
+    return (_Individual(case[sel], mode[sel], court[sel], decider[sel], terms[sel],
+                        assets.subset(sel, len(case))), int((~keep).sum()))
+
+
+def _restrict_context(c: Context, r: Restrictions) -> Context:
+    """A court barred from executing: its movable cases must leave, like a missed 督促
+    deadline (only 指令/提级/集中 can take them elsewhere)."""
+    barred = r.barred_cases(c.p) & c.movable
+    if not barred.any():
+        return c
+    return replace(c, trig=np.where(barred, c.trig | BARRED_AS, c.trig),
+                   must_move=c.must_move | barred)
+
+
+def _restrict_groups(p: Problem, r: Restrictions, g: Groups) -> Groups:
+    """The group targets the restrictions leave (renumbered), with the stability cost."""
+    mode = np.full(len(g.mc), int(Mode.CONCENTRATE))
+    terms = g.terms.copy()
+    terms[:, STABILITY] = r.stability(p, g.mc, mode, g.tc[g.mt])
+    keep_t = r.allows_targets(p, g.tg, g.tc, g.mc, g.mt)
+    if keep_t.all():
+        return replace(g, terms=terms)
+    new_index = np.cumsum(keep_t) - 1
+    keep_m = keep_t[g.mt]
+    return Groups(g.tg[keep_t], g.tc[keep_t], g.td[keep_t], g.mc[keep_m], new_index[g.mt[keep_m]],
+                  terms[keep_m], g.assets.subset(np.flatnonzero(keep_m), len(g.mc)), g.pruned)
 
 
 @dataclass(frozen=True)

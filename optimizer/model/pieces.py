@@ -91,6 +91,10 @@ def find_pieces(p: Problem, o: Options, free: NDArray[np.bool_],
     opt_comp = case_comp[o.case]
     tgt_comp = np.full(len(o.target_group), -1, dtype=np.int64)
     tgt_comp[o.member_target] = comp[cur[o.member_case]]
+    # a target none of whose members has a choice (a pinned 集中执行) is a constant, not a column
+    has_free = np.bincount(o.member_target, weights=free[o.member_case],
+                           minlength=len(o.target_group)) > 0
+    tgt_comp[~has_free] = -1
     lend_comp = comp[o.lend_from]
     order_c = np.argsort(case_comp, kind="stable")
     order_o = np.argsort(opt_comp, kind="stable")

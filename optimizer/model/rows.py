@@ -8,7 +8,8 @@ Rows:
 - `load_ceiling[j]`: load_j ≤ max(ceiling·cpo_j·staff_j, load before) when the rule is on;
 - `lend_limit[k]`: officers lent by k ≤ (1 − keep share) · own officers;
 - `coordinate_staff[j]`: officers borrowed ≤ number of j's 协同执行 cases for lack of staff
-  (officers are lent for those cases, at most one officer per case);
+  (officers are lent for those cases, at most one officer per case), plus the officers of a
+  planner's fixed loans to j (those are lent whatever the cases; their z columns are fixed);
 - `coordinate_officers[j]`: those cases ≤ `cases_per_lent_officer` × officers borrowed (协同
   brings officers: a staffing 协同 case without them would escape its price for nothing).
 The core (one_option + load_band) is a transportation problem with convex arc costs; the other
@@ -55,6 +56,7 @@ class Model:
     y_group: NDArray[np.int64]  # group of each y column
     z_lender: NDArray[np.int64]  # lender court of each z column
     z_cap: NDArray[np.float64]  # that lender's limit
+    start: NDArray[np.float64] | None = None  # a known point (re-planning's warm start)
 
     @property
     def n_cols(self) -> int:
@@ -135,6 +137,10 @@ def build_model(p: Problem, o: Options, piece: Piece,
     upper = np.concatenate([np.ones(lay.n_x + lay.n_y), o.lend_max[o.lend_from[lends]].astype(float),
                             band_width])
     integer = np.r_[np.ones(lay.n_discrete, dtype=bool), np.zeros(lay.n_s, dtype=bool)]
+    lower = np.zeros(lay.n_cols)
+    fixed = _fixed_loans(o, lends)
+    z_fixed = lay.z0 + np.flatnonzero(fixed >= 0)
+    lower[z_fixed] = upper[z_fixed] = fixed[fixed >= 0]
 
     load_y = (np.bincount(o.member_target, weights=p.case_workload[o.member_case],
                           minlength=len(o.target_group))[tgts] if lay.n_y else np.zeros(0))
@@ -156,13 +162,20 @@ def build_model(p: Problem, o: Options, piece: Piece,
                    shape=(rows.count, lay.n_cols)).tocsc()
     a.sum_duplicates()
     return Model(
-        piece=piece, layout=lay, cost=cost, lower=np.zeros(lay.n_cols), upper=upper,
+        piece=piece, layout=lay, cost=cost, lower=lower, upper=upper,
         integer=integer, row_lower=np.concatenate(rows.lo), row_upper=np.concatenate(rows.hi),
         row_family=rows.family, a_start=a.indptr.astype(np.int64),
         a_index=a.indices.astype(np.int64), a_value=a.data.astype(np.float64),
         band_width=band_width, x_case=case_pos[o.case[opts]], y_group=o.target_group[tgts],
         z_lender=o.lend_from[lends], z_cap=o.lend_max[o.lend_from[lends]].astype(np.float64),
     )
+
+
+def _fixed_loans(o: Options, lends: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Officers a planner fixed on each of the piece's lending pairs (−1: the model chooses)."""
+    if o.lend_fixed is None:
+        return np.full(len(lends), -1, dtype=np.int64)
+    return o.lend_fixed[lends]
 
 
 def _one_option(rows: _Rows, c: _Ctx) -> None:
@@ -252,8 +265,10 @@ def _coordinate_staff(rows: _Rows, c: _Ctx) -> None:
     cx, crow = _staffing_coordinate(c, borrowers)
     zc = c.lay.z0 + np.arange(len(lt))
     n_b = len(borrowers)
+    fixed_in = np.bincount(pos, weights=np.maximum(_fixed_loans(c.o, c.pc.lends), 0),
+                           minlength=n_b).astype(np.float64)
     rows.add("coordinate_staff", n_b, np.r_[pos, crow], np.r_[zc, c.lay.x0 + cx],
-             np.r_[np.ones(len(lt)), -np.ones(len(cx))], np.full(n_b, -np.inf), np.zeros(n_b))
+             np.r_[np.ones(len(lt)), -np.ones(len(cx))], np.full(n_b, -np.inf), fixed_in)
     k = c.p.rules.cases_per_lent_officer
     rows.add("coordinate_officers", n_b, np.r_[crow, pos], np.r_[c.lay.x0 + cx, zc],
              np.r_[np.ones(len(cx)), np.full(len(lt), -k)], np.full(n_b, -np.inf), np.zeros(n_b))

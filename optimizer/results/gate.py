@@ -9,7 +9,10 @@ Hard rules checked:
   borrowed only for them (at most one per case);
 - a court's load stays under its ceiling (`max_utilisation`), or no worse than before;
 - interference cases that must leave their home locality are not at a court inside it, and a
-  missed 督促 deadline leads to 指令/提级/集中 (unless the options record an exception).
+  missed 督促 deadline leads to 指令/提级/集中 (unless the options record an exception);
+- a planner's restrictions (`Options.restrictions`): pins (mode and court), cases that must not
+  move, forbidden and barred courts, concentration orders, fixed staff loans. A pin broken is
+  a hard rule broken.
 """
 
 from __future__ import annotations
@@ -55,20 +58,7 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
                  "must take exactly one option (concentration takes all of a group or none)")
     if len(wrong_group):
         out.append(f"{len(wrong_group)} debtor groups point at another group's target")
-    # officers
-    lent = d.lent
-    if np.any(lent < 0):
-        out.append("officers lent must not be negative")
-    lent_by = np.bincount(o.lend_from, weights=lent, minlength=p.n_courts)
-    out += _name("courts", np.flatnonzero(lent_by > o.lend_max + _TOL), courts,
-                 "lends more officers than its limit (lending_min_keep_share)")
-    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
-    staffing = np.bincount(ev.court[(ev.mode == Mode.COORDINATE) & short], minlength=p.n_courts)
-    out += _name("courts", np.flatnonzero(ev.borrowed > staffing), courts,
-                 "borrows more officers than it has 协同执行 cases for lack of staff")
-    k = p.rules.cases_per_lent_officer
-    out += _name("courts", np.flatnonzero(staffing > k * ev.borrowed + _TOL), courts,
-                 f"协同执行 for lack of staff without officers lent (one per {k:g} cases)")
+    out += _officers(p, o, d, ev)
     # ceilings
     c = p.rules.max_utilisation
     if c is not None:
@@ -94,6 +84,64 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     out += _name("cases", np.flatnonzero(not_moved), cases,
                  "督促期满未执结 must be designated, elevated or concentrated")
     out += _check_deciders(p, ev)
+    if o.restrictions is not None:
+        out += _restrictions(p, o, d, ev, exempt)
+    return out
+
+
+def _officers(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
+    """Officers lent: whole, within limits, only for (and with) staffing 协同执行 cases."""
+    courts = p.court_ids
+    out: list[str] = []
+    lent = d.lent
+    if np.any(lent < 0):
+        out.append("officers lent must not be negative")
+    lent_by = np.bincount(o.lend_from, weights=lent, minlength=p.n_courts)
+    out += _name("courts", np.flatnonzero(lent_by > o.lend_max + _TOL), courts,
+                 "lends more officers than its limit (lending_min_keep_share)")
+    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
+    staffing = np.bincount(ev.court[(ev.mode == Mode.COORDINATE) & short], minlength=p.n_courts)
+    fixed = np.maximum(o.lend_fixed, 0) if o.lend_fixed is not None else np.zeros(len(lent))
+    fixed_in = np.bincount(o.lend_to, weights=fixed, minlength=p.n_courts)
+    out += _name("courts", np.flatnonzero(ev.borrowed - fixed_in > staffing + _TOL), courts,
+                 "borrows more officers than it has 协同执行 cases for lack of staff")
+    k = p.rules.cases_per_lent_officer
+    out += _name("courts", np.flatnonzero(staffing > k * ev.borrowed + _TOL), courts,
+                 f"协同执行 for lack of staff without officers lent (one per {k:g} cases)")
+    return out
+
+
+def _restrictions(p: Problem, o: Options, d: Decision, ev: Evaluation,
+                  exempt: NDArray[np.bool_]) -> list[str]:
+    """The planner's restrictions `d` breaks."""
+    r = o.restrictions
+    assert r is not None
+    cases = tuple(k.id for k in p.scenario.cases)
+    moved = ev.court != p.case_court
+    pinned = r.pin_mode >= 0
+    out = _name("cases", np.flatnonzero(pinned & ((ev.mode != r.pin_mode) | (ev.court != r.pin_court))),
+                cases, "pinned to a mode and court (规划变更 pins) but planned otherwise")
+    out += _name("cases", np.flatnonzero(r.keep & moved), cases,
+                 "must not move (规划变更 keep) but moved")
+    bad_forbid = ev.court[r.forbid_case] == r.forbid_court
+    out += _name("cases", np.unique(r.forbid_case[bad_forbid]), cases,
+                 "sent to a court it may not go to (规划变更 forbid)")
+    barred = r.bar_receiving | r.bar_executing
+    out += _name("cases", np.flatnonzero(moved & barred[ev.court]), cases,
+                 "sent to a court barred from receiving cases (规划变更 bar)")
+    stays = r.barred_cases(p) & ~p.terminable & p.in_district[p.case_court] & ~moved & ~exempt
+    out += _name("cases", np.flatnonzero(stays), cases,
+                 "left at a court barred from executing (规划变更 bar_executing)")
+    conc = ev.mode == Mode.CONCENTRATE
+    ordered = r.concentrate[p.case_debtor] & ~conc & np.isin(np.arange(p.n_cases), o.member_case)
+    out += _name("cases", np.flatnonzero(ordered), cases,
+                 "its debtor is ordered into 集中执行 (规划变更 concentrate) but it is not")
+    out += _name("cases", np.flatnonzero(r.never_concentrate[p.case_debtor] & conc), cases,
+                 "concentrated although its debtor may never be (规划变更 never_concentrate)")
+    if o.lend_fixed is not None:
+        wrong = (o.lend_fixed >= 0) & (d.lent != o.lend_fixed)
+        if wrong.any():
+            out.append(f"{int(wrong.sum())} fixed staff loans (规划变更 loans) not lent as ordered")
     return out
 
 

@@ -50,7 +50,10 @@ def baseline_decision(p: Problem, o: Options) -> Decision:
     on = np.zeros(len(o.target_group), dtype=bool)
     on[group_target[group_target >= 0]] = True
     option[o.member_case[on[o.member_target]]] = -1
-    return Decision(option, group_target, np.zeros(len(o.lend_from), dtype=np.int64))
+    # a planner's fixed loans are lent whatever the cases do
+    lent = (np.maximum(o.lend_fixed, 0) if o.lend_fixed is not None
+            else np.zeros(len(o.lend_from), dtype=np.int64))
+    return Decision(option, group_target, lent.astype(np.int64))
 
 
 def decision_from(o: Options, models: list[Model], results: list[PieceResult], base: Decision,

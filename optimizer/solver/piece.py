@@ -209,6 +209,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     best: NDArray[np.float64] | None = start if feasible(m, start) else None
     best_obj = float(m.cost @ start) if best is not None else math.inf
     steps.append(f"rounded {f'{best_obj:.2f}' if best is not None else 'infeasible'}")
+    best, best_obj = _known_start(m, best, best_obj, steps)
     if not integral.all() or best is None:
         best, best_obj = _restricted_mip(m, base, integral, best, best_obj,
                                          max(left() * cfg.restricted_mip_share, 0.05), cfg, steps)
@@ -225,6 +226,19 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         return done(None, "feasible", math.inf, bound, method)
     bound = min(bound, best_obj)
     return done(best, status_of(best_obj, bound, cfg.gap), best_obj, bound, method)
+
+
+def _known_start(m: Model, best: NDArray[np.float64] | None, best_obj: float,
+                 steps: list[str]) -> tuple[NDArray[np.float64] | None, float]:
+    """Re-planning: the model's known point (the previous plan) when feasible and better."""
+    if m.start is None:
+        return best, best_obj
+    known = _fill_bands(m, m.start)
+    obj = float(m.cost @ known)
+    if not feasible(m, known) or obj >= best_obj - 1e-9:
+        return best, best_obj
+    steps.append(f"previous plan {obj:.2f}")
+    return known, obj
 
 
 def _restricted_mip(m: Model, base: NDArray[np.float64], integral: NDArray[np.bool_],

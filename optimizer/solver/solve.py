@@ -14,7 +14,7 @@ Pure: no printing, no files; progress goes to an optional callback as typed even
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +25,7 @@ from optimizer.model.decision import Decision, assign
 from optimizer.model.linking import decide_linking, fix_linking, repair, split_linking
 from optimizer.model.options import Options, build_options
 from optimizer.model.pieces import Piece, court_components, find_pieces
+from optimizer.model.restrictions import Restrictions, start_point
 from optimizer.model.rows import Model, build_model
 from optimizer.solver.baseline import baseline_decision, decision_from, fixed_shift, free_cases
 from optimizer.solver.params import SolveParams
@@ -75,9 +76,21 @@ class _Setup:
     seconds_build: float
 
 
-def _build(p: Problem, params: SolveParams, say: _Reporter) -> _Setup:
+def _with_start(m: Model, o: Options, r: Restrictions | None) -> Model:
+    """The model with the previous plan's point as its known start (re-planning)."""
+    point = start_point(r, o, m.piece.options, m.piece.targets, m.piece.lends)
+    if point is None:
+        return m
+    v = np.zeros(m.n_cols)
+    lay = m.layout
+    v[lay.x], v[lay.y], v[lay.z] = point
+    return replace(m, start=v)
+
+
+def _build(p: Problem, params: SolveParams, say: _Reporter,
+           restrictions: Restrictions | None = None) -> _Setup:
     t0 = time.perf_counter()
-    o = build_options(p)
+    o = build_options(p, restrictions)
     t_options = time.perf_counter() - t0
     free = free_cases(p, o)
     comp, linking = court_components(p, o, free, params.max_piece_cases)
@@ -86,7 +99,8 @@ def _build(p: Problem, params: SolveParams, say: _Reporter) -> _Setup:
     base = baseline_decision(p, o)
     base_assigned = assign(p, o, base)
     shift_fixed = fixed_shift(p, base_assigned.court, ~free)
-    models = [build_model(p, o_rel, pc, shift_fixed) for pc in pieces]
+    models = [_with_start(build_model(p, o_rel, pc, shift_fixed), o_rel, restrictions)
+              for pc in pieces]
     t_build = time.perf_counter() - t0 - t_options
     say(Phase.BUILD, f"{p.n_cases} cases, {len(o.case) + len(o.member_case)} options "
         f"({o.pruned} pruned), {int(free.sum())} free cases in {len(pieces)} pieces, "
@@ -130,7 +144,11 @@ def _constant(p: Problem, su: _Setup) -> float:
     for pc in su.pieces:
         in_piece[pc.courts] = True
     idle = np.flatnonzero(p.in_district & ~in_piece)
-    excess = p.open_caseload[idle] + su.shift_fixed[idle] - p.rules.target_utilisation * p.capacity[idle]
+    o, lent = su.o, su.base.lent  # (a planner's fixed loans: the baseline lends them)
+    staff = (p.officers + np.bincount(o.lend_to, weights=lent, minlength=p.n_courts)
+             - np.bincount(o.lend_from, weights=lent, minlength=p.n_courts))
+    excess = (p.open_caseload[idle] + su.shift_fixed[idle]
+              - p.rules.target_utilisation * p.cases_per_officer[idle] * staff[idle])
     return fixed_cost + float(band_penalty(p, idle, excess).sum())
 
 
@@ -153,13 +171,15 @@ class SearchOutcome:
 
 
 def search(problem: Problem, params: SolveParams | None = None,
-           progress: ProgressCallback | None = None) -> SearchOutcome:
-    """Search for a plan of `problem`'s cases. Pure: no printing, no files."""
+           progress: ProgressCallback | None = None,
+           restrictions: Restrictions | None = None) -> SearchOutcome:
+    """Search for a plan of `problem`'s cases (under a planner's `restrictions`, with the
+    previous plan they carry as warm start). Pure: no printing, no files."""
     params = params or SolveParams()
     t0 = time.perf_counter()
     deadline = t0 + params.time_limit
     say = _Reporter(progress, t0)
-    su = _build(problem, params, say)
+    su = _build(problem, params, say, restrictions)
     pass1_deadline = (deadline if not len(su.linking)
                       else t0 + params.time_limit * params.linking_pass1_share)
     results = run_pieces(su.models, params, pass1_deadline,

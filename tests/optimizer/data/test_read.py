@@ -98,12 +98,14 @@ def test_utf8_bom_is_accepted(tmp_path):
 
 
 def test_changes_override_weights_and_refuse_unknown():
-    s = read_scenario(DATA / "tiny.json")
-    assert Changes(weights={"applicant_travel": 2.0}).apply_weights(s.weights).applicant_travel == 2.0
-    with pytest.raises(ValueError, match="unknown weight"):
-        Changes(weights={"nonsense": 1.0}).apply_weights(s.weights)
-    with pytest.raises(ValueError):
-        Changes(weights={"applicant_travel": -1.0}).apply_weights(s.weights)
+    from optimizer.data.problem import Problem
+
+    p = Problem.from_scenario(read_scenario(DATA / "tiny.json"))
+    assert Changes(weights={"applicant_travel": 2.0}).apply(p).weights.applicant_travel == 2.0
+    with pytest.raises(ValueError, match=r"changes\.weights: unknown weight\(s\) nonsense"):
+        Changes(weights={"nonsense": 1.0}).check(p)
+    with pytest.raises(ValueError, match=r"changes\.weights"):
+        Changes(weights={"applicant_travel": -1.0}).check(p)
 
 
 def test_problem_replace_keeps_travel_times_and_changes_costs():
