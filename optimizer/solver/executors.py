@@ -52,7 +52,7 @@ class RayExecutor(Executor):
         task = self._remote.get(fn)
         if task is None:
             task = self._remote[fn] = self._ray.remote(num_cpus=1)(fn)
-        return task.remote(*args, **kwargs).future()  # type: ignore[no-any-return]
+        return task.remote(*args, **kwargs).future()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._started_here:
