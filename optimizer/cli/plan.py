@@ -96,7 +96,8 @@ def cmd_solve(a: argparse.Namespace) -> int:
     from optimizer.pipeline import ChangesConflict, plan_scenario
     from optimizer.report.text import plan_summary
 
-    params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers)
+    params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers,
+                         ray_address=a.ray)
     changes = changes_from_args(a)
     previous = _previous(a.previous)
     try:
@@ -146,6 +147,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     so.add_argument("--seed", type=int, default=0)
     so.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
                     help="processes for independent pieces (default: cores, at most 4)")
+    so.add_argument("--ray", default=None, metavar="ADDRESS",
+                    help="solve the pieces on a Ray cluster (auto, ray://host:10001, or local); "
+                    "default: COURTPLAN_RAY_ADDRESS, else the local process pool")
     so.add_argument("--quiet", action="store_true", help="no progress on stderr")
     so.add_argument("--courts", type=int, default=40, metavar="N",
                     help="courts shown in the summary table (0 = all; default 40)")

@@ -18,8 +18,9 @@ from typing import Any
 RAY_ADDRESS_ENV = "COURTPLAN_RAY_ADDRESS"
 
 
-class RayUnavailable(RuntimeError):
-    """Ray was asked for but is not installed or the cluster cannot be reached."""
+class RayUnavailable(ValueError):
+    """Ray was asked for but is not installed or the cluster cannot be reached (a usage error:
+    the CLI answers it with exit code 2)."""
 
 
 class RayExecutor(Executor):

@@ -33,6 +33,9 @@ class SolveParams:
     max_piece_cases: int = 15_000
     #: rounds of LP diving that make lent officers whole
     staff_dive_rounds: int = 6
+    #: run the pieces on a Ray cluster at this address ("local" starts one here); None = the
+    #: local process pool (or `COURTPLAN_RAY_ADDRESS`)
+    ray_address: str | None = None
 
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit, int | float) and math.isfinite(self.time_limit)

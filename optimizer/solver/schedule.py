@@ -1,13 +1,15 @@
 """Running independent pieces: largest first, time shares proportional to size, in a process
-pool when asked and worth it. Bounds of independent pieces add up."""
+pool when asked and worth it, or on a Ray cluster (`SolveParams.ray_address`, or the setting
+`COURTPLAN_RAY_ADDRESS`). Bounds of independent pieces add up."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 
 from optimizer.model.rows import Model
+from optimizer.solver.executors import executor_for, ray_address
 from optimizer.solver.params import SolveParams
 from optimizer.solver.piece import PieceResult, PieceSettings, solve_piece
 
@@ -39,7 +41,14 @@ def run_pieces(models: list[Model], params: SolveParams, deadline: float,
     results: list[PieceResult | None] = [None] * len(models)
     budget = max(deadline - time.perf_counter(), 0.1)
     total = float(sum(m.n_cols for m in models)) or 1.0
+    address = ray_address(params.ray_address) if models else None
     workers = min(params.workers, len(models)) if len(models) > 1 else 1
+    pool: Executor | None = None
+    if address:  # a Ray cluster: as many at once as it has CPUs
+        pool, slots = executor_for(workers, address)
+        workers = max(min(slots, len(models)), 1)
+    elif workers > 1:
+        pool, workers = executor_for(workers, None)
     share = {k: max(params.piece_share * budget * workers * models[k].n_cols / total, 0.5)
              for k in jobs}
 
@@ -47,9 +56,9 @@ def run_pieces(models: list[Model], params: SolveParams, deadline: float,
         if on_done is not None:
             on_done(n_done, len(models), [r for r in results if r is not None])
 
-    if workers > 1:
+    if pool is not None:
         wall_deadline = time.time() + budget
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with pool:
             futs = {k: pool.submit(_job, (models[k], params, share[k], wall_deadline))
                     for k in jobs}
             for n_done, k in enumerate(jobs, 1):
