@@ -24,8 +24,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def write_atomic(path: str | Path, text: str | bytes, *, mode: int | None = None) -> None:
-    """Write `text` (UTF-8; bytes as they are: a workbook, a zip) to `path` whole or not at all: a temporary file in the same folder,
-    flushed to disk, then renamed over the target.
+    """Write `text` (UTF-8; bytes as they are: a workbook, a zip) to `path` whole or not at
+    all: a temporary file in the same folder, flushed to disk, then renamed over the target.
 
     - A new file gets `mode`, by default 0600 (owner only); a replaced file keeps its mode unless
       `mode` is given. The process umask is neither read nor changed (that is not thread-safe).

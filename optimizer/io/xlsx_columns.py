@@ -68,8 +68,10 @@ COURTS = SheetSpec("法院", (
     Column("所在地", "place", "place", True, "行政区划名称或代码，如 丽水市莲都区 / 331102 (place)", 16),
     Column("执行人员", "officers", "int", True, "执行人员数 (enforcement officers)", 10),
     Column("执行团队", "teams", "int", True, "执行团队数 (teams)", 10),
-    Column("未结案件量", "open_caseload", "float", True, "未结执行案件工作量，含本表所列案件 (open caseload)", 12),
-    Column("人均办案量", "cases_per_officer", "float", True, "每名执行人员规划期内可承办的工作量 (per officer)", 12),
+    Column("未结案件量", "open_caseload", "float", True, "未结执行案件工作量，含本表所列案件 (open caseload)",
+           12),
+    Column("人均办案量", "cases_per_officer", "float", True, "每名执行人员规划期内可承办的工作量 (per officer)",
+           12),
 ), "每行一个法院 one court per row")
 
 _PLACE_HELP = "行政区划名称或代码 (place name or code)"
@@ -77,7 +79,8 @@ CASES = SheetSpec("案件", (
     Column("案号", "id", "id", True, "如 （2025）浙1102执3号 (case number)", 24),
     Column("执行法院", "court", "court", True, "法院编号或名称 (executing court)", 22),
     Column("立案日期", "filed", "date", True, "如 2025-03-01 (filing date)", 12),
-    Column("扣除天数", "excluded_days", "int", False, "公告、鉴定评估、中止等不计入六个月的天数 (excluded days)", 10),
+    Column("扣除天数", "excluded_days", "int", False, "公告、鉴定评估、中止等不计入六个月的天数 (excluded days)",
+           10),
     Column("发现财产日期", "property_found", "date", False, "执行中发现财产的日期 (property found)", 12),
     Column("执行标的", "amount", "float", True, "元 (amount, yuan)", 14),
     Column("工作量", "workload", "float", False, "工作量单位，空则为 1 (workload units)", 8),
@@ -94,7 +97,8 @@ CASES = SheetSpec("案件", (
     Column("不当干预", "flags.interference", "bool", False, "是/否 (interference suspected)", 8),
     Column("重大疑难复杂", "flags.complex", "bool", False, "是/否 (complex)", 10),
     Column("反对移送", "wish.objects_to_transfer", "bool", False, "申请执行人反对变更执行法院 是/否", 8),
-    Column("申请提级", "wish.requests_escalation", "bool", False, "申请执行人依第237条申请上一级法院执行 是/否", 8),
+    Column("申请提级", "wish.requests_escalation", "bool", False, "申请执行人依第237条申请上一级法院执行 是/否",
+           8),
     Column("意向法院", "wish.preferred_court", "court", False, "申请执行人希望的法院 (preferred court)", 22),
     Column("前序处理", "prior_action", "prior", False, "无/督促期满未执结/已指令执行 (prior action)", 14),
 ), "每行一个案件 one case per row")

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -40,7 +39,7 @@ from optimizer.io.xlsx_columns import (
     Column,
     SheetSpec,
 )
-from optimizer.io.xlsx_style import DATE_FORMAT, save_workbook, write_table
+from optimizer.io.xlsx_style import DATE_FORMAT, save_workbook, text_safe, write_table
 
 _VALIDATED_ROWS = 5000  # drop-down lists reach this far down an empty template
 
@@ -94,24 +93,11 @@ def _formats(spec: SheetSpec) -> dict[int, str]:
     return out
 
 
-def _text_safe(ws: Any, row: list[Any]) -> list[Any]:
-    """Text starting with '=' stays text, never becomes a formula (a name is not a command)."""
-    out = []
-    for v in row:
-        if isinstance(v, str) and v.startswith("="):
-            cell = Cell(ws, value=None)
-            cell.set_explicit_value(v, data_type="s")
-            out.append(cell)
-        else:
-            out.append(v)
-    return out
-
-
 def _data_sheet(wb: Any, spec: SheetSpec, records: list[list[Any]], documented: bool) -> None:
     ws = wb.create_sheet(spec.name)
     headers = [c.header for c in spec.columns]
     widths = {i: c.width + 2 for i, c in enumerate(spec.columns)}
-    write_table(ws, headers, (_text_safe(ws, r) for r in records), _formats(spec), widths)
+    write_table(ws, headers, (text_safe(ws, r) for r in records), _formats(spec), widths)
     _validations(ws, spec, max(len(records) + 1, _VALIDATED_ROWS))
     if documented:
         for cell, col in zip(ws[1], spec.columns, strict=True):
@@ -167,12 +153,10 @@ def _head_sheet(wb: Any, values: dict[str, Any]) -> None:
 def _help_sheet(wb: Any) -> None:
     ws = wb.create_sheet(HELP_SHEET, 0)
     intro = [
-        ["courtplan 场景工作簿 — 交叉执行规划的输入 (scenario workbook)", "", "", "", ""],
-        ["填写 场景、法院、案件、财产 四张表；地点、权重、规则 可选。列名可用中文或英文字段名。", "", "", "", ""],
-        ["地点可写名称（丽水市莲都区；唯一时可写 莲都区）或行政区划代码（331102）；法院可写编号或全称。", "", "", "",
-         ""],
-        ["是/否 列空白即为 否；日期写作 2025-03-01。导入：courtplan import 本文件 --out scenario.json", "", "",
-         "", ""],
+        ["courtplan 场景工作簿 — 交叉执行规划的输入 (scenario workbook)"],
+        ["填写 场景、法院、案件、财产 四张表；地点、权重、规则 可选。列名可用中文或英文字段名。"],
+        ["地点可写名称（丽水市莲都区；唯一时可写 莲都区）或行政区划代码（331102）；法院可写编号或全称。"],
+        ["是/否 列空白即为 否；日期写作 2025-03-01。导入：courtplan import 本文件 --out scenario.json"],
         [],
     ]
     for row in intro:
@@ -180,7 +164,8 @@ def _help_sheet(wb: Any) -> None:
     rows = [[spec.name, c.header, c.field, "必填" if c.required else "选填", c.help]
             for spec in DATA_SHEETS for c in spec.columns]
     rows += [[SCENARIO_SHEET, key, fld, "必填", info] for key, fld, _, info in SCENARIO_KEYS]
-    rows += [[WEIGHTS_SHEET, "（每行一个参数）", "weights.*", "选填", "目标权重，空则取默认值 (objective weights)"],
+    rows += [[WEIGHTS_SHEET, "（每行一个参数）", "weights.*", "选填",
+              "目标权重，空则取默认值 (objective weights)"],
              [RULES_SHEET, "（每行一个参数）", "rules.*", "选填", "规则开关，空则取默认值；无 = 关闭 (rules)"]]
     start = len(intro) + 1
     for i, header in enumerate(["工作表 sheet", "列名 column", "英文 English", "必填 required",

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -63,3 +64,16 @@ def save_workbook(wb: Any, path: str | Path) -> None:
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomic(path, buffer.getvalue())
+
+
+def text_safe(ws: Any, row: list[Any]) -> list[Any]:
+    """Text starting with '=' stays text, never becomes a formula (a name is not a command)."""
+    out = []
+    for v in row:
+        if isinstance(v, str) and v.startswith("="):
+            cell = Cell(ws, value=None)
+            cell.set_explicit_value(v, data_type="s")
+            out.append(cell)
+        else:
+            out.append(v)
+    return out
