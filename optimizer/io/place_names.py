@@ -62,6 +62,12 @@ def _index() -> dict[str, tuple[str, ...]]:
     for r in regions():
         for s in _spellings(r):
             index[s].add(r.code)
+    # a municipality's name (上海市) means its 市辖区 (310100), as scenarios use it, not the
+    # province-level code (310000): the same place, the same coordinates
+    for codes in index.values():
+        provinces = {c for c in codes if c.endswith("0000")}
+        if any(c[:2] + "0100" in codes for c in provinces):
+            codes -= provinces
     return {k: tuple(sorted(v)) for k, v in index.items()}
 
 

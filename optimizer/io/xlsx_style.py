@@ -71,8 +71,8 @@ def text_safe(ws: Any, row: list[Any]) -> list[Any]:
     out = []
     for v in row:
         if isinstance(v, str) and v.startswith("="):
-            cell = Cell(ws, value=None)
-            cell.set_explicit_value(v, data_type="s")
+            cell = Cell(ws, value=v)
+            cell.data_type = "s"  # openpyxl took it for a formula
             out.append(cell)
         else:
             out.append(v)
