@@ -23,9 +23,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def write_atomic(path: str | Path, text: str, *, mode: int | None = None) -> None:
-    """Write `text` (UTF-8) to `path` whole or not at all: a temporary file in the same folder,
-    flushed to disk, then renamed over the target.
+def write_atomic(path: str | Path, text: str | bytes, *, mode: int | None = None) -> None:
+    """Write `text` (UTF-8; bytes as they are: a workbook, a zip) to `path` whole or not at
+    all: a temporary file in the same folder, flushed to disk, then renamed over the target.
 
     - A new file gets `mode`, by default 0600 (owner only); a replaced file keeps its mode unless
       `mode` is given. The process umask is neither read nor changed (that is not thread-safe).
@@ -41,7 +41,8 @@ def write_atomic(path: str | Path, text: str, *, mode: int | None = None) -> Non
     if str(path) == "-":
         raise ValueError("'-' is not a file name: write to standard output instead of calling "
                          "write_atomic")
-    data = text.encode("utf-8")  # before touching the disk: unencodable text leaves nothing
+    # before touching the disk: unencodable text leaves nothing
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     target, st = _resolve(path)
     if st is not None and not stat.S_ISREG(st.st_mode):
         _write_through(target, st, path, data)

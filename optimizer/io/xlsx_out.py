@@ -1,0 +1,134 @@
+"""A plan as a workbook for planners: 汇总 (status, objective, KPIs, per-rule counts), 案件 (every
+case: the decision, courts before and after, who decides, reasons, basis, wishes, cost by
+term), 法院 (load before and after, capacity, officers lent and borrowed), 人员调配 (staff moves).
+
+Formatted for reading: bold frozen headers, auto-filters, widths for Chinese text, number formats.
+With the scenario the case rows also name the parties, the amount and the filing date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from optimizer.data.scenario import Case, Scenario
+from optimizer.io.plan_labels import KPI_LABELS, MODE_KEY_LABELS, court_names, decision_label, named
+from optimizer.io.xlsx_style import DATE_FORMAT, save_workbook, text_safe, write_table
+from optimizer.law.modes import Mode
+from optimizer.model.costs import CASE_TERMS, TERM_LABELS
+from optimizer.results.kpis import RULE_LABELS
+from optimizer.results.plan import STATUS_LABELS, Plan
+
+SUMMARY, CASES, COURTS, STAFF = "汇总", "案件", "法院", "人员调配"
+CASE_HEADERS = ["案号", "决定", "原执行法院", "执行法院", "变更法院", "决定法院", "事由", "依据",
+                "申请执行人意愿", "委托事项", "说明", "成本合计"] + [TERM_LABELS[t] for t in CASE_TERMS]
+PARTY_HEADERS = ["申请执行人", "被执行人", "执行标的（元）", "立案日期"]
+COURT_HEADERS = ["法院", "法院编号", "负荷（前）", "负荷（后）", "容量", "负荷率（前）", "负荷率（后）",
+                 "执行人员", "借出人员", "借入人员", "移入案件", "移出案件", "受托事项"]
+STAFF_HEADERS = ["借出法院", "借入法院", "人数"]
+_COST = "#,##0.0"
+_SHARE = "0.0%"
+
+
+def _summary_rows(plan: Plan) -> list[list[Any]]:
+    status = {str(k): v for k, v in STATUS_LABELS.items()}.get(plan.status, plan.status)
+    rows: list[list[Any]] = [
+        ["方案 plan", plan.scenario, ""],
+        ["规划日期 plan date", plan.plan_date, "方案自该日起执行；第237条六个月期限按该日计算"],
+        ["状态 status", f"{status} ({plan.status})", ""],
+        ["目标值 objective", plan.objective, "成本点，1点≈当事人路程1分钟"],
+        ["已证明下界 proven bound", plan.bound, ""],
+        ["差距 gap", plan.gap, ""],
+        ["方法 method", plan.method, ""],
+        [],
+        ["各方式案件数 cases per mode", "", ""],
+    ]
+    per_mode = plan.kpis.get("cases_per_mode", {})
+    rows += [[f"  {m.label} {m.key}", per_mode.get(m.key, 0), ""] for m in Mode]
+    rows += [[], ["指标 KPIs", "", ""]]
+    rows += [[label, plan.kpis[key], ""] for key, label in KPI_LABELS.items() if key in plan.kpis]
+    rules = plan.kpis.get("rules", {})
+    rows += [[], ["规则执行情况 rules applied (cases)", "", ""]]
+    rows += [[label, rules[key], ""] for key, label in RULE_LABELS.items() if key in rules]
+    rows += [[], ["目标分项 objective by term", "", ""]]
+    rows += [[f"{TERM_LABELS.get(t, t)} {t}", v, ""] for t, v in plan.terms.items()]
+    return rows
+
+
+def _summary(wb: Any, plan: Plan) -> None:
+    ws = wb.create_sheet(SUMMARY)
+    write_table(ws, ["项目 item", "值 value", "说明 note"], _summary_rows(plan),
+                widths={0: 50, 1: 36, 2: 50})
+    for row in ws.iter_rows(min_row=2, max_col=2):
+        key, value = row[0].value or "", row[1]
+        if isinstance(value.value, float):
+            value.number_format = "0.00%" if key.startswith("差距") else "#,##0.00"
+        if isinstance(value.value, float) and ("率" in key or "基尼" in key):
+            value.number_format = "0.00"
+
+
+def _case_rows(plan: Plan, names: dict[str, str], by_id: dict[str, Case] | None) -> list[list[Any]]:
+    rows = []
+    for c in plan.cases:
+        row: list[Any] = [c.case_id]
+        if by_id is not None:
+            k = by_id.get(c.case_id)
+            row += [k.applicant.name, k.debtor.name, k.amount, k.filed] if k else [None] * 4
+        row += [decision_label(c), named(names, c.from_court_id), named(names, c.court_id),
+                "是" if c.court_id != c.from_court_id else "否", named(names, c.decided_by),
+                "、".join(c.reasons), c.basis, "、".join(c.wishes), "、".join(c.entrusted_assets),
+                c.note or "", round(sum(c.costs.values()), 2)]
+        row += [c.costs.get(t, 0.0) for t in CASE_TERMS]
+        rows.append(row)
+    return rows
+
+
+def _cases(wb: Any, plan: Plan, names: dict[str, str], scenario: Scenario | None) -> None:
+    ws = wb.create_sheet(CASES)
+    by_id = {k.id: k for k in scenario.cases} if scenario else None
+    extra = PARTY_HEADERS if by_id is not None else []
+    headers = CASE_HEADERS[:1] + extra + CASE_HEADERS[1:]
+    first_cost = headers.index("成本合计")
+    formats = {i: _COST for i in range(first_cost, len(headers))}
+    widths = {0: 24, headers.index("决定"): 22, headers.index("事由"): 40, headers.index("依据"): 60}
+    if extra:
+        formats[headers.index("执行标的（元）")] = "#,##0.00"
+        formats[headers.index("立案日期")] = DATE_FORMAT
+    rows = (text_safe(ws, r) for r in _case_rows(plan, names, by_id))
+    write_table(ws, headers, rows, formats, widths)
+
+
+def _courts(wb: Any, plan: Plan) -> None:
+    ws = wb.create_sheet(COURTS)
+    rows = [[c.name, c.court_id, c.load_before, c.load_after, c.capacity,
+             c.load_before / c.capacity if c.capacity else None,
+             c.load_after / c.capacity if c.capacity else None,
+             c.officers, c.officers_lent, c.officers_borrowed, c.cases_in, c.cases_out,
+             c.matters_received] for c in plan.courts]
+    formats = {2: _COST, 3: _COST, 4: _COST, 5: _SHARE, 6: _SHARE}
+    write_table(ws, COURT_HEADERS, rows, formats, widths={0: 26})
+
+
+def _staff(wb: Any, plan: Plan, names: dict[str, str]) -> None:
+    ws = wb.create_sheet(STAFF)
+    rows = [[named(names, m.from_court), named(names, m.to_court), m.officers]
+            for m in plan.staff_moves]
+    write_table(ws, STAFF_HEADERS, rows, widths={0: 26, 1: 26})
+
+
+def write_plan_workbook(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> None:
+    """The plan as a readable workbook (sheets 汇总, 案件, 法院, 人员调配), written whole or not
+    at all."""
+    names = court_names(plan, scenario)
+    wb = Workbook()
+    wb.remove(wb.active)
+    _summary(wb, plan)
+    _cases(wb, plan, names, scenario)
+    _courts(wb, plan)
+    _staff(wb, plan, names)
+    save_workbook(wb, path)
+
+
+__all__ = ["CASE_HEADERS", "COURT_HEADERS", "MODE_KEY_LABELS", "STAFF_HEADERS", "write_plan_workbook"]
