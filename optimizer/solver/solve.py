@@ -75,9 +75,10 @@ class _Setup:
     seconds_build: float
 
 
-def _build(p: Problem, params: SolveParams, say: _Reporter) -> _Setup:
+def _build(p: Problem, params: SolveParams, say: _Reporter,
+           options: Options | None = None) -> _Setup:
     t0 = time.perf_counter()
-    o = build_options(p)
+    o = build_options(p) if options is None else options
     t_options = time.perf_counter() - t0
     free = free_cases(p, o)
     comp, linking = court_components(p, o, free, params.max_piece_cases)
@@ -153,13 +154,15 @@ class SearchOutcome:
 
 
 def search(problem: Problem, params: SolveParams | None = None,
-           progress: ProgressCallback | None = None) -> SearchOutcome:
-    """Search for a plan of `problem`'s cases. Pure: no printing, no files."""
+           progress: ProgressCallback | None = None,
+           options: Options | None = None) -> SearchOutcome:
+    """Search for a plan of `problem`'s cases. Pure: no printing, no files. `options` replaces
+    `build_options(problem)` (a subset of its rows, e.g. a case forced to one option)."""
     params = params or SolveParams()
     t0 = time.perf_counter()
     deadline = t0 + params.time_limit
     say = _Reporter(progress, t0)
-    su = _build(problem, params, say)
+    su = _build(problem, params, say, options)
     pass1_deadline = (deadline if not len(su.linking)
                       else t0 + params.time_limit * params.linking_pass1_share)
     results = run_pieces(su.models, params, pass1_deadline,
