@@ -4,6 +4,7 @@ evaluation, and the load-penalty arithmetic every estimate of the workbench uses
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,14 +35,14 @@ class PlanView:
     def row_of_case(self) -> NDArray[np.int64]:
         return self.decision.option
 
-    @property
+    @cached_property
     def target_of_case(self) -> NDArray[np.int64]:
         """Target row of each case's concentrated group, or −1."""
         grp = self.p.related_groups[0]
         gt = self.decision.group_target
         return np.where(grp >= 0, gt[np.maximum(grp, 0)] if len(gt) else -1, -1)
 
-    @property
+    @cached_property
     def case_cost(self) -> NDArray[np.float64]:
         return self.ev.case_terms.sum(axis=1)
 
