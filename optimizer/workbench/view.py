@@ -123,7 +123,8 @@ def _group_targets(p: Problem, o: Options, conc: NDArray[np.bool_], court: NDArr
     group_target = np.full(max(n_groups, p.related_groups[1]), -1, dtype=np.int64)
     for i in np.flatnonzero(conc).tolist():
         g = int(grp[i])
-        rows = np.flatnonzero((o.target_group == g) & (o.target_court == court[i])) if g >= 0 else []
+        rows = (np.flatnonzero((o.target_group == g) & (o.target_court == court[i])) if g >= 0
+                else np.zeros(0, dtype=np.int64))
         if not len(rows):
             raise PlanMismatch(f"case {plan_case_id(p, i)}: the plan concentrates it at "
                                f"{p.court_ids[court[i]]}, not a lawful target of its debtor group")
