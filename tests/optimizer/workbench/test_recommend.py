@@ -66,17 +66,20 @@ case_st = st.fixed_dictionaries({
     "old": st.booleans()})
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases=st.lists(case_st, min_size=1, max_size=5), new=case_st,
-       officers=st.tuples(*[st.integers(1, 4)] * 3), ceiling=st.sampled_from([None, 1.6]))
-def test_incremental_cost_is_the_best_completion(cases, new, officers, ceiling) -> None:  # type: ignore[no-untyped-def]
+       officers=st.tuples(*[st.integers(1, 4)] * 3),
+       per_officer=st.tuples(*[st.sampled_from([30.0, 50.0, 58.0, 70.0])] * 3),
+       ceiling=st.sampled_from([None, 1.3]))
+def test_incremental_cost_is_the_best_completion(cases, new, officers, per_officer,  # type: ignore[no-untyped-def]
+                                                 ceiling) -> None:
     def make(k: int, c: dict) -> dict:
         return case(f"K{k}", c["court"], workload=c["workload"], passive=c["passive"],
                     objects=c["objects"], interference=c["interference"],
                     filed="2025-01-10" if c["old"] else "2025-12-01")
 
-    courts = base_courts(**{cid: {"officers": n, "open_caseload": 40.0 * n}
-                            for cid, n in zip(COURTS, officers, strict=True)})
+    courts = base_courts(**{cid: {"officers": n, "open_caseload": x * n}
+                            for cid, n, x in zip(COURTS, officers, per_officer, strict=True)})
     data = scenario([make(k, c) for k, c in enumerate(cases)], courts, weights=WEIGHTS,
                     rules={"max_utilisation": ceiling})
     s, plan = plan_for(data, gap=0.0)
