@@ -176,21 +176,23 @@ def chart_svg(rows: list[dict[str, Any]], axes: list[Axis], kpi: str = "objectiv
     if rows and key not in rows[0]:
         raise ValueError(f"--kpi {kpi!r} is not a column of the sweep")
     x_axis, others = axes[0], axes[1:]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for combo in itertools.product(*[a.values for a in others]):
-        fixed = dict(zip([a.label for a in others], combo, strict=True))
-        pts = [(r[x_axis.label], r[key]) for r in rows
-               if all(r[k] == v for k, v in fixed.items()) and r[x_axis.label] is not None]
-        label = ", ".join(f"{k}={v}" for k, v in fixed.items()) or kpi
-        ax.plot([x for x, _ in pts], np.asarray([y for _, y in pts], dtype=float), "o-", label=label)
-    ax.set_xlabel(x_axis.label)
-    ax.set_ylabel(kpi)
-    ax.set_title(f"扫描 sweep: {kpi} vs {x_axis.label}")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
     buf = io.StringIO()
+    # CJK glyphs are missing from the layout font: the SVG keeps them as text all the same
     with matplotlib.rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # CJK glyphs missing from the layout font: text stays text
+        warnings.simplefilter("ignore")
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for combo in itertools.product(*[a.values for a in others]):
+            fixed = dict(zip([a.label for a in others], combo, strict=True))
+            pts = [(r[x_axis.label], r[key]) for r in rows
+                   if all(r[k] == v for k, v in fixed.items()) and r[x_axis.label] is not None]
+            label = ", ".join(f"{k}={v}" for k, v in fixed.items()) or kpi
+            ax.plot([x for x, _ in pts], np.asarray([y for _, y in pts], dtype=float), "o-",
+                    label=label)
+        ax.set_xlabel(x_axis.label)
+        ax.set_ylabel(kpi)
+        ax.set_title(f"扫描 sweep: {kpi} vs {x_axis.label}")
+        ax.legend(fontsize="small")
+        fig.tight_layout()
         fig.savefig(buf, format="svg")
     plt.close(fig)
     return buf.getvalue()
