@@ -1,4 +1,4 @@
-"""`courtplan bench gap|scale|peers|growth`: benchmark tables, CSV and JSON.
+"""`courtplan bench gap|scale|peers|growth|workbench`: benchmark tables, CSV and JSON.
 
 The repository's scripts, not part of the product: run from a checkout, as `courtplan bench …`
 (editable install) or `python -m benchmarks.run …` from the repository root.
@@ -288,6 +288,55 @@ def _plot(rows: list[dict[str, Any]], fits: dict[str, Any]) -> None:
     print(f"wrote {OUT / 'growth.png'}", file=sys.stderr)
 
 
+# ---------------------------------------------------------------- workbench
+def bench_workbench(a: argparse.Namespace) -> list[dict[str, Any]]:
+    """The workbench on one zhejiang plan: compare, explain (all cases, estimates), recommend,
+    officer estimates, and a 10-variant sweep (5 officer counts × 2 weights) on `--workers`."""
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import read_scenario
+    from optimizer.pipeline import Changes, plan_problem
+    from optimizer.solver.params import SolveParams
+    from optimizer.workbench.compare import compare
+    from optimizer.workbench.explain import explain
+    from optimizer.workbench.officers import court_estimates, pair_estimates
+    from optimizer.workbench.recommend import recommend
+    from optimizer.workbench.sweep import parse_axis, sweep
+    from optimizer.workbench.view import view
+
+    path = _scenario_file(a.preset, a.seed, None)
+    params = SolveParams(time_limit=a.time_limit, seed=a.seed)
+    p = Problem.from_scenario(read_scenario(path))
+    plan = plan_problem(p, None, params)
+    other = plan_problem(p, Changes(weights={"applicant_travel": 2.0}), params)
+    rows: list[dict[str, Any]] = []
+
+    def timed(what: str, fn: Any, note: str = "") -> Any:
+        t0 = time.perf_counter()
+        out = fn()
+        rows.append({"step": what, "seconds": round(time.perf_counter() - t0, 3), "note": note})
+        print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
+        return out
+
+    d = timed("compare (plan vs applicant_travel=2)", lambda: compare(plan, other))
+    rows[-1]["note"] = f"{len(d.cases)} cases changed"
+    v = timed("view (options + evaluation)", lambda: view(p, plan))
+    ex = timed("explain all cases (estimates)", lambda: explain(v))
+    rows[-1]["note"] = f"{len(ex)} cases, {sum(len(e.alternatives) for e in ex)} alternatives"
+    new = {**json.loads(p.scenario.cases[0].model_dump_json()), "id": "NEW-1", "debtor_id": "NEW"}
+    timed("recommend one new case", lambda: recommend(v, new, 5))
+    gains = timed("officer estimates (courts + lending pairs)",
+                  lambda: (court_estimates(v), pair_estimates(v, 0)))[0]
+    axes = [parse_axis(f"officers:{gains[0].court_id}=0,2,4,6,8"),
+            parse_axis("weight:applicant_travel=1,2")]
+    table = timed(f"sweep 10 variants on {a.workers} workers",
+                  lambda: sweep(path, axes, params, a.workers))
+    rows[-1]["note"] = ", ".join(f"{r['status']}" for r in table[:1]) + \
+        f"; objective {min(r['objective'] for r in table):,.0f}–{max(r['objective'] for r in table):,.0f}"
+    print(_table(rows, ["step", "seconds", "note"]))
+    _save("workbench", rows, a.json)
+    return rows
+
+
 # ---------------------------------------------------------------- arguments
 def _seconds(text: str) -> float:
     try:
@@ -349,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "benchmarks/out/. The repository's scripts: run from a checkout.",
         epilog="`courtplan bench WHAT --help` for each one's options; see benchmarks/README.md. "
                "Exit codes: 0 done, 2 invalid input.")
-    sub = ap.add_subparsers(dest="what", required=True, metavar="{gap,scale,peers,growth}",
+    sub = ap.add_subparsers(dest="what", required=True, metavar="{gap,scale,peers,growth,workbench}",
                             title="benchmarks")
     g = sub.add_parser("gap", help="GAP instances against their best-known values",
                        description="GAP instances (OR-Library, Yagiura) through the planner's engine, "
@@ -392,6 +441,15 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("--workers", type=_workers, default=2)
     gr.add_argument("--json", default=None, metavar="FILE")
     gr.set_defaults(func=bench_growth)
+    wb = sub.add_parser("workbench", help="compare, explain, recommend, officers, sweep timings",
+                        description="The planner's workbench on one plan: compare, explain (all "
+                                    "cases), recommend, officer estimates and a 10-variant sweep.")
+    wb.add_argument("--preset", choices=PRESETS, default="zhejiang")
+    wb.add_argument("--seed", type=_seed, default=1)
+    wb.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per solve (60)")
+    wb.add_argument("--workers", type=_workers, default=2, help="sweep processes (2)")
+    wb.add_argument("--json", default=None, metavar="FILE")
+    wb.set_defaults(func=bench_workbench)
     return ap
 
 

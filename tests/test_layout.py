@@ -11,8 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "optimizer"
 #: the stages in data-flow order; a stage may import only from itself and earlier ones
-STAGES = ("law", "data", "model", "solver", "results", "io", "report")
+STAGES = ("law", "data", "model", "solver", "results", "workbench", "io", "report")
 EDGES = {"pipeline", "cli"}  # the edges may import any stage
+#: stages that may import the `pipeline` edge (the planner's workbench re-solves variants)
+USES_PIPELINE = {"workbench"}
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
@@ -46,7 +48,7 @@ def test_stage_imports_only_earlier_stages(path: Path) -> None:
         if not name.startswith("optimizer.") or stage in EDGES or stage == "__init__":
             continue
         target = name.split(".")[1]
-        if target in EDGES:
+        if target in EDGES and not (target == "pipeline" and stage in USES_PIPELINE):
             pytest.fail(f"{path}: a stage imports the edge {name}")
         if stage in STAGES and target in STAGES:
             assert STAGES.index(target) <= STAGES.index(stage), \

@@ -88,9 +88,9 @@ def _with_start(m: Model, o: Options, r: Restrictions | None) -> Model:
 
 
 def _build(p: Problem, params: SolveParams, say: _Reporter,
-           restrictions: Restrictions | None = None) -> _Setup:
+           restrictions: Restrictions | None = None, options: Options | None = None) -> _Setup:
     t0 = time.perf_counter()
-    o = build_options(p, restrictions)
+    o = build_options(p, restrictions) if options is None else options
     t_options = time.perf_counter() - t0
     free = free_cases(p, o)
     comp, linking = court_components(p, o, free, params.max_piece_cases)
@@ -172,14 +172,17 @@ class SearchOutcome:
 
 def search(problem: Problem, params: SolveParams | None = None,
            progress: ProgressCallback | None = None,
-           restrictions: Restrictions | None = None) -> SearchOutcome:
+           restrictions: Restrictions | None = None,
+           options: Options | None = None) -> SearchOutcome:
     """Search for a plan of `problem`'s cases (under a planner's `restrictions`, with the
-    previous plan they carry as warm start). Pure: no printing, no files."""
+    previous plan they carry as warm start). Pure: no printing, no files. `options` replaces
+    `build_options(problem, restrictions)` (a subset of its rows, e.g. a case forced to one
+    option)."""
     params = params or SolveParams()
     t0 = time.perf_counter()
     deadline = t0 + params.time_limit
     say = _Reporter(progress, t0)
-    su = _build(problem, params, say, restrictions)
+    su = _build(problem, params, say, restrictions, options)
     pass1_deadline = (deadline if not len(su.linking)
                       else t0 + params.time_limit * params.linking_pass1_share)
     results = run_pieces(su.models, params, pass1_deadline,

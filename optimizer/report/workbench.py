@@ -1,0 +1,133 @@
+"""Text reports of the workbench's answers (Chinese first). Returns strings only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optimizer.law.modes import MODE_BY_KEY, MODE_LABELS
+from optimizer.model.costs import TERM_LABELS
+from optimizer.report.text import safe, table
+from optimizer.workbench.compare import Diff
+from optimizer.workbench.explain import BINDS, Explanation, Regret
+from optimizer.workbench.officers import CourtGain, PairGain
+from optimizer.workbench.recommend import Recommendation
+from optimizer.workbench.whynot import WhyNot
+
+
+def _mode(key: str) -> str:
+    return f"{MODE_LABELS[MODE_BY_KEY[key]]} {key}" if key in MODE_BY_KEY else key
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.2f}"
+
+
+def diff_text(d: Diff, max_cases: int = 30) -> str:
+    head = [f"比较 Compare: A {d.scenario_a} ({d.status_a}) → B {d.scenario_b} ({d.status_b})"]
+    if d.is_empty:
+        return head[0] + "\n两方案相同 the plans are the same"
+    nums = [["目标值 objective", *map(_num, (d.objective.a, d.objective.b, d.objective.change))],
+            ["下界 bound", *map(_num, (d.bound.a, d.bound.b, d.bound.change))]]
+    nums += [[f"{TERM_LABELS.get(k, k)} {k}", *map(_num, (t.a, t.b, t.change))]
+             for k, t in d.terms.items()]
+    parts = [head[0], table(["项 item", "A", "B", "B−A"], nums, {1, 2, 3})]
+    kpis = [[k, str(a), str(b)] for k, (a, b) in d.kpis.items() if a != b]
+    if kpis:
+        parts.append("指标变化 KPIs that differ\n" + table(["指标 KPI", "A", "B"], kpis, {1, 2}))
+    if d.courts:
+        parts.append("法院负荷 Court loads (A → B)\n" + table(
+            ["法院 court", "前 before A", "后 after A", "容量 cap A", "前 before B", "后 after B",
+             "容量 cap B"],
+            [[safe(c.name), *(f"{x:,.0f}" for x in (c.load_before_a, c.load_after_a, c.capacity_a,
+                                                    c.load_before_b, c.load_after_b, c.capacity_b))]
+             for c in d.courts], set(range(1, 7))))
+    rows = [[safe(c.case_id), f"{_mode(c.mode_a)} @{c.court_a}", f"{_mode(c.mode_b)} @{c.court_b}",
+             "、".join(c.reasons_b)] for c in d.cases[:max_cases]]
+    more = f"\n… 另有 {len(d.cases) - max_cases} 件 and more" if len(d.cases) > max_cases else ""
+    parts.append(f"决定变化的案件 Cases whose decision changed: {len(d.cases)}\n"
+                 + (table(["案号 case", "A", "B", "事由 reasons"], rows) + more if rows else "（无 none）"))
+    for title, moves in (("新增借调 Staff moves added", d.staff_added),
+                         ("取消借调 Staff moves removed", d.staff_removed)):
+        if moves:
+            parts.append(title + "\n" + table(["借出 from", "借入 to", "人数 officers"],
+                                              [[f, t, str(n)] for f, t, n in moves], {2}))
+    return "\n\n".join(parts)
+
+
+def explanation_text(e: Explanation, regrets: list[Regret] | None = None,
+                     max_alternatives: int = 8) -> str:
+    lines = [f"案件 Case {safe(e.case_id)}（原法院 from {e.from_court_id}）",
+             f"  事由 Reasons: {'、'.join(e.reasons) or '无 none'}",
+             f"  决定 Decision: {_mode(e.mode)} @{e.court_id}；决定法院 decided by: "
+             f"{e.decided_by or '—'}；文书 document: {e.document or '—'}",
+             f"  依据 Basis: {e.basis or '—'}",
+             "  成本 Cost: " + "，".join(f"{TERM_LABELS.get(k, k)} {v:g}" for k, v in e.costs.items()
+                                        if v) + f"（合计 total {e.cost:,.2f}）"]
+    if e.note:
+        lines.append(f"  说明 Note: {e.note}")
+    exact = {(r.mode, r.court_id): r for r in regrets or []}
+    rows = []
+    for a in e.alternatives[:max_alternatives]:
+        r = exact.get((a.mode, a.court_id))
+        rows.append([_mode(a.mode), a.court_id, a.decided_by or "—", f"{a.own_change:+,.2f}",
+                     f"{a.load_change:+,.2f}", f"{a.estimate:+,.2f}",
+                     f"{r.regret:+,.2f}" if r else "", "；".join(BINDS[b].split(" ")[0] for b in a.binds)])
+    if rows:
+        lines.append(table(["其他合法方式 alternative", "法院 court", "决定 decider", "自身 own",
+                            "负荷 load", "估算 estimate", "精确 exact", "约束 binds"], rows,
+                           {3, 4, 5, 6}))
+    else:
+        lines.append("  无其他合法方式 no other lawful option")
+    return "\n".join(lines)
+
+
+def why_not_text(w: WhyNot) -> str:
+    head = f"为何不是 Why not {w.court_id} for {safe(w.case_id)}: "
+    if w.chosen or w.lawful:
+        est = "" if w.estimate is None else f"；多出成本 extra cost {w.estimate:+,.2f}"
+        binds = sorted({b for a in w.alternatives for b in a.binds})
+        return (head + w.reason + est + ("；约束 binds: " + "；".join(BINDS[b] for b in binds)
+                                         if binds else ""))
+    est = "" if w.estimate is None else f"（若作为候选，估算多出 estimate if offered {w.estimate:+,.2f}）"
+    return head + f"{w.reason}；依据 article: {w.article}{est}"
+
+
+def officers_text(courts: list[CourtGain], pairs: list[PairGain], limit: int = 15) -> str:
+    rows = [[safe(g.name), g.court_id, str(g.officers), f"{g.load_after:,.0f}", _num(g.estimate),
+             _num(g.exact), "" if g.exact_low is None else f"[{g.exact_low:,.0f}, {g.exact_high:,.0f}]",
+             g.status or ""] for g in courts[:limit]]
+    out = ("增加一名执行人员 One more officer: objective fall（估算保持案件不动 estimate holds the cases; "
+           "精确=重新求解 exact = re-solve）\n"
+           + table(["法院 court", "id", "人员 officers", "负荷 load", "估算 estimate", "精确 exact",
+                    "证明范围 proven range", "状态 status"], rows, {2, 3, 4, 5}))
+    prow = [[p.from_court, p.to_court, str(p.lent_now), _num(p.estimate), _num(p.exact),
+             "可 yes" if p.room else (p.why_not or "否 no")] for p in pairs[:limit]]
+    if prow:
+        out += ("\n\n多借调一名 One more lent officer（精确=计划不变重新计算 exact = the plan "
+                "re-evaluated）\n" + table(["借出 from", "借入 to", "现借 now", "估算 estimate",
+                                            "精确 exact", "可借 room"], prow, {2, 3, 4}))
+    return out
+
+
+def recommendation_text(r: Recommendation) -> str:
+    lines = [f"新案 New case {safe(r.case_id)}；事由 reasons: {'、'.join(r.reasons) or '无 none'}"]
+    rows = [[_mode(o.mode), o.court_id, o.decided_by or "—", f"{o.own_cost:,.2f}",
+             f"{o.load_cost:,.2f}", f"{o.lending_cost:,.2f}" + (f" ({o.lend_from})" if o.lend_from else ""),
+             f"{o.incremental:,.2f}"] for o in r.options]
+    lines.append(table(["方式 mode", "法院 court", "决定 decider", "自身 own", "负荷 load",
+                        "借调 lending", "增量 incremental"], rows, {3, 4, 5, 6}))
+    lines += [f"未列入 Left out: {x}" for x in r.excluded]
+    lines += [f"注 Note: {x}" for x in r.notes]
+    return "\n".join(lines)
+
+
+def sweep_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    shown = ["variant", *columns, "status", "objective", "bound", "gap", "seconds"]
+    kpis = [k for k in ("kpi.max_utilisation_after", "kpi.cases_moved", "kpi.officers_lent")
+            if rows and k in rows[0]]
+    cells = [[_cell(r.get(c)) for c in shown + kpis] for r in rows]
+    return "扫描 Sweep（每行一个变体 one row per variant）\n" + table(shown + kpis, cells)
+
+
+def _cell(x: Any) -> str:
+    return f"{x:,.4g}" if isinstance(x, float) else str(x)
