@@ -1,24 +1,84 @@
-"""Typed dependencies."""
+"""Typed dependencies: the service state, database sessions, the caller (API key)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.security import Principal, authenticate
 from api.settings import Settings
-from api.store import Store
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()
+@dataclass
+class Service:
+    settings: Settings
+    engine: Engine
+    reads: sessionmaker[Session]
+    writes: sessionmaker[Session]
 
 
-def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> Store:
-    return Store(settings.data_dir)
+def get_service(request: Request) -> Service:
+    return request.app.state.service  # type: ignore[no-any-return]
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[Store, Depends(get_store)]
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def read_session(service: ServiceDep) -> Iterator[Session]:
+    with service.reads() as s:
+        yield s
+
+
+def write_session(service: ServiceDep) -> Iterator[Session]:
+    with service.writes.begin() as s:
+        yield s
+
+
+ReadSession = Annotated[Session, Depends(read_session)]
+WriteSession = Annotated[Session, Depends(write_session)]
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cp_…`")
+
+
+def principal(service: ServiceDep,
+              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    who = None
+    if credentials is not None:
+        with service.reads() as s:
+            who = authenticate(s, credentials.credentials)
+    if who is None:
+        raise HTTPException(401, "a valid API key is required (Authorization: Bearer cp_…)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+def admin(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    if not who.admin:
+        raise HTTPException(404, "Not Found")  # as if absent: non-admins do not learn the routes
+    return who
+
+
+Caller = Annotated[Principal, Depends(principal)]
+Admin = Annotated[Principal, Depends(admin)]
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(404, f"{what} not found")
+
+
+def checked_id(value: str, what: str) -> str:
+    """`value` if it has the form of a stored id (32 hex digits), else 404: nothing else can
+    exist, and odd bytes (NUL, control characters) never reach the database."""
+    if not _ID.match(value):
+        raise not_found(what)
+    return value
