@@ -140,7 +140,14 @@ class Worker:
         proc = _CTX.Process(target=_solve_child, args=(body, params, changes, out), daemon=True)
         proc.start()
         log.info("run %s: solving in process %s", run_id, proc.pid)
-        self._watch(_Job(run_id, proc, out, time.monotonic()))
+        job = _Job(run_id, proc, out, time.monotonic())
+        try:
+            self._watch(job)
+        except BaseException:  # stopped (SIGTERM, Ctrl-C) mid-run: the solver goes too
+            self._kill(job)
+            self._finish(run_id, "interrupted", error=[{"path": "(run)", "record": None, "message": (
+                "the worker was stopped during the run; requeue to run again")}])
+            raise
 
     def _watch(self, job: _Job) -> None:
         poll = self.settings.poll_interval

@@ -1,6 +1,6 @@
 """`courtplan` command line. The CLI is the product's printing edge: the library below it
 returns values and events. One module per group of commands, each with a `register(sub)`:
-`plan` (validate, generate, schema, solve), `tools` (serve, bench).
+`plan` (validate, generate, schema, solve), `service` (serve, worker, keys), `tools` (bench).
 
 Exit codes: 0 success, 2 invalid input (file, arguments), 3 no feasible plan.
 """
@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from optimizer.cli import plan, tools
+from optimizer.cli import plan, service, tools
 from optimizer.cli.common import EXIT_INFEASIBLE, EXIT_INVALID, err
 from optimizer.data.validate import ScenarioError
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "build_parser", "main"]
-COMMAND_GROUPS = (plan, tools)
+COMMAND_GROUPS = (plan, service, tools)
 
 
 def build_parser() -> argparse.ArgumentParser:
