@@ -9,6 +9,7 @@ any worker (or the API, when the run is read) then marks the run interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import multiprocessing as mp
@@ -59,9 +60,19 @@ def _event(e: Any) -> dict[str, Any]:
                    "incumbent": e.incumbent, "bound": e.bound, "gap": e.gap})
 
 
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Linux: this process gets `sig` when its parent dies (a worker killed with -9 takes its
+    solver along instead of leaving it burning CPU for a run nobody will record)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(sig))  # PR_SET_PDEATHSIG
+
+
 def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any) -> None:
     """In the child process: plan the scenario, sending progress, then the plan or the error."""
     os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
+    die_with_parent()
     from optimizer.data.read import parse_scenario
     from optimizer.data.validate import ScenarioError
     from optimizer.pipeline import Changes, plan_scenario

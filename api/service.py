@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api.db.models import ApiKey, utcnow
-from api.jobs import Worker
+from api.jobs import Worker, die_with_parent
 from api.main import create_app, open_service
 from api.security import new_key
 from api.settings import Settings
@@ -24,12 +24,9 @@ WORKER_COMMAND = [sys.executable, "-c", "import sys; from optimizer.cli import m
 
 
 def _die_with_parent() -> None:
-    """In a worker child (Linux): SIGTERM when `serve` ends, however it ends (uvicorn re-raises
-    the signal that stopped it, so a `finally` in the parent may never run)."""
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    """Worker children get SIGTERM when `serve` ends, however it ends (uvicorn re-raises the
+    signal that stopped it, so a `finally` in the parent may never run)."""
+    die_with_parent(signal.SIGTERM)
 
 
 @contextlib.contextmanager
