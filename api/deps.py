@@ -82,3 +82,22 @@ def checked_id(value: str, what: str) -> str:
     if not _ID.match(value):
         raise not_found(what)
     return value
+
+
+def no_unknown_query(request: Request) -> None:
+    """Query parameters a route does not declare are refused (422), like unknown body fields: a
+    misspelt `limt=5` must not silently mean the default."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known: set[str] = set()
+    stack = [dependant]
+    while stack:  # the route's own query parameters and those of its dependencies
+        d = stack.pop()
+        known.update(p.alias for p in d.query_params)
+        stack.extend(d.dependencies)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise HTTPException(422, [{"path": f"query.{name[:40]}", "record": None,
+                                   "message": "unknown query parameter"} for name in unknown[:20]])

@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
 from api import errors
 from api.db.engine import make_engine, migrate, session_factory
-from api.deps import Service
+from api.deps import Service, no_unknown_query
 from api.routes import admin, meta, runs, scenarios
 from api.security import EdgeMiddleware
 from api.settings import Settings
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         yield
 
     app = FastAPI(title="courtplan", version="0.2.0", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, dependencies=[Depends(no_unknown_query)])
     if service is not None:
         app.state.service = service
     errors.install(app)

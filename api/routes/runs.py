@@ -85,7 +85,10 @@ def get_run(run_id: str, who: Caller, service: ServiceDep) -> RunOut:
 
 @router.get("/runs/{run_id}/events", response_class=StreamingResponse, responses={
     200: {"description": "Server-sent events: `progress` with the run (as GET /runs/{id}) "
-          "whenever it changes, then `end`.", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+          "whenever it changes, then `end`.", "content": {"text/event-stream": {"schema": {
+            "type": "object", "required": ["event", "data"], "properties": {
+                "event": {"type": "string", "enum": ["progress", "end"]},
+                "data": {"type": "string", "description": "JSON: the run (progress) or its status (end)."}}}}}},
     **responses(401, 404, 422)})
 async def run_events(run_id: str, who: Caller, service: ServiceDep, request: Request) -> StreamingResponse:
     first = await run_in_threadpool(_current, service, who, run_id)  # 404 before streaming
