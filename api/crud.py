@@ -10,7 +10,7 @@ import uuid
 import zlib
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from api.db.models import AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
@@ -42,7 +42,7 @@ def audit(session: Session, who: Principal, action: str, scenario_id: str | None
                            run_id=run_id, content_hash=content_hash))
 
 
-def _visible(stmt: Select[Any], who: Principal) -> Select[Any]:
+def _visible(stmt: Any, who: Principal) -> Any:
     return stmt.join(ScenarioAccess, ScenarioAccess.scenario_id == Scenario.id).where(
         ScenarioAccess.court == who.court)
 
@@ -74,7 +74,7 @@ def store_scenario(session: Session, who: Principal, s: ScenarioData,
     else:
         row = session.get_one(Scenario, sid, with_for_update=True)
         row.latest_version += 1
-        session.query(ScenarioAccess).filter(ScenarioAccess.scenario_id == sid).delete()
+        session.execute(delete(ScenarioAccess).where(ScenarioAccess.scenario_id == sid))
     version = ScenarioVersion(
         scenario_id=sid, version=row.latest_version, name=s.name, dispatcher=s.dispatcher,
         courts=len(s.courts), cases=len(s.cases), size_bytes=len(canonical),
@@ -97,7 +97,7 @@ def list_scenarios(session: Session, who: Principal, limit: int,
     total = session.scalar(_visible(select(func.count()).select_from(Scenario), who)) or 0
     rows = session.execute(base.order_by(ScenarioVersion.created_at.desc(), ScenarioVersion.id.desc())
                            .limit(limit).offset(offset)).all()
-    return [(v, latest) for v, latest in rows], total
+    return [(row[0], row[1]) for row in rows], total
 
 
 def list_versions(session: Session, sid: str, limit: int, offset: int) -> tuple[list[ScenarioVersion], int]:

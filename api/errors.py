@@ -4,6 +4,7 @@ traceback. Also the OpenAPI description of the error responses."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,7 +19,8 @@ from optimizer.data.validate import ScenarioError
 log = logging.getLogger("courtplan.api")
 
 
-def _problems(status: int, problems: list[dict[str, Any]], headers: dict[str, str] | None = None) -> JSONResponse:
+def _problems(status: int, problems: list[dict[str, Any]],
+              headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": problems}, headers=headers)
 
 

@@ -17,7 +17,7 @@ router = APIRouter(tags=["admin"])
 
 
 def key_out(k: ApiKey) -> KeyOut:
-    return KeyOut(id=k.id, court=k.court, admin=k.admin, label=k.label, created_at=aware(k.created_at),  # type: ignore[arg-type]
+    return KeyOut(id=k.id, court=k.court, admin=k.admin, label=k.label, created_at=aware(k.created_at),
                   revoked_at=aware(k.revoked_at))
 
 

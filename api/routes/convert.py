@@ -40,7 +40,7 @@ def _or_none(model: Any, data: Any, run_id: str) -> Any:
 def run_out(run: Run, version: int) -> RunOut:
     error = run.error if isinstance(run.error, list) else None
     return RunOut(
-        id=run.id, scenario_id=run.scenario_id, version=version, status=run.status,  # type: ignore[arg-type]
+        id=run.id, scenario_id=run.scenario_id, version=version, status=run.status,
         params=run.params if isinstance(run.params, dict) else {},
         changes=run.changes if isinstance(run.changes, dict) else {},
         progress=_or_none(ProgressOut, run.progress, run.id) or ProgressOut(),
@@ -52,5 +52,5 @@ def run_out(run: Run, version: int) -> RunOut:
 
 
 def audit_out(a: AuditEntry) -> AuditOut:
-    return AuditOut(id=a.id, at=aware(a.at), key_id=a.key_id, action=a.action,  # type: ignore[arg-type]
+    return AuditOut(id=a.id, at=aware(a.at), key_id=a.key_id, action=a.action,
                     scenario_id=a.scenario_id, run_id=a.run_id, content_hash=a.content_hash)

@@ -15,11 +15,11 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import update
 
 from api import crud
+from api.db.models import Run, RunPlan, utcnow
 from api.deps import Caller, Limit, Offset, ReadSession, ServiceDep, WriteSession, checked_id, not_found
 from api.errors import AUTH, responses
 from api.results import compare, finite, summary_of
 from api.routes.convert import aware, run_out
-from api.db.models import Run, RunPlan, utcnow
 from api.schemas import CompareOut, Page, PlanOut, RunIn, RunOut
 from optimizer.results.plan import Plan
 
