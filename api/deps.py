@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.security import Principal, authenticate
+from api.security import Principal, authenticate, token_hash
 from api.settings import Settings
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -26,14 +28,16 @@ class Service:
     writes: sessionmaker[Session]
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     return request.app.state.service
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-def read_session(service: ServiceDep) -> Iterator[Session]:
+async def read_session(service: ServiceDep) -> AsyncIterator[Session]:
+    """A read-only session. Made and closed on the event loop (no thread hop): a session opens
+    no connection until the route's first query, and closing a read never waits on a lock."""
     with service.reads() as s:
         yield s
 
@@ -48,19 +52,42 @@ WriteSession = Annotated[Session, Depends(write_session)]
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cp_…`")
 
 
-def principal(service: ServiceDep,
-              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+#: token hash → (principal or None, monotonic expiry): a dashboard polling several times a second
+#: costs one key lookup per AUTH_CACHE_SECONDS; a revoked key stops working within that time
+AUTH_CACHE_SECONDS = 5.0
+_auth_cache: dict[str, tuple[Principal | None, float]] = {}
+
+
+def forget_keys() -> None:
+    """Drop the cached key lookups (after a revoke through the API: effective at once here)."""
+    _auth_cache.clear()
+
+
+def _lookup(service: Service, token: str) -> Principal | None:
+    with service.reads() as s:
+        return authenticate(s, token)
+
+
+async def principal(service: ServiceDep,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     who = None
     if credentials is not None:
-        with service.reads() as s:
-            who = authenticate(s, credentials.credentials)
+        key = f"{id(service)}:{token_hash(credentials.credentials)}"
+        cached = _auth_cache.get(key)
+        if cached is not None and cached[1] > time.monotonic():
+            who = cached[0]
+        else:
+            who = await run_in_threadpool(_lookup, service, credentials.credentials)
+            if len(_auth_cache) > 10_000:
+                _auth_cache.clear()
+            _auth_cache[key] = (who, time.monotonic() + AUTH_CACHE_SECONDS)
     if who is None:
         raise HTTPException(401, "a valid API key is required (Authorization: Bearer cp_…)",
                             headers={"WWW-Authenticate": "Bearer"})
     return who
 
 
-def admin(who: Annotated[Principal, Depends(principal)]) -> Principal:
+async def admin(who: Annotated[Principal, Depends(principal)]) -> Principal:
     if not who.admin:
         raise HTTPException(404, "Not Found")  # as if absent: non-admins do not learn the routes
     return who
@@ -84,7 +111,7 @@ def checked_id(value: str, what: str) -> str:
     return value
 
 
-def no_unknown_query(request: Request) -> None:
+async def no_unknown_query(request: Request) -> None:
     """Query parameters a route does not declare are refused (422), like unknown body fields: a
     misspelt `limt=5` must not silently mean the default."""
     route = request.scope.get("route")

@@ -73,6 +73,7 @@ def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], o
     """In the child process: plan the scenario, sending progress, then the plan or the error."""
     os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
     die_with_parent()
+    os.nice(10)  # solves yield the CPU to the API's readers
     from optimizer.data.read import parse_scenario
     from optimizer.data.validate import ScenarioError
     from optimizer.pipeline import Changes, plan_scenario
@@ -180,15 +181,20 @@ class Worker:
                 return
 
     def _beat(self, job: _Job) -> bool:
-        """Write pending progress (throttled), renew the lease, look at the cancel flag. False
-        when the run is over for this worker (cancelled, or no longer ours)."""
+        """Look at the cancel flag (every poll), write pending progress (throttled) and renew
+        the lease (a few times per lease). False when the run is over for this worker
+        (cancelled, or no longer ours)."""
         now = time.monotonic()
         values: dict[str, Any] = {}
         if job.pending is not None and now - job.last_write >= self.settings.progress_interval:
             values["progress"], job.pending, job.last_write = job.pending, None, now
         if not values and now < job.next_beat:
-            return True
-        job.next_beat = now + self.settings.poll_interval
+            with self.reads() as s:  # a read: no write lock taken for the common case
+                row = s.execute(select(Run.cancel_requested, Run.worker, Run.status)
+                                .where(Run.id == job.run_id)).first()
+            if row is not None and not row[0] and row[1] == self.name and row[2] == "running":
+                return True
+        job.next_beat = now + min(self.settings.lease_seconds / 4, 5.0)
         t = utcnow()
         values.update(heartbeat_at=t, lease_expires_at=t + dt.timedelta(seconds=self.settings.lease_seconds))
         with self.writes.begin() as s:

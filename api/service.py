@@ -53,7 +53,8 @@ def serve(host: str, port: int, workers: int) -> int:
     log.info("workers 求解进程: %d%s", workers, "" if workers else
              " — runs stay queued until a `courtplan worker` runs against this database")
     with _children(workers):
-        uvicorn.run(create_app(service=service), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(service=service), host=host, port=port, log_level="info",
+                    timeout_keep_alive=30)
     return 0
 
 
