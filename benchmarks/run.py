@@ -416,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("--cases", type=lambda t: _integer(t, "--cases", 1, 100_000), default=1500)
     lo.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per run (60)")
     lo.add_argument("--database-url", default=None,
-                    help="an empty PostgreSQL database to use instead of SQLite (the service creates its tables there)")
+                    help="an empty PostgreSQL database instead of SQLite (its tables are made there)")
     lo.add_argument("--json", default=None, metavar="FILE")
     lo.set_defaults(func=bench_load)
     return ap
