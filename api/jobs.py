@@ -190,9 +190,9 @@ class Worker:
             values["progress"], job.pending, job.last_write = job.pending, None, now
         if not values and now < job.next_beat:
             with self.reads() as s:  # a read: no write lock taken for the common case
-                row = s.execute(select(Run.cancel_requested, Run.worker, Run.status)
-                                .where(Run.id == job.run_id)).first()
-            if row is not None and not row[0] and row[1] == self.name and row[2] == "running":
+                seen = s.execute(select(Run.cancel_requested, Run.worker, Run.status)
+                                 .where(Run.id == job.run_id)).first()
+            if seen is not None and not seen[0] and seen[1] == self.name and seen[2] == "running":
                 return True
         job.next_beat = now + min(self.settings.lease_seconds / 4, 5.0)
         t = utcnow()

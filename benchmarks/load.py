@@ -10,6 +10,7 @@ run finished with a plan the independent checker accepts.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import random
 import socket
@@ -97,7 +98,9 @@ async def _load(base: str, token: str, scenario: bytes, a: Any) -> dict[str, Any
             "time_limit": a.time_limit, "seed": seed, "changes": {"weights": {"change_court": 60 + 30 * seed}}})
                  ).json()["id"] for seed in range(3)]
         targets = ["/scenarios", f"/scenarios/{sid}", *(f"/runs/{r}" for r in runs)]
-        stop, latencies, errors = asyncio.Event(), [], []
+        stop = asyncio.Event()
+        latencies: list[float] = []
+        errors: list[str] = []
         t0 = time.monotonic()
         watcher = asyncio.create_task(_watch_runs(client, runs, stop, t0 + a.max_seconds))
         await asyncio.gather(*(_reader(client, targets, a.requests, stop, latencies, errors)
@@ -114,8 +117,8 @@ def _checked(scenario: bytes, plans: list[Any]) -> list[bool]:
     from optimizer.results.plan import Plan
 
     s = parse_scenario(scenario)
-    try:  # the independent checker of the repository's tests, when present
-        from tests.checker import check_plan
+    try:  # the independent checker of the repository's tests, when present (a checkout)
+        check_plan = importlib.import_module("tests.checker").check_plan
     except ImportError:
         def check_plan(_s: Any, p: Any) -> list[str]:
             return [] if p.status != "infeasible" and len(p.cases) == len(s.cases) else ["bad"]
