@@ -1,24 +1,130 @@
-"""Typed dependencies."""
+"""Typed dependencies: the service state, database sessions, the caller (API key)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.security import Principal, authenticate, token_hash
 from api.settings import Settings
-from api.store import Store
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()
+@dataclass
+class Service:
+    settings: Settings
+    engine: Engine
+    reads: sessionmaker[Session]
+    writes: sessionmaker[Session]
 
 
-def get_store(settings: Annotated[Settings, Depends(get_settings)]) -> Store:
-    return Store(settings.data_dir)
+async def get_service(request: Request) -> Service:
+    return request.app.state.service
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[Store, Depends(get_store)]
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+async def read_session(service: ServiceDep) -> AsyncIterator[Session]:
+    """A read-only session. Made and closed on the event loop (no thread hop): a session opens
+    no connection until the route's first query, and closing a read never waits on a lock."""
+    with service.reads() as s:
+        yield s
+
+
+def write_session(service: ServiceDep) -> Iterator[Session]:
+    with service.writes.begin() as s:
+        yield s
+
+
+ReadSession = Annotated[Session, Depends(read_session)]
+WriteSession = Annotated[Session, Depends(write_session)]
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cp_…`")
+
+
+#: token hash → (principal or None, monotonic expiry): a dashboard polling several times a second
+#: costs one key lookup per AUTH_CACHE_SECONDS; a revoked key stops working within that time
+AUTH_CACHE_SECONDS = 5.0
+_auth_cache: dict[str, tuple[Principal | None, float]] = {}
+
+
+def forget_keys() -> None:
+    """Drop the cached key lookups (after a revoke through the API: effective at once here)."""
+    _auth_cache.clear()
+
+
+def _lookup(service: Service, token: str) -> Principal | None:
+    with service.reads() as s:
+        return authenticate(s, token)
+
+
+async def principal(service: ServiceDep,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    who = None
+    if credentials is not None:
+        key = f"{id(service)}:{token_hash(credentials.credentials)}"
+        cached = _auth_cache.get(key)
+        if cached is not None and cached[1] > time.monotonic():
+            who = cached[0]
+        else:
+            who = await run_in_threadpool(_lookup, service, credentials.credentials)
+            if len(_auth_cache) > 10_000:
+                _auth_cache.clear()
+            _auth_cache[key] = (who, time.monotonic() + AUTH_CACHE_SECONDS)
+    if who is None:
+        raise HTTPException(401, "a valid API key is required (Authorization: Bearer cp_…)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+async def admin(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    if not who.admin:
+        raise HTTPException(404, "Not Found")  # as if absent: non-admins do not learn the routes
+    return who
+
+
+Caller = Annotated[Principal, Depends(principal)]
+Admin = Annotated[Principal, Depends(admin)]
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(404, f"{what} not found")
+
+
+def checked_id(value: str, what: str) -> str:
+    """`value` if it has the form of a stored id (32 hex digits), else 404: nothing else can
+    exist, and odd bytes (NUL, control characters) never reach the database."""
+    if not _ID.match(value):
+        raise not_found(what)
+    return value
+
+
+async def no_unknown_query(request: Request) -> None:
+    """Query parameters a route does not declare are refused (422), like unknown body fields: a
+    misspelt `limt=5` must not silently mean the default."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known: set[str] = set()
+    stack = [dependant]
+    while stack:  # the route's own query parameters and those of its dependencies
+        d = stack.pop()
+        known.update(p.alias for p in d.query_params)
+        stack.extend(d.dependencies)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise HTTPException(422, [{"path": f"query.{name[:40]}", "record": None,
+                                   "message": "unknown query parameter"} for name in unknown[:20]])

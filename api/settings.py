@@ -1,4 +1,4 @@
-"""API settings from the environment (prefix COURTPLAN_)."""
+"""Service settings from the environment (prefix COURTPLAN_), e.g. COURTPLAN_DATA_DIR."""
 
 from __future__ import annotations
 
@@ -9,9 +9,34 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="COURTPLAN_")
+    model_config = SettingsConfigDict(env_prefix="COURTPLAN_", extra="ignore")
 
-    data_dir: Path = Field(Path("courtplan-data"), description="Where scenarios and plans are kept.")
-    max_body_bytes: int = Field(256 * 1024 * 1024, gt=0, description="Largest accepted scenario.")
-    default_time_limit: float = Field(60.0, gt=0)
-    max_time_limit: float = Field(600.0, gt=0)
+    data_dir: Path = Field(Path("courtplan-data"), description=(
+        "COURTPLAN_DATA_DIR: where the embedded SQLite database lives (created 0700, files 0600)."))
+    database_url: str | None = Field(None, description=(
+        "COURTPLAN_DATABASE_URL: a SQLAlchemy URL (postgresql+psycopg://user@host/db) to use "
+        "instead of the embedded SQLite file."))
+    max_body_bytes: int = Field(256 * 1024 * 1024, gt=0, description="Largest accepted request body.")
+    body_timeout: float = Field(30.0, gt=0, description="Seconds a client may pause mid-body.")
+    default_time_limit: float = Field(60.0, gt=0, description="A run's time limit when none is given.")
+    max_time_limit: float = Field(600.0, gt=0, description="Cap on any run's time limit.")
+    lease_seconds: float = Field(30.0, gt=0, description=(
+        "A running run whose worker has not renewed its lease for this long is interrupted."))
+    progress_interval: float = Field(0.5, gt=0, description="Least seconds between progress writes.")
+    poll_interval: float = Field(0.25, gt=0, description="How often a worker looks for cancels / work.")
+    cors_origins: list[str] = Field(default_factory=list, description=(
+        "Origins allowed to call the API from a browser (CORS); empty = CORS off."))
+
+    def url(self) -> str:
+        """The database URL: COURTPLAN_DATABASE_URL, else the SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'courtplan.sqlite3').resolve()}"
+
+    def where(self) -> str:
+        """Where the data lives, for the start-up log (no password shown)."""
+        if self.database_url:
+            from sqlalchemy.engine import make_url
+
+            return f"PostgreSQL {make_url(self.database_url).render_as_string(hide_password=True)}"
+        return f"SQLite {(self.data_dir / 'courtplan.sqlite3').resolve()}"

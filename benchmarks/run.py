@@ -1,4 +1,4 @@
-"""`courtplan bench gap|scale|peers|growth|workbench`: benchmark tables, CSV and JSON.
+"""`courtplan bench gap|scale|peers|growth|workbench|load`: benchmark tables, CSV and JSON.
 
 The repository's scripts, not part of the product: run from a checkout, as `courtplan bench …`
 (editable install) or `python -m benchmarks.run …` from the repository root.
@@ -261,6 +261,18 @@ def bench_growth(a: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_load(a: argparse.Namespace) -> list[dict[str, Any]]:
+    """The service on loopback: concurrent readers while runs solve (benchmarks/load.py)."""
+    from benchmarks.load import run_load
+
+    rows = run_load(a)
+    print(_table(rows, ["database", "clients", "reads", "read_errors", "p50_ms", "p95_ms", "p99_ms",
+                        "max_ms", "reads_per_s", "runs", "runs_done", "runs_checked_ok", "wall_s"]))
+    print(f"run solve seconds: {rows[0]['run_seconds']}")
+    _save("load", rows, a.json)
+    return rows
+
+
 def _plot(rows: list[dict[str, Any]], fits: dict[str, Any]) -> None:
     try:
         import matplotlib
@@ -398,7 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "benchmarks/out/. The repository's scripts: run from a checkout.",
         epilog="`courtplan bench WHAT --help` for each one's options; see benchmarks/README.md. "
                "Exit codes: 0 done, 2 invalid input.")
-    sub = ap.add_subparsers(dest="what", required=True, metavar="{gap,scale,peers,growth,workbench}",
+    sub = ap.add_subparsers(dest="what", required=True,
+                            metavar="{gap,scale,peers,growth,workbench,load}",
                             title="benchmarks")
     g = sub.add_parser("gap", help="GAP instances against their best-known values",
                        description="GAP instances (OR-Library, Yagiura) through the planner's engine, "
@@ -450,6 +463,21 @@ def build_parser() -> argparse.ArgumentParser:
     wb.add_argument("--workers", type=_workers, default=2, help="sweep processes (2)")
     wb.add_argument("--json", default=None, metavar="FILE")
     wb.set_defaults(func=bench_workbench)
+    lo = sub.add_parser("load", help="the HTTP service: concurrent reads while 3 runs solve (loopback)",
+                        description="Starts `courtplan serve --workers 3` on 127.0.0.1 with a fresh data "
+                                    "directory, queues 3 runs, and has concurrent clients read while they "
+                                    "solve: read latency percentiles, and every run's plan checked.")
+    lo.add_argument("--clients", type=lambda t: _integer(t, "--clients", 1, 500), default=50)
+    lo.add_argument("--requests", type=lambda t: _integer(t, "--requests", 1, 100_000), default=400,
+                    help="reads per client at most (400)")
+    lo.add_argument("--max-seconds", type=_seconds, default=180.0, help="stop after this long (180)")
+    lo.add_argument("--preset", choices=PRESETS, default="lishui")
+    lo.add_argument("--cases", type=lambda t: _integer(t, "--cases", 1, 100_000), default=1500)
+    lo.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per run (60)")
+    lo.add_argument("--database-url", default=None,
+                    help="an empty PostgreSQL database instead of SQLite (its tables are made there)")
+    lo.add_argument("--json", default=None, metavar="FILE")
+    lo.set_defaults(func=bench_load)
     return ap
 
 

@@ -1,4 +1,4 @@
-"""Commands around the planner: serve (the HTTP API) and bench (the repository's benchmarks)."""
+"""Commands around the planner: bench (the repository's benchmarks)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ import argparse
 import sys
 
 from optimizer.cli.common import EXIT_INVALID, err
-
-
-def cmd_serve(a: argparse.Namespace) -> int:
-    import uvicorn
-
-    uvicorn.run("api.main:app", host=a.host, port=a.port)
-    return 0
 
 
 def cmd_bench(a: argparse.Namespace) -> int:
@@ -42,10 +35,6 @@ def cmd_bench(a: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    se = sub.add_parser("serve", help="run the HTTP API")
-    se.add_argument("--host", default="127.0.0.1")
-    se.add_argument("--port", type=int, default=8000)
-    se.set_defaults(func=cmd_serve)
     # Everything after `bench` (`--help` included) goes verbatim to benchmarks/run.py, which owns
     # the bench arguments: no option prefix here, so a leading `--help` is not refused.
     b = sub.add_parser("bench", help="benchmarks: gap | scale | peers | growth (see benchmarks/)",

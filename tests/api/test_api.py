@@ -1,90 +1,156 @@
-"""The HTTP API: user mistakes are 404/422 with the record named; stored data stays intact."""
+"""The HTTP API on both databases: scenarios as immutable versions, runs through a worker,
+the error shape, user mistakes as 4xx, the audit log, and the edge's headers."""
 
 from __future__ import annotations
 
 import json
+import logging
+import math
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.deps import get_settings
-from api.main import app
-from api.settings import Settings
+from api.jobs import Worker
 from optimizer.data.read import parse_scenario
 from optimizer.results.plan import Plan
+from tests.api.conftest import JSON, TINY, auth, store
 from tests.checker import check_plan
-from tests.conftest import DATA
+
+PARTY_NAMES = sorted({p["name"] for c in json.loads(TINY)["cases"] for p in (c["applicant"], c["debtor"])})
 
 
-@pytest.fixture()
-def client(tmp_path):
-    app.dependency_overrides[get_settings] = lambda: Settings(data_dir=tmp_path, max_body_bytes=10**6)
-    yield TestClient(app)
-    app.dependency_overrides.clear()
+def work_once(service) -> None:
+    assert Worker(service.settings, service.engine).run(once=True) == 1
 
 
-def tiny() -> bytes:
-    return (DATA / "tiny.json").read_bytes()
+def test_store_list_version_and_read(client, keys):
+    first = store(client, keys.m)
+    assert first["version"] == 1 and first["cases"] == 3 and len(first["content_hash"]) == 64
+    edited = json.loads(TINY)
+    edited["name"] = "测试场景（修改）"
+    r = client.put(f"/scenarios/{first['id']}", content=json.dumps(edited), headers=auth(keys.m, **JSON))
+    assert r.status_code == 201 and r.json()["version"] == 2 and r.json()["content_hash"] != first["content_hash"]
+    page = client.get("/scenarios?limit=10", headers=auth(keys.m)).json()
+    assert page["total"] == 1 and [s["name"] for s in page["items"]] == ["测试场景（修改）"]
+    versions = client.get(f"/scenarios/{first['id']}/versions", headers=auth(keys.m)).json()
+    assert [v["version"] for v in versions["items"]] == [2, 1] and versions["items"][1]["name"] == "测试场景"
+    old = client.get(f"/scenarios/{first['id']}/body?version=1", headers=auth(keys.m))
+    assert parse_scenario(old.content).name == "测试场景"
+    store(client, keys.m)
+    two = client.get("/scenarios?limit=1&offset=1", headers=auth(keys.m)).json()
+    assert two["total"] == 2 and len(two["items"]) == 1 and two["items"][0]["id"] == first["id"]
 
 
-def test_validate_good_and_bad(client):
-    r = client.post("/validate", content=tiny())
-    assert r.status_code == 200 and r.json()["valid"] and r.json()["cases"] == 3
-    r = client.post("/validate", content=(DATA / "bad_unknown_court.json").read_bytes())
-    assert r.status_code == 200 and not r.json()["valid"]
-    assert r.json()["problems"][0]["record"] == "（2025）浙1121执2号"
+def test_run_is_queued_then_solved_by_a_worker_and_compared(client, keys, service):
+    sid = store(client, keys.m)["id"]
+    r = client.post(f"/scenarios/{sid}/runs", json={"time_limit": 10, "seed": 1}, headers=auth(keys.m))
+    assert r.status_code == 202 and r.json()["status"] == "queued"
+    base = r.json()["id"]
+    what_if = client.post(f"/scenarios/{sid}/runs", headers=auth(keys.m), json={
+        "time_limit": 10, "changes": {"weights": {"load_slopes": [1000]}, "rules": {"max_utilisation": 1.2}}})
+    assert what_if.json()["changes"] == {"weights": {"load_slopes": [1000.0]}, "rules": {"max_utilisation": 1.2}}
+    work_once(service)
+    work_once(service)
+    run = client.get(f"/runs/{base}", headers=auth(keys.m)).json()
+    assert run["status"] == "done" and run["summary"]["status"] in ("optimal", "within_gap")
+    assert run["progress"]["phase"] == "done" and run["solve_seconds"] > 0 and run["attempts"] == 1
+    plan = client.get(f"/runs/{base}/plan", headers=auth(keys.m)).json()
+    assert not check_plan(parse_scenario(TINY), Plan.from_dict(plan["plan"]))
+    cmp = client.get(f"/runs/{base}/compare/{what_if.json()['id']}", headers=auth(keys.m))
+    assert cmp.status_code == 200 and cmp.json()["summary_b"]["status"] in ("optimal", "within_gap")
+    runs = client.get(f"/scenarios/{sid}/runs", headers=auth(keys.m)).json()
+    assert runs["total"] == 2
+    events = client.get(f"/runs/{base}/events", headers=auth(keys.m))
+    assert events.headers["content-type"].startswith("text/event-stream")
+    assert "event: progress" in events.text and events.text.rstrip().endswith('data: {"status": "done"}')
 
 
-def test_store_solve_and_fetch_plan(client):
-    r = client.post("/scenarios", content=tiny())
-    assert r.status_code == 201
-    sid = r.json()["id"]
-    assert client.get(f"/scenarios/{sid}").json()["has_plan"] is False
-    r = client.post(f"/scenarios/{sid}/solve", json={"time_limit": 10, "seed": 1})
-    assert r.status_code == 200
-    out = r.json()
-    assert out["summary"]["status"] in ("optimal", "within_gap")
-    plan = Plan.from_dict(out["plan"])
-    s = parse_scenario(tiny())
-    assert not check_plan(s, plan)
-    again = client.get(f"/scenarios/{sid}/plan").json()
-    assert again["plan"]["objective"] == out["plan"]["objective"]
-    assert [x["id"] for x in client.get("/scenarios").json()] == [sid]
+@pytest.mark.parametrize(("body", "where"), [
+    (b'{"time_limit": NaN}', "time_limit"), (b'{"gap": NaN}', "gap"), (b'{"seed": false}', "seed"),
+    (b'{"time_limit": 1e999}', "time_limit"), (b'{"gap": 2}', "gap"), (b'{"seed": -1}', "seed"),
+    (b'{"changes": {"weights": {"load_slopes": []}}}', "load_slopes"),
+    (b'{"changes": {"weights": {"nonsense": 1}}}', "nonsense"), (b'{"colour": "red"}', "colour"),
+    (b'{"changes": {"rules": {"max_utilisation": -1}}}', "max_utilisation"),
+    (b'{"version": 99}', "scenario version"),
+])
+def test_bad_run_parameters_are_refused_before_queueing(client, keys, body, where):
+    sid = store(client, keys.m)["id"]
+    r = client.post(f"/scenarios/{sid}/runs", content=body, headers=auth(keys.m, **JSON))
+    assert r.status_code in (404, 422), r.text
+    problems = r.json()["detail"]
+    assert all(set(p) == {"path", "record", "message"} for p in problems)
+    assert any(where in p["path"] + p["message"] for p in problems), problems
+    assert client.get(f"/scenarios/{sid}/runs", headers=auth(keys.m)).json()["total"] == 0
 
 
-def test_user_mistakes_are_404_or_422_never_500(client):
-    assert client.get("/scenarios/nope").status_code == 404
-    assert client.get("/scenarios/../../etc").status_code == 404
-    assert client.get("/scenarios/abc/plan").status_code == 404
-    r = client.post("/scenarios", content=(DATA / "bad_not_utf8.json").read_bytes())
-    assert r.status_code == 422
-    r = client.post("/scenarios", content=b"{not json")
-    assert r.status_code == 422
-    sid = client.post("/scenarios", content=tiny()).json()["id"]
-    r = client.post(f"/scenarios/{sid}/solve", json={"weights": {"nonsense": 1}})
-    assert r.status_code == 422 and "unknown weight" in r.text
-    r = client.post(f"/scenarios/{sid}/solve", json={"gap": 2})
-    assert r.status_code == 422
-    r = client.post("/solve?gap=-1", content=tiny())
-    assert r.status_code == 422
+def test_time_limit_is_capped_by_the_settings(client, keys, service):
+    sid = store(client, keys.m)["id"]
+    r = client.post(f"/scenarios/{sid}/runs", json={"time_limit": 86_400}, headers=auth(keys.m))
+    assert r.json()["params"]["time_limit"] == service.settings.max_time_limit
 
 
-def test_refused_scenario_leaves_the_store_untouched(client, tmp_path):
-    sid = client.post("/scenarios", content=tiny()).json()["id"]
-    before = sorted(p.name for p in tmp_path.rglob("*"))
-    r = client.post("/scenarios", content=(DATA / "bad_parent_cycle.json").read_bytes())
-    assert r.status_code == 422 and any(d["record"] == "A" for d in r.json()["detail"])
-    assert sorted(p.name for p in tmp_path.rglob("*")) == before
-    assert client.get(f"/scenarios/{sid}").status_code == 200
+def test_keys_and_audit(client, keys, caplog):
+    assert client.get("/scenarios").status_code == 401
+    assert client.get("/scenarios", headers=auth("cp_000000000000_" + "x" * 43)).status_code == 401
+    assert client.get("/audit", headers=auth(keys.m)).status_code == 404  # not an admin
+    made = client.post("/keys", json={"court": "M", "label": "大屏"}, headers=auth(keys.admin))
+    assert made.status_code == 201
+    token = made.json()["token"]
+    assert client.get("/scenarios", headers=auth(token)).status_code == 200
+    listed = client.get("/keys", headers=auth(keys.admin)).json()
+    assert listed["total"] == 5 and "token" not in json.dumps(listed) and token not in json.dumps(listed)
+    assert client.post(f"/keys/{made.json()['id']}/revoke", headers=auth(keys.admin)).status_code == 200
+    assert client.get("/scenarios", headers=auth(token)).status_code == 401
+    with caplog.at_level(logging.DEBUG):
+        sid = store(client, keys.m)["id"]
+        rid = client.post(f"/scenarios/{sid}/runs", json={}, headers=auth(keys.m)).json()["id"]
+        client.post(f"/runs/{rid}/cancel", headers=auth(keys.m))
+    audit = client.get("/audit", headers=auth(keys.admin)).json()
+    actions = [a["action"] for a in audit["items"]]
+    assert actions[:3] == ["run.cancel", "run.create", "scenario.create"] and "key.revoke" in actions
+    assert audit["items"][1]["content_hash"] == audit["items"][2]["content_hash"] is not None
+    seen = json.dumps(audit, ensure_ascii=False) + caplog.text
+    assert not [n for n in PARTY_NAMES if n in seen]
 
 
-def test_body_size_limit(client):
-    big = json.dumps({"x": "y" * 2_000_000}).encode()
-    assert client.post("/validate", content=big).status_code == 413
+def test_security_headers_and_no_cors(client, keys):
+    r = client.get("/scenarios", headers=auth(keys.m, Origin="https://evil.example"))
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["referrer-policy"] == "no-referrer" and r.headers["cache-control"] == "no-store"
+    assert "access-control-allow-origin" not in r.headers
+    pre = client.options("/scenarios", headers={"Origin": "https://evil.example",
+                                                "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in pre.headers
 
 
-def test_solve_without_storing_keeps_chinese(client):
-    r = client.post("/solve?time_limit=10", content=tiny())
-    assert r.status_code == 200
-    assert "（2025）浙1102执1号" in r.content.decode("utf-8")
-    assert client.get("/schema").json()["title"] == "Scenario"
+def test_cross_origin_text_plain_post_starts_nothing(client, keys):
+    sid = store(client, keys.m)["id"]
+    for headers in ({"Content-Type": "text/plain"}, auth(keys.m, **{"Content-Type": "text/plain"}),
+                    auth(keys.m, **{"Content-Type": "application/x-www-form-urlencoded"})):
+        r = client.post(f"/scenarios/{sid}/runs", content=b'{"time_limit": 5}', headers=headers)
+        assert r.status_code == 415, r.text
+    assert client.post("/scenarios", content=TINY, headers=auth(keys.m, **{"Content-Type": "text/plain"})
+                       ).status_code == 415
+    assert client.get(f"/scenarios/{sid}/runs", headers=auth(keys.m)).json()["total"] == 0
+    assert client.get("/scenarios", headers=auth(keys.m)).json()["total"] == 1
+
+
+def test_run_states_conflict_and_requeue(client, keys, service):
+    sid = store(client, keys.m)["id"]
+    rid = client.post(f"/scenarios/{sid}/runs", json={"time_limit": 5}, headers=auth(keys.m)).json()["id"]
+    assert client.get(f"/runs/{rid}/plan", headers=auth(keys.m)).status_code == 409
+    assert client.post(f"/runs/{rid}/requeue", headers=auth(keys.m)).status_code == 409
+    assert client.post(f"/runs/{rid}/cancel", headers=auth(keys.m)).json()["status"] == "cancelled"
+    assert client.post(f"/runs/{rid}/cancel", headers=auth(keys.m)).status_code == 409
+    assert client.post(f"/runs/{rid}/requeue", headers=auth(keys.m)).json()["status"] == "queued"
+    work_once(service)
+    assert client.get(f"/runs/{rid}", headers=auth(keys.m)).json()["status"] == "done"
+
+
+def test_plan_numbers_are_finite_json(client, keys, service):
+    sid = store(client, keys.m)["id"]
+    rid = client.post(f"/scenarios/{sid}/runs", json={}, headers=auth(keys.m)).json()["id"]
+    work_once(service)
+    text = client.get(f"/runs/{rid}/plan", headers=auth(keys.m)).text
+    json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in a response"))
+    assert not math.isnan(json.loads(text)["summary"]["objective"])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import os
 import math
+import os
 
 import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
@@ -113,8 +113,8 @@ def brute_force(p: Problem) -> float:
     return best
 
 
-@settings(max_examples=int(os.environ.get("COURTPLAN_BRUTE_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.filter_too_much])
+@settings(max_examples=int(os.environ.get("COURTPLAN_BRUTE_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(tiny())
 def test_solver_matches_brute_force(data):
     s = parse_scenario(data)

@@ -1,0 +1,149 @@
+"""Reading and writing the service's rows. Every function takes a session and commits nothing:
+the caller owns the transaction. Access is by district: a key sees a scenario when the key's
+court is the scenario's dispatcher or a superior of it in the scenario's own court tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+import zlib
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from api.db.models import AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
+from api.security import Principal
+from optimizer.data.scenario import Scenario as ScenarioData
+from optimizer.data.validate import Defect, ScenarioError
+
+TERMINAL = frozenset({"done", "failed", "cancelled", "interrupted"})
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def district_of(s: ScenarioData) -> list[str]:
+    """The dispatcher and its superiors (parent, parent's parent, …) in the scenario's tree."""
+    parent = {c.id: c.parent for c in s.courts}
+    chain: list[str] = []
+    court: str | None = s.dispatcher
+    while court is not None and court not in chain:
+        chain.append(court)
+        court = parent.get(court)
+    return chain
+
+
+def audit(session: Session, who: Principal, action: str, scenario_id: str | None = None,
+          run_id: str | None = None, content_hash: str | None = None) -> None:
+    session.add(AuditEntry(key_id=who.key_id, action=action, scenario_id=scenario_id,
+                           run_id=run_id, content_hash=content_hash))
+
+
+def _visible(stmt: Any, who: Principal) -> Any:
+    return stmt.join(ScenarioAccess, ScenarioAccess.scenario_id == Scenario.id).where(
+        ScenarioAccess.court == who.court)
+
+
+def scenario_version(session: Session, who: Principal, sid: str,
+                     version: int | None = None) -> ScenarioVersion | None:
+    """A version (default: the latest) of a scenario the key may see, else None."""
+    stmt = _visible(select(ScenarioVersion).join(Scenario, Scenario.id == ScenarioVersion.scenario_id),
+                    who).where(Scenario.id == sid)
+    stmt = stmt.where(ScenarioVersion.version == (version or Scenario.latest_version))
+    return session.scalars(stmt).first()
+
+
+def store_scenario(session: Session, who: Principal, s: ScenarioData,
+                   sid: str | None = None) -> ScenarioVersion:
+    """Store `s` as a new scenario (sid None) or as the next version of `sid` (which the caller
+    has checked is visible). The key's court must be in the new version's district too."""
+    district = district_of(s)
+    if who.court not in district:
+        raise ScenarioError([Defect("dispatcher", s.dispatcher, (
+            f"court {who.court} (of this API key) is neither the dispatcher nor a superior of it "
+            "in the scenario's court tree, so the key could not see the scenario"))])
+    canonical = s.model_dump_json().encode("utf-8")
+    if sid is None:
+        sid = new_id()
+        row = Scenario(id=sid, latest_version=1, created_by=who.key_id)
+        session.add(row)
+        session.flush()
+    else:
+        row = session.get_one(Scenario, sid, with_for_update=True)
+        row.latest_version += 1
+        session.execute(delete(ScenarioAccess).where(ScenarioAccess.scenario_id == sid))
+    version = ScenarioVersion(
+        scenario_id=sid, version=row.latest_version, name=s.name, dispatcher=s.dispatcher,
+        courts=len(s.courts), cases=len(s.cases), size_bytes=len(canonical),
+        content_hash=hashlib.sha256(canonical).hexdigest(), created_by=who.key_id)
+    session.add(version)
+    session.flush()
+    session.add(ScenarioBody(version_id=version.id, body=zlib.compress(canonical, 6)))
+    session.add_all(ScenarioAccess(scenario_id=sid, court=c) for c in district)
+    audit(session, who, "scenario.create" if row.latest_version == 1 else "scenario.update", sid,
+          content_hash=version.content_hash)
+    return version
+
+
+def list_scenarios(session: Session, who: Principal, limit: int,
+                   offset: int) -> tuple[list[tuple[ScenarioVersion, int]], int]:
+    """Latest versions the key may see, newest first, read from metadata only."""
+    base = _visible(select(ScenarioVersion, Scenario.latest_version).join(
+        Scenario, (Scenario.id == ScenarioVersion.scenario_id)
+        & (ScenarioVersion.version == Scenario.latest_version)), who)
+    total = session.scalar(_visible(select(func.count()).select_from(Scenario), who)) or 0
+    rows = session.execute(base.order_by(ScenarioVersion.created_at.desc(), ScenarioVersion.id.desc())
+                           .limit(limit).offset(offset)).all()
+    return [(row[0], row[1]) for row in rows], total
+
+
+def list_versions(session: Session, sid: str, limit: int, offset: int) -> tuple[list[ScenarioVersion], int]:
+    total = session.scalar(select(func.count()).select_from(ScenarioVersion)
+                           .where(ScenarioVersion.scenario_id == sid)) or 0
+    rows = session.scalars(select(ScenarioVersion).where(ScenarioVersion.scenario_id == sid)
+                           .order_by(ScenarioVersion.version.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def scenario_body(session: Session, version_id: int) -> bytes:
+    """The stored canonical JSON of a version; ValueError if the stored bytes are damaged."""
+    row = session.get(ScenarioBody, version_id)
+    if row is None:
+        raise ValueError("the stored scenario body is missing")
+    try:
+        return zlib.decompress(row.body)
+    except zlib.error:
+        raise ValueError("the stored scenario body is damaged") from None
+
+
+def visible_run(session: Session, who: Principal, run_id: str) -> Run | None:
+    stmt = _visible(select(Run).join(Scenario, Scenario.id == Run.scenario_id), who).where(Run.id == run_id)
+    return session.scalars(stmt).first()
+
+
+def run_version(session: Session, run: Run) -> int:
+    return session.scalar(select(ScenarioVersion.version).where(ScenarioVersion.id == run.version_id)) or 0
+
+
+def list_runs(session: Session, sid: str, limit: int, offset: int) -> tuple[list[Run], int]:
+    total = session.scalar(select(func.count()).select_from(Run).where(Run.scenario_id == sid)) or 0
+    rows = session.scalars(select(Run).where(Run.scenario_id == sid)
+                           .order_by(Run.created_at.desc(), Run.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def interrupt_expired(session: Session, now: dt.datetime | None = None, run_id: str | None = None) -> int:
+    """Mark running runs whose worker's lease has expired as interrupted (the worker died or
+    lost the database); returns how many. Their stored rows are otherwise left as they were."""
+    now = now or utcnow()
+    stmt = update(Run).where(Run.status == "running", Run.lease_expires_at < now)
+    if run_id is not None:
+        stmt = stmt.where(Run.id == run_id)
+    result = session.execute(stmt.values(
+        status="interrupted", finished_at=now, error=[{
+            "path": "(run)", "record": None,
+            "message": "the worker stopped renewing its lease (killed or cut off); requeue to run again"}]))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,1 @@
+"""The service's database: models (`models.py`), engine and migrations (`engine.py`)."""

@@ -1,0 +1,74 @@
+"""One error shape for every error: `{"detail": [{"path", "record", "message"}]}`; never a
+traceback. Also the OpenAPI description of the error responses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from api.schemas import ErrorOut
+from optimizer.data.read import shown
+from optimizer.data.validate import ScenarioError
+
+log = logging.getLogger("courtplan.api")
+
+
+def _problems(status: int, problems: list[dict[str, Any]],
+              headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": problems}, headers=headers)
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{shown(str(part), 40)}" if out else str(part))
+    return out or "(request)"
+
+
+async def _http_error(_: Request, e: Exception) -> JSONResponse:
+    assert isinstance(e, HTTPException)
+    if isinstance(e.detail, list):
+        return _problems(e.status_code, e.detail, e.headers)
+    return _problems(e.status_code, [{"path": "(request)", "record": None, "message": str(e.detail)}],
+                     e.headers)
+
+
+async def _validation_error(_: Request, e: Exception) -> JSONResponse:
+    assert isinstance(e, RequestValidationError)
+    return _problems(422, [{"path": _loc(tuple(x["loc"])), "record": None, "message": str(x["msg"])}
+                           for x in list(e.errors())[:100]])
+
+
+async def _scenario_error(_: Request, e: Exception) -> JSONResponse:
+    assert isinstance(e, ScenarioError)
+    return _problems(422, [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects])
+
+
+async def _internal_error(_: Request, e: Exception) -> JSONResponse:
+    log.error("internal error: %s", type(e).__name__, exc_info=e)
+    return _problems(500, [{"path": "(server)", "record": None,
+                            "message": "internal error; the service log has the details"}])
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ScenarioError, _scenario_error)
+    app.add_exception_handler(Exception, _internal_error)
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error responses a route can give."""
+    text = {400: "Malformed request", 401: "No valid API key", 404: "Not found (or not in the key's district)",
+            408: "The client stopped sending the body", 409: "Not possible in the run's state",
+            413: "Body above the size limit", 415: "Body is not JSON", 422: "Invalid input"}
+    return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
+
+
+AUTH = (400, 401, 413, 415, 422)

@@ -1,0 +1,244 @@
+"""Runs as jobs: workers claim queued runs from the database and solve each in a child process.
+
+The database is the queue (see docs/service.md): a worker claims a run atomically (PostgreSQL:
+`SELECT … FOR UPDATE SKIP LOCKED`; SQLite: one `UPDATE … WHERE status='queued'` under the write
+lock), renews a lease while it works, writes throttled progress, polls the run's cancel flag
+and kills the child's process group on cancel. A worker killed outright stops renewing its lease;
+any worker (or the API, when the run is read) then marks the run interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import multiprocessing as mp
+import os
+import queue
+import signal
+import socket
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api import crud
+from api.db.engine import session_factory
+from api.db.models import Run, RunPlan, utcnow
+from api.results import finite, summary_of
+from api.settings import Settings
+
+log = logging.getLogger("courtplan.worker")
+_CTX = mp.get_context("fork")
+
+
+def claim(writes: sessionmaker[Session], worker: str, lease: float) -> tuple[str, int] | None:
+    """Atomically take the oldest queued run for `worker`: (run id, scenario version row id)."""
+    now = utcnow()
+    with writes.begin() as s:
+        pick = select(Run.id).where(Run.status == "queued").order_by(Run.created_at, Run.id).limit(1)
+        if s.get_bind().dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        else:  # SQLite: the session began IMMEDIATE, so select and update are one step
+            pass
+        run_id = s.scalar(pick)
+        if run_id is None:
+            return None
+        row = s.execute(update(Run).where(Run.id == run_id, Run.status == "queued").values(
+            status="running", worker=worker, started_at=now, heartbeat_at=now, finished_at=None,
+            lease_expires_at=now + dt.timedelta(seconds=lease), attempts=Run.attempts + 1,
+            progress={}, error=None).returning(Run.version_id)).first()
+        return (run_id, row[0]) if row else None
+
+
+def _event(e: Any) -> dict[str, Any]:
+    return finite({"phase": e.phase.value, "message": e.message, "elapsed": e.elapsed,
+                   "pieces_done": e.pieces_done, "pieces_total": e.pieces_total,
+                   "incumbent": e.incumbent, "bound": e.bound, "gap": e.gap})
+
+
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Linux: this process gets `sig` when its parent dies (a worker killed with -9 takes its
+    solver along instead of leaving it burning CPU for a run nobody will record)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(sig))  # PR_SET_PDEATHSIG
+
+
+def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any) -> None:
+    """In the child process: plan the scenario, sending progress, then the plan or the error."""
+    os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
+    die_with_parent()
+    os.nice(10)  # solves yield the CPU to the API's readers
+    from optimizer.data.read import parse_scenario
+    from optimizer.data.validate import ScenarioError
+    from optimizer.pipeline import Changes, plan_scenario
+    from optimizer.solver.params import SolveParams
+
+    try:
+        scenario = parse_scenario(body)
+        plan = plan_scenario(scenario, Changes(**changes), SolveParams(**params),
+                             lambda e: out.put(("progress", _event(e))))
+        out.put(("done", (plan.to_json(), summary_of(plan).model_dump())))
+    except ScenarioError as e:
+        out.put(("error", [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects]))
+    except ValueError as e:
+        out.put(("error", [{"path": "changes", "record": None, "message": str(e)}]))
+    except Exception as e:  # reported, not hidden: the worker logs it and the run is failed
+        log.exception("run failed")
+        out.put(("error", [{"path": "(run)", "record": None,
+                            "message": f"internal error in the solver: {type(e).__name__}"}]))
+
+
+@dataclass
+class _Job:
+    run_id: str
+    proc: Any
+    out: Any
+    t0: float
+    pending: dict[str, Any] | None = None
+    last_write: float = 0.0
+    next_beat: float = 0.0
+
+
+class Worker:
+    """One worker process's loop. `name` identifies it in the run rows (host:pid)."""
+
+    def __init__(self, settings: Settings, engine: Engine, name: str | None = None):
+        self.settings = settings
+        self.engine = engine
+        self.reads = session_factory(engine)
+        self.writes = session_factory(engine, writes=True)
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.stopping = False
+
+    def run(self, once: bool = False, idle_exit: float | None = None) -> int:
+        """Work until stopped (SIGTERM/SIGINT); `once`: one run at most; `idle_exit`: stop after
+        that many idle seconds. Returns how many runs it finished."""
+        done = 0
+        idle_since = time.monotonic()
+        while not self.stopping:
+            with self.writes.begin() as s:
+                crud.interrupt_expired(s)
+            claimed = claim(self.writes, self.name, self.settings.lease_seconds)
+            if claimed is None:
+                if once or (idle_exit is not None and time.monotonic() - idle_since > idle_exit):
+                    break
+                time.sleep(self.settings.poll_interval)
+                continue
+            self.execute(*claimed)
+            done += 1
+            idle_since = time.monotonic()
+            if once:
+                break
+        return done
+
+    def execute(self, run_id: str, version_id: int) -> None:
+        with self.reads() as s:
+            run = s.get_one(Run, run_id)
+            params, changes = dict(run.params), dict(run.changes)
+            try:
+                body = crud.scenario_body(s, version_id)
+            except ValueError as e:
+                self._finish(run_id, "failed", error=[{"path": "(scenario)", "record": None,
+                                                       "message": str(e)}])
+                return
+        out = _CTX.Queue()
+        self.engine.dispose()  # no pooled connection is shared with the child
+        proc = _CTX.Process(target=_solve_child, args=(body, params, changes, out), daemon=True)
+        proc.start()
+        log.info("run %s: solving in process %s", run_id, proc.pid)
+        job = _Job(run_id, proc, out, time.monotonic())
+        try:
+            self._watch(job)
+        except BaseException:  # stopped (SIGTERM, Ctrl-C) mid-run: the solver goes too
+            self._kill(job)
+            self._finish(run_id, "interrupted", error=[{"path": "(run)", "record": None, "message": (
+                "the worker was stopped during the run; requeue to run again")}])
+            raise
+
+    def _watch(self, job: _Job) -> None:
+        poll = self.settings.poll_interval
+        while True:
+            try:
+                kind, payload = job.out.get(timeout=poll)
+            except queue.Empty:
+                kind, payload = None, None
+            if kind == "progress":
+                job.pending = payload
+            elif kind is not None:
+                self._result(job, kind, payload)
+                return
+            elif not job.proc.is_alive():
+                self._finish(job.run_id, "failed", error=[{"path": "(run)", "record": None, "message": (
+                    f"the solver process ended without a result (exit code {job.proc.exitcode})")}])
+                return
+            if not self._beat(job):
+                return
+
+    def _beat(self, job: _Job) -> bool:
+        """Look at the cancel flag (every poll), write pending progress (throttled) and renew
+        the lease (a few times per lease). False when the run is over for this worker
+        (cancelled, or no longer ours)."""
+        now = time.monotonic()
+        values: dict[str, Any] = {}
+        if job.pending is not None and now - job.last_write >= self.settings.progress_interval:
+            values["progress"], job.pending, job.last_write = job.pending, None, now
+        if not values and now < job.next_beat:
+            with self.reads() as s:  # a read: no write lock taken for the common case
+                seen = s.execute(select(Run.cancel_requested, Run.worker, Run.status)
+                                 .where(Run.id == job.run_id)).first()
+            if seen is not None and not seen[0] and seen[1] == self.name and seen[2] == "running":
+                return True
+        job.next_beat = now + min(self.settings.lease_seconds / 4, 5.0)
+        t = utcnow()
+        values.update(heartbeat_at=t, lease_expires_at=t + dt.timedelta(seconds=self.settings.lease_seconds))
+        with self.writes.begin() as s:
+            row = s.execute(update(Run).where(Run.id == job.run_id, Run.worker == self.name,
+                                              Run.status == "running").values(**values)
+                            .returning(Run.cancel_requested)).first()
+        if row is None or row[0]:
+            self._kill(job)
+            if row is not None:
+                self._finish(job.run_id, "cancelled", elapsed=now - job.t0)
+                log.info("run %s: cancelled", job.run_id)
+            else:
+                log.warning("run %s: no longer held by this worker; abandoned", job.run_id)
+            return False
+        return True
+
+    @staticmethod
+    def _kill(job: _Job) -> None:
+        try:
+            os.killpg(job.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            job.proc.kill()
+        job.proc.join(5)
+
+    def _result(self, job: _Job, kind: str, payload: Any) -> None:
+        elapsed = time.monotonic() - job.t0
+        job.proc.join(5)
+        if kind == "done":
+            plan_json, summary = payload
+            self._finish(job.run_id, "done", summary=summary, plan=plan_json.encode("utf-8"), elapsed=elapsed,
+                         progress=job.pending)
+        else:
+            self._finish(job.run_id, "failed", error=payload, elapsed=elapsed)
+        log.info("run %s: %s in %.1f s", job.run_id, kind, elapsed)
+
+    def _finish(self, run_id: str, status: str, *, summary: dict[str, Any] | None = None,
+                plan: bytes | None = None, error: list[Any] | None = None, elapsed: float | None = None,
+                progress: dict[str, Any] | None = None) -> None:
+        values: dict[str, Any] = dict(status=status, finished_at=utcnow(), summary=summary, error=error,
+                                      solve_seconds=elapsed, lease_expires_at=None)
+        if progress is not None:
+            values["progress"] = progress
+        with self.writes.begin() as s:
+            result = s.execute(update(Run).where(Run.id == run_id, Run.worker == self.name,
+                                                 Run.status == "running").values(**values))
+            if getattr(result, "rowcount", 0) and plan is not None:
+                s.merge(RunPlan(run_id=run_id, body=zlib.compress(plan, 6)))

@@ -1,0 +1,54 @@
+"""Health, the scenario format, and /docs served offline (no CDN): Swagger UI from the
+`swagger-ui-bundle` package when it is installed, else a small self-contained page listing the
+operations of /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from optimizer.data.scenario import Scenario
+
+router = APIRouter(tags=["meta"])
+
+_FALLBACK = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>courtplan API</title>
+<style>body{font-family:sans-serif;margin:2em}code{background:#eee;padding:0 .3em}</style></head>
+<body><h1>courtplan API</h1><p>The full description: <a href="/openapi.json">/openapi.json</a>.
+(Swagger UI is not installed: <code>pip install swagger-ui-bundle</code>.)</p><ul id="ops"></ul>
+<script>fetch('/openapi.json').then(r=>r.json()).then(d=>{const ul=document.getElementById('ops');
+for(const [p,ops] of Object.entries(d.paths))for(const [m,o] of Object.entries(ops)){
+const li=document.createElement('li');li.textContent=m.toUpperCase()+' '+p+' — '+(o.summary||'');
+ul.appendChild(li)}});</script></body></html>"""
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/schema")
+def schema() -> dict[str, Any]:
+    """JSON Schema of the scenario format."""
+    return Scenario.model_json_schema()
+
+
+def install_docs(app: FastAPI) -> None:
+    try:
+        from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        swagger_ui_path = None
+    if swagger_ui_path is not None:
+        app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if swagger_ui_path is None:
+            return HTMLResponse(_FALLBACK)
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="courtplan API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")

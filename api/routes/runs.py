@@ -1,0 +1,178 @@
+"""Runs: queued for the workers (202), read or streamed while they go, cancelled, requeued;
+their plans read and compared."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import zlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from sqlalchemy import update
+
+from api import crud
+from api.db.models import Run, RunPlan, utcnow
+from api.deps import Caller, Limit, Offset, ReadSession, ServiceDep, WriteSession, checked_id, not_found
+from api.errors import AUTH, responses
+from api.results import compare, finite, summary_of
+from api.routes.convert import aware, run_out
+from api.schemas import CompareOut, Page, PlanOut, RunIn, RunOut
+from optimizer.results.plan import Plan
+
+router = APIRouter(tags=["runs"])
+REQUEUEABLE = ("interrupted", "failed", "cancelled")
+
+
+@router.post("/scenarios/{scenario_id}/runs", response_model=RunOut, status_code=202,
+             responses=responses(*AUTH, 404))
+def create_run(scenario_id: str, body: RunIn, who: Caller, session: WriteSession,
+               service: ServiceDep) -> RunOut:
+    """Queue a run of the scenario (latest version unless `version`); the workers solve it."""
+    v = crud.scenario_version(session, who, checked_id(scenario_id, "scenario"), body.version)
+    if v is None:
+        raise not_found("scenario" if body.version is None else "scenario version")
+    settings = service.settings
+    limit = min(body.time_limit or settings.default_time_limit, settings.max_time_limit)
+    run = Run(id=crud.new_id(), scenario_id=v.scenario_id, version_id=v.id, created_by=who.key_id,
+              params={"time_limit": limit, "gap": body.gap, "seed": body.seed},
+              changes=body.changes.as_dict(), status="queued", progress={})
+    session.add(run)
+    crud.audit(session, who, "run.create", v.scenario_id, run.id, v.content_hash)
+    session.flush()
+    return run_out(run, v.version)
+
+
+@router.get("/scenarios/{scenario_id}/runs", response_model=Page[RunOut], responses=responses(401, 404, 422))
+def list_runs(scenario_id: str, who: Caller, session: ReadSession, limit: Limit = 50,
+              offset: Offset = 0) -> Page[RunOut]:
+    v = crud.scenario_version(session, who, checked_id(scenario_id, "scenario"))
+    if v is None:
+        raise not_found("scenario")
+    runs, total = crud.list_runs(session, v.scenario_id, limit, offset)
+    return Page[RunOut](items=[run_out(r, crud.run_version(session, r)) for r in runs],
+                        total=total, limit=limit, offset=offset)
+
+
+def _run(session: Any, who: Any, run_id: str) -> Run:
+    run = crud.visible_run(session, who, checked_id(run_id, "run"))
+    if run is None:
+        raise not_found("run")
+    return run
+
+
+def _current(service: ServiceDep, who: Any, run_id: str) -> RunOut:
+    """The run as stored, after marking it interrupted if its worker's lease has run out."""
+    with service.reads() as s:
+        run = _run(s, who, run_id)
+        expired = run.status == "running" and (aware(run.lease_expires_at) or utcnow()) < utcnow()
+    if expired:
+        with service.writes.begin() as s:
+            crud.interrupt_expired(s, run_id=run.id)
+    with service.reads() as s:
+        run = _run(s, who, run_id)
+        return run_out(run, crud.run_version(s, run))
+
+
+@router.get("/runs/{run_id}", response_model=RunOut, responses=responses(401, 404, 422))
+def get_run(run_id: str, who: Caller, service: ServiceDep) -> RunOut:
+    """Status, progress (phase, incumbent, bound, gap, elapsed), timings and the plan summary."""
+    return _current(service, who, run_id)
+
+
+@router.get("/runs/{run_id}/events", response_class=StreamingResponse, responses={
+    200: {"description": "Server-sent events: `progress` with the run (as GET /runs/{id}) "
+          "whenever it changes, then `end`.", "content": {"text/event-stream": {"schema": {
+            "type": "object", "required": ["event", "data"], "properties": {
+                "event": {"type": "string", "enum": ["progress", "end"]},
+                "data": {"type": "string", "description": "JSON: the run (progress) or its status (end)."}}}}}},
+    **responses(401, 404, 422)})
+async def run_events(run_id: str, who: Caller, service: ServiceDep, request: Request) -> StreamingResponse:
+    first = await run_in_threadpool(_current, service, who, run_id)  # 404 before streaming
+
+    async def stream() -> AsyncIterator[str]:
+        out, last, quiet = first, "", 0.0
+        while True:
+            text = out.model_dump_json()
+            if text != last:
+                yield f"event: progress\ndata: {text}\n\n"
+                last, quiet = text, 0.0
+            if out.status in crud.TERMINAL:
+                yield f"event: end\ndata: {json.dumps({'status': out.status})}\n\n"
+                return
+            if quiet >= 15:
+                yield ": still running\n\n"
+                quiet = 0.0
+            await asyncio.sleep(service.settings.progress_interval)
+            quiet += service.settings.progress_interval
+            if await request.is_disconnected():
+                return
+            out = await run_in_threadpool(_current, service, who, run_id)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"X-Accel-Buffering": "no"})
+
+
+@router.post("/runs/{run_id}/cancel", response_model=RunOut, status_code=202,
+             responses=responses(401, 404, 409, 422))
+def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
+    """A queued run is cancelled at once; a running one within about a second (its worker
+    polls the flag and kills the solver)."""
+    run = _run(session, who, run_id)
+    if run.status in crud.TERMINAL:
+        raise HTTPException(409, f"the run is already {run.status}")
+    if run.status == "queued":
+        session.execute(update(Run).where(Run.id == run.id, Run.status == "queued")
+                        .values(status="cancelled", finished_at=utcnow(), cancel_requested=True))
+    session.execute(update(Run).where(Run.id == run.id).values(cancel_requested=True))
+    crud.audit(session, who, "run.cancel", run.scenario_id, run.id)
+    session.flush()
+    session.refresh(run)
+    return run_out(run, crud.run_version(session, run))
+
+
+@router.post("/runs/{run_id}/requeue", response_model=RunOut, status_code=202,
+             responses=responses(401, 404, 409, 422))
+def requeue_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
+    """Queue an interrupted, failed or cancelled run again, with the same parameters."""
+    run = _run(session, who, run_id)
+    if run.status not in REQUEUEABLE:
+        raise HTTPException(409, f"only {', '.join(REQUEUEABLE)} runs can be requeued; this one is {run.status}")
+    session.execute(update(Run).where(Run.id == run.id, Run.status.in_(REQUEUEABLE)).values(
+        status="queued", cancel_requested=False, worker=None, progress={}, summary=None, error=None,
+        started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
+        created_at=utcnow()))
+    crud.audit(session, who, "run.requeue", run.scenario_id, run.id)
+    session.flush()
+    session.refresh(run)
+    return run_out(run, crud.run_version(session, run))
+
+
+def _plan(session: Any, who: Any, run_id: str) -> tuple[Run, Plan]:
+    run = _run(session, who, run_id)
+    stored = session.get(RunPlan, run.id)
+    if stored is None:
+        raise HTTPException(409, f"the run has no plan (it is {run.status})")
+    plan = Plan.from_json(zlib.decompress(stored.body))
+    v = crud.scenario_version(session, who, run.scenario_id, crud.run_version(session, run))
+    crud.audit(session, who, "plan.read", run.scenario_id, run.id, v.content_hash if v else None)
+    return run, plan
+
+
+@router.get("/runs/{run_id}/plan", response_model=PlanOut, responses=responses(401, 404, 409, 422))
+def get_plan(run_id: str, who: Caller, session: WriteSession) -> PlanOut:
+    """The run's plan (audited)."""
+    run, plan = _plan(session, who, run_id)
+    return PlanOut(run_id=run.id, summary=summary_of(plan), plan=finite(plan.to_dict()))
+
+
+@router.get("/runs/{run_id}/compare/{other_run_id}", response_model=CompareOut,
+            responses=responses(401, 404, 409, 422))
+def compare_runs(run_id: str, other_run_id: str, who: Caller, session: WriteSession) -> CompareOut:
+    """Two runs' plans side by side (e.g. the same scenario under two what-ifs): b − a."""
+    a, plan_a = _plan(session, who, run_id)
+    b, plan_b = _plan(session, who, other_run_id)
+    return compare(a.id, plan_a, b.id, plan_b)
