@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
+from optimizer.law.modes import Mode, Trigger
 from optimizer.model.costs import AssetPlan
 from optimizer.model.decision import Decision
 from optimizer.model.options import Options
@@ -98,11 +99,14 @@ def _copies_of(o: Options, o_rel: Options, g: int) -> NDArray[np.bool_]:
 
 def repair(p: Problem, o: Options, d: Decision, chosen: dict[int, int]) -> Decision:
     """Make a decision from the relaxed pieces consistent: each linking group takes its chosen
-    target (all members) or none (members that followed a copy take their cheapest option)."""
+    target (all members) or none (members that followed a copy take their cheapest option that
+    needs no lent officer: officers are decided with the pieces, not here)."""
     option, group_target = d.option.copy(), d.group_target.copy()
     cheapest = np.full(p.n_cases, -1, dtype=np.int64)
-    if len(o.case):
-        order = np.lexsort((o.cost, o.case))
+    short = (p.triggers[o.case] & int(Trigger.UNDERSTAFFED)) != 0
+    usable = np.flatnonzero(~((o.mode == Mode.COORDINATE) & short))
+    if len(usable):
+        order = usable[np.lexsort((o.cost[usable], o.case[usable]))]
         first = np.r_[True, o.case[order][1:] != o.case[order][:-1]]
         cheapest[o.case[order[first]]] = order[first]
     for g, t in chosen.items():
