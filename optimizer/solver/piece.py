@@ -28,9 +28,10 @@ from optimizer.solver import highs
 from optimizer.solver.highs import Outcome
 
 _INT_TOL = 1e-6
-#: branch and cut on a whole piece from a start: HiGHS's presolve and symmetry detection take
-#: 6 of 10 s on a Zhejiang piece (130,000 columns) and remove little; without them the root
-#: reaches the same bound in 4 s
+#: branch and cut on a whole planning piece (with lending) from a start: HiGHS's presolve and
+#: symmetry detection take 6 of 10 s on a Zhejiang piece (130,000 columns) and remove little;
+#: without them the root reaches the same bound in 4 s. Pieces without lending (the GAP
+#: benchmark) keep them: there presolve pays (d20100 +1.5 % → +2.4 % without it at 10 s)
 _WHOLE_PIECE_MIP = {"presolve": "off", "mip_detect_symmetry": False}
 
 
@@ -233,7 +234,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         method += "+restricted-mip"
     if (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
         res = highs.run(m, True, left(), cfg.gap, cfg.seed, start=best,
-                        options=_WHOLE_PIECE_MIP if best is not None else None)
+                        options=_WHOLE_PIECE_MIP if best is not None and m.layout.n_z else None)
         if res.values is not None and res.objective < best_obj - 1e-9:
             best, best_obj = _fill_bands(m, res.values), res.objective
         if math.isfinite(res.bound):
