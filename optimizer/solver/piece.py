@@ -286,7 +286,7 @@ def _restricted_mip(m: Model, base: NDArray[np.float64], integral: NDArray[np.bo
     iy = lay.y0 + np.flatnonzero(~np.isin(m.y_group, frac_groups))
     for idx in (ix, iy):
         lower[idx] = upper[idx] = np.round(base[idx])
-    res = highs.run(m, True, seconds, cfg.gap, cfg.seed, lower, upper, best)
+    res = highs.run(m, True, seconds, cfg.gap, cfg.seed, lower, upper, start=best)
     if res.values is not None and res.objective < best_obj:
         best, best_obj = _fill_bands(m, res.values), res.objective
     steps.append(f"restricted mip ({int(free_case.sum())} free cases) {res.outcome.value} "
