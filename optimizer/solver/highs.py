@@ -90,9 +90,13 @@ def new_highs(time_limit: float, gap: float, seed: int) -> Any:
 
 def load(m: Model, time_limit: float, gap: float, seed: int,
          lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
-         integer: NDArray[np.bool_] | None = None) -> Any:
-    """HiGHS holding the model (its LP relaxation unless `integer` marks columns)."""
+         integer: NDArray[np.bool_] | None = None,
+         options: dict[str, Any] | None = None) -> Any:
+    """HiGHS holding the model (its LP relaxation unless `integer` marks columns), with
+    extra HiGHS `options` set."""
     h = new_highs(time_limit, gap, seed)
+    for name, value in (options or {}).items():
+        h.setOptionValue(name, value)
     lp = highspy.HighsLp()
     lp.num_col_ = m.n_cols
     lp.num_row_ = m.n_rows
@@ -134,13 +138,14 @@ def outcome(h: Any, is_mip: bool) -> HighsResult:
 
 def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: float, seed: int,
         lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
-        start: NDArray[np.float64] | None = None) -> HighsResult:
+        start: NDArray[np.float64] | None = None,
+        options: dict[str, Any] | None = None) -> HighsResult:
     """Solve the model or its LP relaxation; `integer` True = the model's integer columns,
     False = the LP, or a mask of columns."""
     mask = (m.integer if integer is True else np.zeros(m.n_cols, dtype=bool) if integer is False
             else m.integer & integer)
     is_mip = bool(mask.any())
-    h = load(m, time_limit, gap, seed, lower, upper, mask if is_mip else None)
+    h = load(m, time_limit, gap, seed, lower, upper, mask if is_mip else None, options)
     if is_mip and start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start)
@@ -157,7 +162,7 @@ def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: flo
     obj = float(m.cost @ res.values)
     left = time_limit - (time.perf_counter() - t0)
     if start is not None and res.objective < obj - 1e-6 * max(1.0, abs(obj)) and left > 0.05:
-        cold = run(m, integer, left, gap, seed, lower, upper, None)
+        cold = run(m, integer, left, gap, seed, lower, upper, None, options)
         if cold.values is not None and cold.objective < obj:
             return cold
     return HighsResult(res.outcome, res.values, obj, min(res.bound, obj), res.status)

@@ -36,6 +36,8 @@ class SolveParams:
     #: run the pieces on a Ray cluster at this address ("local" starts one here); None = the
     #: local process pool (or `COURTPLAN_RAY_ADDRESS`)
     ray_address: str | None = None
+    #: rounds of residual-capacity cuts on the officers of 协同 cases (0 = none; `cuts.py`)
+    cut_rounds: int = 8
 
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit, int | float) and math.isfinite(self.time_limit)
@@ -43,7 +45,7 @@ class SolveParams:
             raise ValueError(f"time_limit must be a positive number of seconds, got {self.time_limit}")
         if not (isinstance(self.gap, int | float) and 0 <= self.gap < 1):
             raise ValueError(f"gap must be in [0, 1), got {self.gap}")
-        for name in ("seed", "workers", "max_piece_cases", "staff_dive_rounds"):
+        for name in ("seed", "workers", "max_piece_cases", "staff_dive_rounds", "cut_rounds"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be a whole number, got {value!r}")
@@ -53,6 +55,8 @@ class SolveParams:
             raise ValueError(f"workers must be ≥ 1, got {self.workers}")
         if self.max_piece_cases < 1 or self.staff_dive_rounds < 1:
             raise ValueError("max_piece_cases and staff_dive_rounds must be ≥ 1")
+        if self.cut_rounds < 0:
+            raise ValueError(f"cut_rounds must be ≥ 0, got {self.cut_rounds}")
         for name in ("piece_share", "linking_pass1_share", "restricted_mip_share"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 < value <= 1):

@@ -23,7 +23,7 @@ def _settings(params: SolveParams, share: float, left: float) -> PieceSettings:
         time_limit=max(min(share, left), 0.1), gap=params.gap, seed=params.seed,
         lp_time_limit=max(left, params.lp_min_seconds),
         restricted_mip_share=params.restricted_mip_share,
-        staff_dive_rounds=params.staff_dive_rounds)
+        staff_dive_rounds=params.staff_dive_rounds, cut_rounds=params.cut_rounds)
 
 
 def _job(args: tuple[Model, SolveParams, float, float]) -> PieceResult:
