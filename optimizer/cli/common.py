@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 
-from optimizer.solver.progress import PHASE_LABELS, ProgressEvent
+from optimizer.solver.progress import PHASE_LABELS, Phase, ProgressEvent
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
@@ -45,7 +45,8 @@ class Progress:
 
     def _beat(self) -> None:
         while not self._stop.wait(self.every):
-            self._print(f"… still working 仍在进行: {self._last}")
+            if not self._last.startswith(PHASE_LABELS[Phase.DONE]):
+                self._print(f"… still working 仍在进行: {self._last}")
 
     def __enter__(self) -> Progress:
         self._thread.start()

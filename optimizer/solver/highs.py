@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -22,6 +23,7 @@ from numpy.typing import NDArray
 from optimizer.model.rows import Model
 
 _MS: Any = highspy.HighsModelStatus
+_CB: Any = highspy.cb.HighsCallbackType
 #: the core class: unlike `highspy.Highs` it prints no banner when created
 CoreHighs: Any = getattr(highspy, "_Highs")  # noqa: B009 (not in highspy's type stubs)
 
@@ -139,7 +141,8 @@ def outcome(h: Any, is_mip: bool) -> HighsResult:
 def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: float, seed: int,
         lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
         start: NDArray[np.float64] | None = None,
-        options: dict[str, Any] | None = None) -> HighsResult:
+        options: dict[str, Any] | None = None,
+        on_progress: Callable[[float, float], None] | None = None) -> HighsResult:
     """Solve the model or its LP relaxation; `integer` True = the model's integer columns,
     False = the LP, or a mask of columns."""
     mask = (m.integer if integer is True else np.zeros(m.n_cols, dtype=bool) if integer is False
@@ -151,6 +154,8 @@ def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: flo
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
+    if is_mip and on_progress is not None:
+        _report_progress(h, on_progress)
     t0 = time.perf_counter()
     h.run()
     res = outcome(h, is_mip)
@@ -166,3 +171,22 @@ def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: flo
         if cold.values is not None and cold.objective < obj:
             return cold
     return HighsResult(res.outcome, res.values, obj, min(res.bound, obj), res.status)
+
+
+def _report_progress(h: Any, on_progress: Callable[[float, float], None],
+                     every: float = 1.0) -> None:
+    """Branch and cut tells its incumbent and dual bound as they move (HiGHS callbacks: each
+    improving solution, and at most once a second from the periodic MIP interrupt)."""
+    last = [-math.inf]
+
+    def callback(kind: Any, _message: str, out: Any, _inp: Any, _user: Any) -> None:
+        now = time.perf_counter()
+        improving = int(kind) == int(_CB.kCallbackMipImprovingSolution)
+        if not improving and now - last[0] < every:
+            return
+        last[0] = now
+        on_progress(float(out.mip_primal_bound), float(out.mip_dual_bound))
+
+    h.setCallback(callback, None)
+    h.startCallback(_CB.kCallbackMipImprovingSolution)
+    h.startCallback(_CB.kCallbackMipInterrupt)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +186,9 @@ class PieceSettings:
     restricted_mip_share: float = 0.5
     staff_dive_rounds: int = 6
     cut_rounds: int = 8
+    #: told of each step as it ends: (what, incumbent so far or None, proven bound or None);
+    #: only set when the piece runs in this process (a callable does not cross processes)
+    on_step: Callable[[str, float | None, float | None], None] | None = None
 
 
 def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
@@ -201,6 +205,11 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
              method: str) -> PieceResult:
         return PieceResult(values, status, obj, bnd, method, time.perf_counter() - t0, steps)
 
+    def tell(what: str, incumbent: float | None, proven: float | None) -> None:
+        if cfg.on_step is not None:
+            cfg.on_step(what, incumbent if incumbent is not None and math.isfinite(incumbent)
+                        else None, proven if proven is not None and math.isfinite(proven) else None)
+
     lp_res = highs.outcome(h, False)
     if lp_res.outcome is Outcome.INFEASIBLE:
         steps.append("lp: infeasible")
@@ -213,6 +222,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     m, lp, bound = _cut_loop(m, h, lp, bound, cfg.cut_rounds, steps)
     integral = _is_integral(m, lp)
     steps.append(f"lp {bound:.2f}, fractional integer columns {int((~integral).sum())}")
+    tell("LP relaxation 线性松弛", None, bound)
     if integral.all():
         return done(_fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), "optimal",
                     bound, bound, "lp")
@@ -228,14 +238,18 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     best: NDArray[np.float64] | None = start if feasible(m, start) else None
     best_obj = float(m.cost @ start) if best is not None else math.inf
     steps.append(f"rounded {f'{best_obj:.2f}' if best is not None else 'infeasible'}")
+    tell("rounded 取整", best_obj, bound)
     best, best_obj = _known_start(m, best, best_obj, steps)
     if not integral.all() or best is None:
         best, best_obj = _restricted_mip(m, base, integral, best, best_obj,
                                          max(left() * cfg.restricted_mip_share, 0.05), cfg, steps)
         method += "+restricted-mip"
+        tell("restricted MIP 局部整数规划", best_obj, bound)
     if (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
         res = highs.run(m, True, left(), cfg.gap, cfg.seed, start=best,
-                        options=_WHOLE_PIECE_MIP if best is not None and m.layout.n_z else None)
+                        options=_WHOLE_PIECE_MIP if best is not None and m.layout.n_z else None,
+                        on_progress=(None if cfg.on_step is None else lambda inc, bnd: tell(
+                            "branch and cut 分支定界", min(inc, best_obj), max(bnd, bound))))
         if res.values is not None and res.objective < best_obj - 1e-9:
             best, best_obj = _fill_bands(m, res.values), res.objective
         if math.isfinite(res.bound):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
+from dataclasses import replace
 
 from optimizer.model.rows import Model
 from optimizer.solver.executors import executor_for, ray_address
@@ -15,6 +16,9 @@ from optimizer.solver.piece import PieceResult, PieceSettings, solve_piece
 
 #: called after each piece: (pieces done, pieces total, results so far)
 PieceDone = Callable[[int, int, list[PieceResult]], None]
+#: called as a step of a piece solved in this process ends: (pieces done, pieces total,
+#: results so far, what, the piece's incumbent or None, its proven bound or None)
+PieceStep = Callable[[int, int, list[PieceResult], str, float | None, float | None], None]
 
 
 def _settings(params: SolveParams, share: float, left: float) -> PieceSettings:
@@ -34,7 +38,8 @@ def _job(args: tuple[Model, SolveParams, float, float]) -> PieceResult:
 
 
 def run_pieces(models: list[Model], params: SolveParams, deadline: float,
-               on_done: PieceDone | None = None) -> list[PieceResult]:
+               on_done: PieceDone | None = None,
+               on_step: PieceStep | None = None) -> list[PieceResult]:
     """Solve pieces, largest first, each with a time share proportional to its size (so the
     large ones cannot starve the rest). `deadline` is on the `time.perf_counter` clock."""
     jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
@@ -67,6 +72,17 @@ def run_pieces(models: list[Model], params: SolveParams, deadline: float,
     else:
         for n_done, k in enumerate(jobs, 1):
             left = max(deadline - time.perf_counter(), 0.1)
-            results[k] = solve_piece(models[k], _settings(params, share[k], left))
+            cfg = _settings(params, share[k], left)
+            if on_step is not None:
+                cfg = replace(cfg, on_step=_forward(on_step, n_done - 1, len(models),
+                                                    [r for r in results if r is not None]))
+            results[k] = solve_piece(models[k], cfg)
             done(n_done)
     return [r for r in results if r is not None]
+
+
+def _forward(on_step: PieceStep, done: int, total: int, so_far: list[PieceResult]
+             ) -> Callable[[str, float | None, float | None], None]:
+    def told(what: str, inc: float | None, bnd: float | None) -> None:
+        on_step(done, total, so_far, what, inc, bnd)
+    return told

@@ -55,6 +55,19 @@ class _Reporter:
         self.callback(ProgressEvent(phase, message, time.perf_counter() - self.t0, done, total,
                                     inc, bnd))
 
+    def step(self, done: int, total: int, results: list[PieceResult], what: str,
+             inc: float | None, bnd: float | None) -> None:
+        """A step inside the piece being solved: its incumbent and bound on top of the pieces
+        already done (unknown while any of those has none)."""
+        if self.callback is None:
+            return
+        ok = all(r.values is not None for r in results)
+        total_inc = float(sum(r.objective for r in results)) + inc if ok and inc is not None else None
+        total_bnd = float(sum(r.bound for r in results)) + bnd if ok and bnd is not None else None
+        self.callback(ProgressEvent(Phase.SOLVE, f"piece {done + 1}/{total}: {what}",
+                                    time.perf_counter() - self.t0, done, total, total_inc,
+                                    total_bnd))
+
 
 @dataclass(frozen=True)
 class _Setup:
@@ -186,7 +199,8 @@ def search(problem: Problem, params: SolveParams | None = None,
     pass1_deadline = (deadline if not len(su.linking)
                       else t0 + params.time_limit * params.linking_pass1_share)
     results = run_pieces(su.models, params, pass1_deadline,
-                         lambda k, n, rs: say(Phase.SOLVE, f"piece {k}/{n} solved", k, n, rs))
+                         lambda k, n, rs: say(Phase.SOLVE, f"piece {k}/{n} solved", k, n, rs),
+                         say.step if progress is not None else None)
     decision = decision_from(su.o_rel, su.models, results, su.base, su.rel_to_orig, su.o)
     candidates, n_pass2 = [decision], 0
     if len(su.linking):
