@@ -205,10 +205,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
              method: str) -> PieceResult:
         return PieceResult(values, status, obj, bnd, method, time.perf_counter() - t0, steps)
 
-    def tell(what: str, incumbent: float | None, proven: float | None) -> None:
-        if cfg.on_step is not None:
-            cfg.on_step(what, incumbent if incumbent is not None and math.isfinite(incumbent)
-                        else None, proven if proven is not None and math.isfinite(proven) else None)
+    tell = _teller(cfg)
 
     lp_res = highs.outcome(h, False)
     if lp_res.outcome is Outcome.INFEASIBLE:
@@ -246,20 +243,38 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         method += "+restricted-mip"
         tell("restricted MIP 局部整数规划", best_obj, bound)
     if (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
-        res = highs.run(m, True, left(), cfg.gap, cfg.seed, start=best,
-                        options=_WHOLE_PIECE_MIP if best is not None and m.layout.n_z else None,
-                        on_progress=(None if cfg.on_step is None else lambda inc, bnd: tell(
-                            "branch and cut 分支定界", min(inc, best_obj), max(bnd, bound))))
-        if res.values is not None and res.objective < best_obj - 1e-9:
-            best, best_obj = _fill_bands(m, res.values), res.objective
-        if math.isfinite(res.bound):
-            bound = max(bound, res.bound)
+        best, best_obj, bound = _branch_and_cut(m, cfg, best, best_obj, bound, left(), steps, tell)
         method = "lp+mip"
-        steps.append(f"mip {res.outcome.value} {best_obj:.2f} bound {bound:.2f}")
     if best is None:
         return done(None, "feasible", math.inf, bound, method)
     bound = min(bound, best_obj)
     return done(best, status_of(best_obj, bound, cfg.gap), best_obj, bound, method)
+
+
+def _teller(cfg: PieceSettings) -> Callable[[str, float | None, float | None], None]:
+    """Tells `cfg.on_step` of a step, with non-finite numbers as unknown (None)."""
+    def tell(what: str, incumbent: float | None, proven: float | None) -> None:
+        if cfg.on_step is not None:
+            finite = lambda x: x if x is not None and math.isfinite(x) else None  # noqa: E731
+            cfg.on_step(what, finite(incumbent), finite(proven))
+    return tell
+
+
+def _branch_and_cut(m: Model, cfg: PieceSettings, best: NDArray[np.float64] | None,
+                    best_obj: float, bound: float, seconds: float, steps: list[str],
+                    tell: Callable[[str, float | None, float | None], None]
+                    ) -> tuple[NDArray[np.float64] | None, float, float]:
+    """HiGHS branch and cut on the whole piece, from the incumbent, telling its progress."""
+    res = highs.run(m, True, seconds, cfg.gap, cfg.seed, start=best,
+                    options=_WHOLE_PIECE_MIP if best is not None and m.layout.n_z else None,
+                    on_progress=(None if cfg.on_step is None else lambda inc, bnd: tell(
+                        "branch and cut 分支定界", min(inc, best_obj), max(bnd, bound))))
+    if res.values is not None and res.objective < best_obj - 1e-9:
+        best, best_obj = _fill_bands(m, res.values), res.objective
+    if math.isfinite(res.bound):
+        bound = max(bound, res.bound)
+    steps.append(f"mip {res.outcome.value} {best_obj:.2f} bound {bound:.2f}")
+    return best, best_obj, bound
 
 
 def _known_start(m: Model, best: NDArray[np.float64] | None, best_obj: float,
