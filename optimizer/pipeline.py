@@ -14,6 +14,7 @@ raise `ChangesConflict`, naming the conflicting changes and the cheapest relaxat
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from optimizer.data.changes import ChangesError, ChangeSet
@@ -45,35 +46,48 @@ def apply_changes(problem: Problem, changes: ChangeSet | None) -> Problem:
     return changes.apply(problem)
 
 
-def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None) -> Restrictions | None:
+def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
+                  warm_start: Plan | None = None) -> Restrictions | None:
     """The restrictions of the changes and the previous plan (None: there are none), checked
-    against the law (`ChangesError` names the change)."""
-    if previous is None and not (changes.pins or changes.keep or changes.forbid
-                                 or changes.bar_receiving or changes.bar_executing
-                                 or changes.concentrate or changes.never_concentrate
-                                 or changes.loans):
+    against the law (`ChangesError` names the change). A warm start only seeds the solver."""
+    if previous is None and warm_start is None and not (
+            changes.pins or changes.keep or changes.forbid or changes.bar_receiving
+            or changes.bar_executing or changes.concentrate or changes.never_concentrate
+            or changes.loans):
         return None
-    prev, issued, loans = previous_decisions(p, previous) if previous else ({}, {}, {})
+    if previous is not None:
+        prev, issued, loans = previous_decisions(p, previous)
+    elif warm_start is not None:
+        prev, _, loans = previous_decisions(p, warm_start)
+        issued = {}
+    else:
+        prev, issued, loans = {}, {}, {}
     r = restrictions_from(p, changes, prev, issued, loans)
+    if previous is None:
+        r = replace(r, charge_stability=False)
     checked_options(p, r)
     return r
 
 
 def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
-          progress: ProgressCallback | None, previous: Plan | None) -> Plan:
+          progress: ProgressCallback | None, previous: Plan | None,
+          warm_start: Plan | None = None) -> Plan:
     p = apply_changes(problem, changes)
-    return finish(search(p, params, progress, _restrictions(p, changes, previous)), params,
-                  progress)
+    return finish(search(p, params, progress, _restrictions(p, changes, previous, warm_start)),
+                  params, progress)
 
 
 def plan_problem(problem: Problem, changes: ChangeSet | None = None,
                  params: SolveParams | None = None, progress: ProgressCallback | None = None,
-                 previous: Plan | None = None) -> Plan:
-    """Plan compiled arrays under the changes (and re-planning from `previous`). Raises
+                 previous: Plan | None = None, warm_start: Plan | None = None) -> Plan:
+    """Plan compiled arrays under the changes (and re-planning from `previous`, or merely
+    starting the solver from `warm_start`, e.g. the base plan of a what-if). Raises
     `ChangesConflict` when the changes leave no feasible plan."""
     params = params or SolveParams()
     changes = changes or ChangeSet()
-    plan = _plan(problem, changes, params, progress, previous)
+    if previous is not None and warm_start is not None:
+        raise ValueError("give either a previous plan (re-planning) or a warm start, not both")
+    plan = _plan(problem, changes, params, progress, previous, warm_start)
     if plan.status == Status.INFEASIBLE and (changes or previous is not None):
         def trial(c: ChangeSet) -> float | None:
             q = _plan(problem, c, QUICK, None, previous)
@@ -92,7 +106,7 @@ def solve(problem: Problem, params: SolveParams | None = None,
 def plan_scenario(scenario: Scenario | str | Path, changes: ChangeSet | None = None,
                   params: SolveParams | None = None,
                   progress: ProgressCallback | None = None,
-                  previous: Plan | None = None) -> Plan:
+                  previous: Plan | None = None, warm_start: Plan | None = None) -> Plan:
     """Read (if a path), compile and plan a scenario. Raises `ScenarioError` for a bad file
     and `ValueError` (`ChangesError`) for bad changes or parameters, before any solving."""
     t0 = time.perf_counter()
@@ -103,4 +117,5 @@ def plan_scenario(scenario: Scenario | str | Path, changes: ChangeSet | None = N
         scenario = read_scenario(scenario)
     say(ProgressEvent(Phase.BUILD, f"{len(scenario.courts)} courts, {len(scenario.cases)} cases; "
                       "computing travel times", time.perf_counter() - t0))
-    return plan_problem(Problem.from_scenario(scenario), changes, params, progress, previous)
+    return plan_problem(Problem.from_scenario(scenario), changes, params, progress, previous,
+                        warm_start)

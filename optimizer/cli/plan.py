@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from typing import Any
 
 from optimizer.cli.changes import add_change_flags, changes_from_args
 from optimizer.cli.common import EXIT_INFEASIBLE, Progress, err
@@ -80,16 +81,17 @@ def _write(out: str | None, text: str) -> None:
         sys.stdout.write(text)
 
 
-def _previous(path: str | None) -> object:
+def _previous(path: str | None, flag: str = "--previous") -> Any:
     from optimizer.data.changes import ChangesError
     from optimizer.results.plan import Plan
 
     if path is None:
         return None
     try:
-        return Plan.from_json(open(path, encoding="utf-8").read())
+        with open(path, encoding="utf-8") as f:
+            return Plan.from_json(f.read())
     except (KeyError, TypeError, ValueError) as e:
-        raise ChangesError(f"--previous {path}: not a plan file ({e})") from None
+        raise ChangesError(f"{flag} {path}: not a plan file ({e})") from None
 
 
 def cmd_solve(a: argparse.Namespace) -> int:
@@ -100,9 +102,10 @@ def cmd_solve(a: argparse.Namespace) -> int:
                          ray_address=a.ray)
     changes = changes_from_args(a)
     previous = _previous(a.previous)
+    warm = _previous(a.warm_start, "--warm-start")
     try:
         with Progress(a.quiet) as progress:
-            plan = plan_scenario(a.scenario, changes, params, progress, previous)  # type: ignore[arg-type]
+            plan = plan_scenario(a.scenario, changes, params, progress, previous, warm)
     except ChangesConflict as e:
         err(str(e))
         return EXIT_INFEASIBLE
@@ -138,6 +141,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     so.add_argument("scenario")
     so.add_argument("--out", default=None,
                     help="write the plan JSON here (- : to stdout, the summary to stderr)")
+    so.add_argument("--warm-start", default=None, metavar="PLAN.json",
+                    help="start the solver from this plan (e.g. the base plan of a what-if); "
+                    "nothing is pinned or charged")
     so.add_argument("--previous", default=None, metavar="PLAN.json",
                     help="re-plan from this plan: issued decisions stay, changes cost `stability`")
     so.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,

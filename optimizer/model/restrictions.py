@@ -48,6 +48,9 @@ class Restrictions:
     prev_court: NDArray[np.int64]
     source: dict[tuple[str, int], str] = field(default_factory=dict)  # (kind, index) → change
     prev_lent: dict[tuple[int, int], int] = field(default_factory=dict)  # (from, to) → officers
+    #: the previous plan costs `weights.stability` per changed case (`--previous`), or is only
+    #: a warm start of the solver (`--warm-start`: nothing pinned, nothing charged)
+    charge_stability: bool = True
 
     def allows(self, p: Problem, case: NDArray[np.int64], mode: NDArray[np.int64],
                court: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -90,6 +93,8 @@ class Restrictions:
                   court: NDArray[np.int64]) -> NDArray[np.float64]:
         """The stability cost of each option: `weights.stability` where the case had a
         decision in the previous plan and this option differs from it."""
+        if not self.charge_stability:
+            return np.zeros(len(case))
         had = self.prev_mode[case] >= 0
         differs = (self.prev_mode[case] != mode) | (self.prev_court[case] != court)
         return (had & differs) * float(p.weights.stability)
