@@ -41,8 +41,10 @@ def diff_text(d: Diff, max_cases: int = 30) -> str:
             [[safe(c.name), *(f"{x:,.0f}" for x in (c.load_before_a, c.load_after_a, c.capacity_a,
                                                     c.load_before_b, c.load_after_b, c.capacity_b))]
              for c in d.courts], set(range(1, 7))))
-    rows = [[safe(c.case_id), f"{_mode(c.mode_a)} @{c.court_a}", f"{_mode(c.mode_b)} @{c.court_b}",
-             "、".join(c.reasons_b)] for c in d.cases[:max_cases]]
+    name = lambda cid: safe(d.court_names.get(cid) or cid)  # noqa: E731
+    rows = [[safe(c.case_id), f"{_mode(c.mode_a)} @{name(c.court_a)}",
+             f"{_mode(c.mode_b)} @{name(c.court_b)}", "、".join(c.reasons_b)]
+            for c in d.cases[:max_cases]]
     more = f"\n… 另有 {len(d.cases) - max_cases} 件 and more" if len(d.cases) > max_cases else ""
     parts.append(f"决定变化的案件 Cases whose decision changed: {len(d.cases)}\n"
                  + (table(["案号 case", "A", "B", "事由 reasons"], rows) + more if rows else "（无 none）"))
@@ -50,7 +52,8 @@ def diff_text(d: Diff, max_cases: int = 30) -> str:
                          ("取消借调 Staff moves removed", d.staff_removed)):
         if moves:
             parts.append(title + "\n" + table(["借出 from", "借入 to", "人数 officers"],
-                                              [[f, t, str(n)] for f, t, n in moves], {2}))
+                                              [[name(f), name(t), str(n)] for f, t, n in moves],
+                                              {2}))
     return "\n\n".join(parts)
 
 

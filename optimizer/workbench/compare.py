@@ -9,7 +9,7 @@ changed (old → new mode and court, with its reasons); the staff moves added an
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from optimizer.results.plan import Plan
@@ -67,6 +67,7 @@ class Diff:
     cases_only_in_b: tuple[str, ...]
     staff_added: tuple[tuple[str, str, int], ...]  # (from, to, officers) in B, not in A
     staff_removed: tuple[tuple[str, str, int], ...]
+    court_names: dict[str, str] = field(default_factory=dict)  # id → name, for people
 
     @property
     def is_empty(self) -> bool:
@@ -144,4 +145,5 @@ def compare(a: Plan, b: Plan) -> Diff:
         cases_only_in_a=tuple(sorted(ids_a - by_b.keys())),
         cases_only_in_b=tuple(sorted(by_b.keys() - ids_a)),
         staff_added=added, staff_removed=removed,
+        court_names={c.court_id: c.name for c in (*a.courts, *b.courts)},
     )
