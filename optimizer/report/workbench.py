@@ -128,9 +128,15 @@ def sweep_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
     shown = ["variant", *columns, "status", "objective", "bound", "gap", "seconds"]
     kpis = [k for k in ("kpi.max_utilisation_after", "kpi.cases_moved", "kpi.officers_lent")
             if rows and k in rows[0]]
-    cells = [[_cell(r.get(c)) for c in shown + kpis] for r in rows]
+    cells = [[f"{r['gap']:.3%}" if c == "gap" and isinstance(r.get(c), float) else _cell(r.get(c))
+              for c in shown + kpis] for r in rows]
     return "扫描 Sweep（每行一个变体 one row per variant）\n" + table(shown + kpis, cells)
 
 
 def _cell(x: Any) -> str:
-    return f"{x:,.4g}" if isinstance(x, float) else str(x)
+    """Numbers as a planner reads them: large ones with thousands separators, gaps in %."""
+    if not isinstance(x, float):
+        return str(x)
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"

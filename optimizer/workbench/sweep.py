@@ -173,9 +173,12 @@ def chart_svg(rows: list[dict[str, Any]], axes: list[Axis], kpi: str = "objectiv
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    key = kpi if kpi in ("objective", "bound", "gap", "seconds") else f"kpi.{kpi}"
+    name = kpi.removeprefix("kpi.")  # the table's column name or the KPI's own
+    key = name if name in ("objective", "bound", "gap", "seconds") else f"kpi.{name}"
     if rows and key not in rows[0]:
-        raise ValueError(f"--kpi {kpi!r} is not a column of the sweep")
+        known = ", ".join(k.removeprefix("kpi.") for k in rows[0] if k.startswith("kpi."))
+        raise ValueError(f"--kpi {kpi!r} is not a column of the sweep; known: objective, bound, "
+                         f"gap, seconds, {known}")
     x_axis, others = axes[0], axes[1:]
     buf = io.StringIO()
     # CJK glyphs are missing from the layout font: the SVG keeps them as text all the same
