@@ -69,11 +69,22 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(sig))  # PR_SET_PDEATHSIG
 
 
+def _yield_cpu() -> None:
+    """Reads must never wait for solves: the solver runs in the idle scheduling class (Linux
+    SCHED_IDLE: it gets a core only when nothing else wants one), or at the lowest priority
+    where that class is not available. Its pool processes inherit it."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            os.nice(19)
+
+
 def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any) -> None:
     """In the child process: plan the scenario, sending progress, then the plan or the error."""
     os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
     die_with_parent()
-    os.nice(10)  # solves yield the CPU to the API's readers
+    _yield_cpu()  # solves yield the CPU to the API's readers
     from optimizer.data.read import parse_scenario
     from optimizer.data.validate import ScenarioError
     from optimizer.pipeline import Changes, plan_scenario
