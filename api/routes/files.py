@@ -23,7 +23,7 @@ from pydantic import Field
 
 from api import crud
 from api.db.models import Run, RunPlan
-from api.deps import Caller, WriteSession, checked_id, not_found
+from api.deps import Caller, ServiceDep, checked_id, not_found
 from api.errors import AUTH, responses
 from api.schemas import _In
 from optimizer.data.read import parse_scenario
@@ -73,20 +73,26 @@ async def convert_workbook(body: WorkbookIn, _: Caller) -> dict[str, Any]:
     return await run_in_threadpool(_workbook_scenario, data)
 
 
-def _plan_and_scenario(session: Any, who: Caller, run_id: str, action: str) -> tuple[Run, Plan, Scenario]:
-    """The run's plan and the scenario version it planned, the read audited as `action`."""
-    run = crud.visible_run(session, who, checked_id(run_id, "run"))
-    if run is None:
-        raise not_found("run")
-    stored = session.get(RunPlan, run.id)
-    if stored is None:
-        raise HTTPException(409, f"the run has no plan (it is {run.status})")
-    v = crud.scenario_version(session, who, run.scenario_id, crud.run_version(session, run))
-    if v is None:
-        raise not_found("scenario version")
-    scenario = parse_scenario(crud.scenario_body(session, v.id), "(stored scenario)")
-    crud.audit(session, who, action, run.scenario_id, run.id, v.content_hash)
-    return run, Plan.from_json(zlib.decompress(stored.body)), scenario
+def _plan_and_scenario(service: ServiceDep, who: Caller, run_id: str, action: str) -> tuple[Run, Plan, Scenario]:
+    """The run's plan and the scenario version it planned, the read audited as `action`. Read in
+    a read session and audited in a short write transaction: building a file (the drafts of
+    1,500 cases take seconds) must not hold SQLite's write lock, which the workers need."""
+    with service.reads() as s:
+        run = crud.visible_run(s, who, checked_id(run_id, "run"))
+        if run is None:
+            raise not_found("run")
+        stored = s.get(RunPlan, run.id)
+        if stored is None:
+            raise HTTPException(409, f"the run has no plan (it is {run.status})")
+        v = crud.scenario_version(s, who, run.scenario_id, crud.run_version(s, run))
+        if v is None:
+            raise not_found("scenario version")
+        plan_bytes, body, content_hash = stored.body, crud.scenario_body(s, v.id), v.content_hash
+        s.expunge(run)
+    with service.writes.begin() as s:
+        crud.audit(s, who, action, run.scenario_id, run.id, content_hash)
+    scenario = parse_scenario(body, "(stored scenario)")
+    return run, Plan.from_json(zlib.decompress(plan_bytes)), scenario
 
 
 def _attachment(data: bytes | str, media_type: str, name: str) -> Response:
@@ -99,31 +105,34 @@ FILE = responses(401, 404, 409, 422)
 
 @router.get("/runs/{run_id}/map.svg", responses={
     200: {"description": "The district map (SVG).", "content": {"image/svg+xml": {}}}, **FILE})
-def plan_map(run_id: str, who: Caller, session: WriteSession) -> Response:
+def plan_map(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """The report's district map: courts at their coordinates sized by load, case moves, loans."""
     from optimizer.report.svg import district_map
 
-    _, plan, scenario = _plan_and_scenario(session, who, run_id, "plan.map")
-    return Response(district_map(plan, scenario), media_type="image/svg+xml")
+    _, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.map")
+    svg = district_map(plan, scenario)
+    if svg.startswith("<svg "):  # inline in the report it needs no namespace; a file of its own does
+        svg = '<svg xmlns="http://www.w3.org/2000/svg" ' + svg[len("<svg "):]
+    return Response(svg, media_type="image/svg+xml")
 
 
 @router.get("/runs/{run_id}/report.html", responses={
     200: {"description": "The self-contained report, as a download.", "content": {"text/html": {}}}, **FILE})
-def plan_report_file(run_id: str, who: Caller, session: WriteSession) -> Response:
+def plan_report_file(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """The plan as one offline HTML page (`courtplan report`), as an attachment."""
     from optimizer.report.html import plan_report
 
-    run, plan, scenario = _plan_and_scenario(session, who, run_id, "plan.report")
+    run, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.report")
     return _attachment(plan_report(plan, scenario), "text/html; charset=utf-8", f"report-{run.id[:8]}.html")
 
 
 @router.get("/runs/{run_id}/plan.xlsx", responses={
     200: {"description": "The plan workbook.", "content": {XLSX_TYPE: {}}}, **FILE})
-def plan_workbook(run_id: str, who: Caller, session: WriteSession) -> Response:
+def plan_workbook(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """The plan as a workbook (`courtplan export --scenario`): 汇总, 案件, 法院, 人员调配."""
     from optimizer.io.xlsx_out import write_plan_workbook
 
-    run, plan, scenario = _plan_and_scenario(session, who, run_id, "plan.xlsx")
+    run, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.xlsx")
     with tempfile.TemporaryDirectory(prefix="courtplan-plan-") as tmp:
         path = Path(tmp) / "plan.xlsx"
         write_plan_workbook(plan, path, scenario)
@@ -134,10 +143,10 @@ def plan_workbook(run_id: str, who: Caller, session: WriteSession) -> Response:
 @router.get("/runs/{run_id}/drafts.zip", responses={
     200: {"description": "One .docx per case that needs a document.", "content": {"application/zip": {}}},
     **FILE})
-def plan_drafts(run_id: str, who: Caller, session: WriteSession) -> Response:
+def plan_drafts(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """DOCX drafts of the documents the decisions need (`courtplan drafts`), zipped."""
     from optimizer.report.drafts import drafts_zip
 
-    run, plan, scenario = _plan_and_scenario(session, who, run_id, "plan.drafts")
+    run, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.drafts")
     data, _count = drafts_zip(plan, scenario)
     return _attachment(data, "application/zip", f"drafts-{run.id[:8]}.zip")

@@ -6,6 +6,7 @@
 'use strict';
 (function () {
   const KEY_STORE = 'courtplan.key', LANG_STORE = 'courtplan.lang', CASES_SHOWN = 300;
+  const OPEN_STORE = 'courtplan.open';  // the scenario and run on screen, reopened after a reload
   const state = {
     key: sessionStorage.getItem(KEY_STORE) || '',
     lang: localStorage.getItem(LANG_STORE) === 'en' ? 'en' : 'zh',
@@ -90,6 +91,7 @@
     const button = $('lang');
     button.textContent = state.lang === 'en' ? '中文' : 'English';
     button.lang = state.lang === 'en' ? 'zh-CN' : 'en';
+    showApp(!$('app').hidden);
     renderScenarios(); renderRuns(); renderResult(); renderCompare();
     if (state.run) renderProgress(state.run);
   }
@@ -97,7 +99,10 @@
   // ---- key ------------------------------------------------------------------------------
   function showApp(on) {
     $('app').hidden = !on;
-    if (!on) $('who').textContent = '';
+    $('key-panel').hidden = on;
+    $('key-forget').hidden = !on;
+    const id = /^cp_([0-9a-f]{12})_/.exec(state.key);  // the key's id (not secret), never the token
+    $('who').textContent = on && id ? t('key.id') + ' ' + id[1] : '';
   }
   async function useKey(event) {
     if (event) event.preventDefault();
@@ -108,10 +113,24 @@
       await loadScenarios();
       say('');
       showApp(true);
-      $('who').textContent = state.key.slice(0, 15) + '…';
+      await reopen();
     } catch (e) { failed(e); }
   }
+  function remember() {
+    sessionStorage.setItem(OPEN_STORE, JSON.stringify({ scenario: state.scenario && state.scenario.id,
+      run: state.run && state.run.id }));
+  }
+  async function reopen() {
+    let open = {};
+    try { open = JSON.parse(sessionStorage.getItem(OPEN_STORE) || '{}') || {}; } catch (e) { open = {}; }
+    const s = state.scenarios.find((x) => x.id === open.scenario);
+    if (!s) return;
+    await chooseScenario(s);
+    const r = state.runs.find((x) => x.id === open.run);
+    if (r) openRun(r);
+  }
   function forgetKey() {
+    sessionStorage.removeItem(OPEN_STORE);
     sessionStorage.removeItem(KEY_STORE);
     state.key = ''; state.scenario = null; state.run = null; state.plan = null;
     stopWatching(); showApp(false); say('');
@@ -137,6 +156,7 @@
   }
   async function chooseScenario(s) {
     state.scenario = s;
+    remember();
     $('runs-panel').hidden = false;
     $('scenario-name').textContent = s.name;
     renderScenarios();
@@ -146,6 +166,11 @@
     const bytes = new Uint8Array(buffer), parts = [];
     for (let i = 0; i < bytes.length; i += 0x8000) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000)));
     return btoa(parts.join(''));
+  }
+  function showFileName() {
+    const file = $('file').files[0], name = $('file-name');
+    if (file) { name.textContent = file.name; delete name.dataset.i18n; }
+    else { name.dataset.i18n = 'upload.no_file'; name.textContent = t('upload.no_file'); }
   }
   async function upload(event) {
     event.preventDefault();
@@ -164,6 +189,7 @@
       const stored = await api('/scenarios', { text: text });
       say(t('upload.done') + ' ' + stored.name + ' (' + num(stored.cases, 0) + ' ' + t('col.cases') + ')', true);
       $('file').value = '';
+      showFileName();
       await loadScenarios();
       await chooseScenario(stored);
     } catch (e) { failed(e); } finally { button.disabled = false; }
@@ -205,6 +231,7 @@
   function openRun(run) {
     stopWatching();
     state.run = run; state.plan = null;
+    remember();
     $('result').hidden = true;
     renderRuns();
     renderProgress(run);
@@ -218,16 +245,18 @@
     const status = $('p-status');
     status.textContent = t('run.' + run.status); status.className = 'status-' + run.status;
     $('p-phase').textContent = p.phase ? t('phase.' + p.phase) : '—';
-    $('p-objective').textContent = num(p.incumbent);
-    $('p-bound').textContent = num(p.bound);
-    $('p-gap').textContent = pct(p.gap);
+    const s = run.summary;  // once a plan exists its own numbers are the final ones
+    $('p-objective').textContent = num(s ? s.objective : p.incumbent);
+    $('p-bound').textContent = num(s ? s.bound : p.bound);
+    $('p-gap').textContent = pct(s ? s.gap : p.gap);
     $('p-elapsed').textContent = p.elapsed === null || p.elapsed === undefined ? '—' : num(p.elapsed, 1) + ' s';
     const bar = $('p-bar');
     bar.max = Math.max(p.pieces_total || 0, 1);
     bar.value = run.status === 'done' ? bar.max : (p.pieces_done || 0);
     const errors = (run.error || []).map((e) => [e.path, e.record].filter(Boolean).join(' ') + ': ' + e.message);
-    $('p-message').textContent = errors.length ? t('result.failed') + errors.join('; ') : (p.message || '');
-    $('run-cancel').hidden = !(run.status === 'queued' || run.status === 'running');
+    const live = run.status === 'queued' || run.status === 'running';
+    $('p-message').textContent = errors.length ? t('result.failed') + errors.join('; ') : live ? (p.message || '') : '';
+    $('run-cancel').hidden = !live;
   }
   function stopWatching() { if (state.watch) { state.watch.abort(); state.watch = null; } }
   async function watch(run) {
@@ -290,7 +319,7 @@
     const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
     const root = doc.documentElement;
     const box = $('map');
-    if (root.nodeName.toLowerCase() === 'svg') box.replaceChildren(document.importNode(root, true));
+    if (root.namespaceURI === 'http://www.w3.org/2000/svg') box.replaceChildren(document.importNode(root, true));
     else box.replaceChildren(el('p', root.textContent, 'muted'));
   }
   function decision(c) {
@@ -391,6 +420,7 @@
     $('key-form').addEventListener('submit', useKey);
     $('key-forget').addEventListener('click', forgetKey);
     $('upload-form').addEventListener('submit', upload);
+    $('file').addEventListener('change', showFileName);
     $('run-form').addEventListener('submit', startRun);
     $('run-cancel').addEventListener('click', cancelRun);
     $('case-search').addEventListener('input', renderCases);

@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
@@ -40,7 +41,9 @@ def test_plan_files_are_the_library_outputs_audited_and_not_cached(client, keys,
         if name != "map.svg":
             assert r.headers["content-disposition"].startswith("attachment; filename=")
     svg = client.get(f"/runs/{done_run}/map.svg", headers=auth(keys.m)).text
-    assert svg.startswith("<svg") and svg.count("<circle") == len(scenario.courts)
+    root = ElementTree.fromstring(svg)  # a standalone SVG document: the SVG namespace
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}circle")) == len(scenario.courts)
     report = client.get(f"/runs/{done_run}/report.html", headers=auth(keys.m)).text
     assert all(c.name in report for c in scenario.courts) and "<svg" in report
     book = load_workbook(io.BytesIO(client.get(f"/runs/{done_run}/plan.xlsx", headers=auth(keys.m)).content))
