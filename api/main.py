@@ -16,9 +16,10 @@ from fastapi.openapi.utils import get_openapi
 from api import errors
 from api.db.engine import make_engine, migrate, session_factory
 from api.deps import Service, no_unknown_query
-from api.routes import admin, meta, runs, scenarios
+from api.routes import admin, files, meta, runs, scenarios
 from api.security import EdgeMiddleware
 from api.settings import Settings
+from api.ui import install_ui
 from optimizer.data.scenario import Scenario
 
 log = logging.getLogger("courtplan.api")
@@ -63,9 +64,10 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     if service is not None:
         app.state.service = service
     errors.install(app)
-    for module in (meta, scenarios, runs, admin):
+    for module in (meta, scenarios, runs, files, admin):
         app.include_router(module.router)
     meta.install_docs(app)
+    install_ui(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,

@@ -72,6 +72,9 @@ SECURITY_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 _CSP_API = b"default-src 'none'; frame-ancestors 'none'"
+#: the dashboard (/ui/): its own files only; no inline script or style, no event-handler attributes
+_CSP_UI = (b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+           b"connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 _CSP_DOCS = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
              b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
 
@@ -104,11 +107,13 @@ class EdgeMiddleware:
             for message in _error(*refusal):
                 await send(message)
             return
-        docs = scope["path"].startswith(("/docs", "/static-docs"))
+        path = scope["path"]
+        docs = path.startswith(("/docs", "/static-docs"))
+        csp = _CSP_DOCS if docs else _CSP_UI if path == "/ui" or path.startswith("/ui/") else _CSP_API
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                extra = [*SECURITY_HEADERS, (b"content-security-policy", _CSP_DOCS if docs else _CSP_API)]
+                extra = [*SECURITY_HEADERS, (b"content-security-policy", csp)]
                 if not docs:
                     extra.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": [*message.get("headers", []), *extra]}

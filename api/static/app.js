@@ -1,0 +1,434 @@
+// The dashboard's script: vanilla JS, same origin as the API. The API key lives in
+// sessionStorage and goes only into the Authorization header (never a URL: progress is read
+// with fetch() streaming, not EventSource, which cannot send headers). Text from the service
+// is put into the page with textContent, never as HTML; the one exception is the map, an SVG the
+// service draws, parsed as XML and imported as nodes.
+'use strict';
+(function () {
+  const KEY_STORE = 'courtplan.key', LANG_STORE = 'courtplan.lang', CASES_SHOWN = 300;
+  const OPEN_STORE = 'courtplan.open';  // the scenario and run on screen, reopened after a reload
+  const state = {
+    key: sessionStorage.getItem(KEY_STORE) || '',
+    lang: localStorage.getItem(LANG_STORE) === 'en' ? 'en' : 'zh',
+    scenarios: [], scenario: null, runs: [], run: null, plan: null, watch: null, compared: null,
+  };
+  const $ = (id) => document.getElementById(id);
+
+  function t(key, vars) {
+    let s = (window.I18N[state.lang] || {})[key];
+    if (s === undefined) s = window.I18N.zh[key];
+    if (s === undefined) s = key;
+    for (const [k, v] of Object.entries(vars || {})) s = s.replace('{' + k + '}', v);
+    return s;
+  }
+  function num(x, digits) {
+    if (x === null || x === undefined || Number.isNaN(x)) return '—';
+    return Number(x).toLocaleString(state.lang === 'en' ? 'en' : 'zh-CN',
+      { maximumFractionDigits: digits === undefined ? 1 : digits });
+  }
+  const pct = (x) => (x === null || x === undefined) ? '—' : (100 * x).toFixed(3) + '%';
+  const when = (s) => s ? new Date(s).toLocaleString(state.lang === 'en' ? 'en' : 'zh-CN') : '—';
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+  function row(cells, numeric) {
+    // cells: text, or a ready <td> (e.g. a coloured status)
+    const tr = document.createElement('tr');
+    cells.forEach((c, i) => {
+      const td = c instanceof Node ? c : el('td', c);
+      if (numeric && numeric.includes(i)) td.classList.add('n');
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+  function fill(tbody, rows) { tbody.replaceChildren(...rows); }
+
+  // ---- messages and the API -------------------------------------------------------------
+  function say(text, ok) {
+    const m = $('message');
+    m.textContent = text; m.hidden = !text; m.classList.toggle('ok', !!ok);
+  }
+  class ApiError extends Error { constructor(status, text) { super(text); this.status = status; } }
+  async function problems(r) {
+    try {
+      const body = await r.json();
+      return (body.detail || []).slice(0, 12).map((p) =>
+        [p.path, p.record].filter(Boolean).join(' ') + ': ' + p.message).join('\n');
+    } catch (e) { return r.status + ' ' + r.statusText; }
+  }
+  async function api(path, opts) {
+    opts = opts || {};
+    const headers = { 'Authorization': 'Bearer ' + state.key };
+    let body;
+    if (opts.json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(opts.json); }
+    if (opts.text !== undefined) { headers['Content-Type'] = 'application/json'; body = opts.text; }
+    let r;
+    try {
+      r = await fetch(path, { method: opts.method || (body ? 'POST' : 'GET'), headers: headers, body: body,
+        cache: 'no-store', credentials: 'omit', signal: opts.signal });
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      throw new ApiError(0, t('error.network'));
+    }
+    if (!r.ok) throw new ApiError(r.status, await problems(r));
+    return opts.raw ? r : r.json();
+  }
+  function failed(e) {
+    if (e && e.name === 'AbortError') return;
+    if (e && e.status === 401) { say(t('key.bad')); showApp(false); return; }
+    say(e && e.message ? e.message : String(e));
+  }
+
+  // ---- language -------------------------------------------------------------------------
+  function applyLanguage() {
+    document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
+    document.title = t('title');
+    document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
+    document.querySelectorAll('[data-i18n-placeholder]').forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
+    const button = $('lang');
+    button.textContent = state.lang === 'en' ? '中文' : 'English';
+    button.lang = state.lang === 'en' ? 'zh-CN' : 'en';
+    showApp(!$('app').hidden);
+    renderScenarios(); renderRuns(); renderResult(); renderCompare();
+    if (state.run) renderProgress(state.run);
+  }
+
+  // ---- key ------------------------------------------------------------------------------
+  function showApp(on) {
+    $('app').hidden = !on;
+    $('key-panel').hidden = on;
+    $('key-forget').hidden = !on;
+    const id = /^cp_([0-9a-f]{12})_/.exec(state.key);  // the key's id (not secret), never the token
+    $('who').textContent = on && id ? t('key.id') + ' ' + id[1] : '';
+  }
+  async function useKey(event) {
+    if (event) event.preventDefault();
+    const typed = $('key').value.trim();
+    if (typed) { state.key = typed; sessionStorage.setItem(KEY_STORE, typed); $('key').value = ''; }
+    if (!state.key) return;
+    try {
+      await loadScenarios();
+      say('');
+      showApp(true);
+      await reopen();
+    } catch (e) { failed(e); }
+  }
+  function remember() {
+    sessionStorage.setItem(OPEN_STORE, JSON.stringify({ scenario: state.scenario && state.scenario.id,
+      run: state.run && state.run.id }));
+  }
+  async function reopen() {
+    let open = {};
+    try { open = JSON.parse(sessionStorage.getItem(OPEN_STORE) || '{}') || {}; } catch (e) { open = {}; }
+    const s = state.scenarios.find((x) => x.id === open.scenario);
+    if (!s) return;
+    await chooseScenario(s);
+    const r = state.runs.find((x) => x.id === open.run);
+    if (r) openRun(r);
+  }
+  function forgetKey() {
+    sessionStorage.removeItem(OPEN_STORE);
+    sessionStorage.removeItem(KEY_STORE);
+    state.key = ''; state.scenario = null; state.run = null; state.plan = null;
+    stopWatching(); showApp(false); say('');
+  }
+
+  // ---- scenarios ------------------------------------------------------------------------
+  async function loadScenarios() {
+    const page = await api('/scenarios?limit=200');
+    state.scenarios = page.items;
+    renderScenarios();
+  }
+  function renderScenarios() {
+    const rows = state.scenarios.map((s) => {
+      const tr = row([s.name, s.dispatcher, num(s.courts, 0), num(s.cases, 0), String(s.version), when(s.created_at)],
+        [2, 3, 4]);
+      tr.className = 'pick' + (state.scenario && state.scenario.id === s.id ? ' chosen' : '');
+      tr.dataset.id = s.id;
+      tr.addEventListener('click', () => chooseScenario(s));
+      return tr;
+    });
+    if (!rows.length) { const tr = row([t('scenarios.none')]); tr.firstChild.colSpan = 6; rows.push(tr); }
+    fill($('scenarios').tBodies[0], rows);
+  }
+  async function chooseScenario(s) {
+    state.scenario = s;
+    remember();
+    $('runs-panel').hidden = false;
+    $('scenario-name').textContent = s.name;
+    renderScenarios();
+    try { await loadRuns(); } catch (e) { failed(e); }
+  }
+  function base64(buffer) {
+    const bytes = new Uint8Array(buffer), parts = [];
+    for (let i = 0; i < bytes.length; i += 0x8000) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000)));
+    return btoa(parts.join(''));
+  }
+  function showFileName() {
+    const file = $('file').files[0], name = $('file-name');
+    if (file) { name.textContent = file.name; delete name.dataset.i18n; }
+    else { name.dataset.i18n = 'upload.no_file'; name.textContent = t('upload.no_file'); }
+  }
+  async function upload(event) {
+    event.preventDefault();
+    const file = $('file').files[0];
+    if (!file) { say(t('upload.choose')); return; }
+    const button = $('upload');
+    button.disabled = true;
+    try {
+      let text;
+      if (/\.xlsx$/i.test(file.name)) {
+        const scenario = await api('/convert/workbook', { json: { workbook: base64(await file.arrayBuffer()) } });
+        text = JSON.stringify(scenario);
+      } else {
+        text = await file.text();
+      }
+      const stored = await api('/scenarios', { text: text });
+      say(t('upload.done') + ' ' + stored.name + ' (' + num(stored.cases, 0) + ' ' + t('col.cases') + ')', true);
+      $('file').value = '';
+      showFileName();
+      await loadScenarios();
+      await chooseScenario(stored);
+    } catch (e) { failed(e); } finally { button.disabled = false; }
+  }
+
+  // ---- runs -----------------------------------------------------------------------------
+  async function loadRuns() {
+    if (!state.scenario) return;
+    const page = await api('/scenarios/' + state.scenario.id + '/runs?limit=100');
+    state.runs = page.items;
+    renderRuns();
+  }
+  function statusCell(status) { return el('td', t('run.' + status), 'status-' + status); }
+  function renderRuns() {
+    const rows = state.runs.map((r) => {
+      const s = r.summary;
+      const tr = row([when(r.created_at), statusCell(r.status), s ? num(s.objective) : '—', s ? pct(s.gap) : '—',
+        r.solve_seconds === null ? '—' : num(r.solve_seconds, 1)], [2, 3, 4]);
+      tr.className = 'pick' + (state.run && state.run.id === r.id ? ' chosen' : '');
+      tr.dataset.id = r.id;
+      tr.addEventListener('click', () => openRun(r));
+      return tr;
+    });
+    if (!rows.length) { const tr = row([t('runs.none')]); tr.firstChild.colSpan = 5; rows.push(tr); }
+    fill($('runs').tBodies[0], rows);
+    renderCompareChoices();
+  }
+  async function startRun(event) {
+    event.preventDefault();
+    if (!state.scenario) return;
+    const body = { time_limit: Number($('time-limit').value) || 20, gap: Number($('gap').value) };
+    try {
+      const run = await api('/scenarios/' + state.scenario.id + '/runs', { json: body });
+      say('');
+      await loadRuns();
+      openRun(run);
+    } catch (e) { failed(e); }
+  }
+  function openRun(run) {
+    stopWatching();
+    state.run = run; state.plan = null;
+    remember();
+    $('result').hidden = true;
+    renderRuns();
+    renderProgress(run);
+    if (run.status === 'done') loadResult(run);
+    else if (run.status === 'queued' || run.status === 'running') watch(run);
+  }
+  function renderProgress(run) {
+    const p = run.progress || {};
+    $('progress-panel').hidden = false;
+    $('run-id').textContent = run.id.slice(0, 8);
+    const status = $('p-status');
+    status.textContent = t('run.' + run.status); status.className = 'status-' + run.status;
+    $('p-phase').textContent = p.phase ? t('phase.' + p.phase) : '—';
+    const s = run.summary;  // once a plan exists its own numbers are the final ones
+    $('p-objective').textContent = num(s ? s.objective : p.incumbent);
+    $('p-bound').textContent = num(s ? s.bound : p.bound);
+    $('p-gap').textContent = pct(s ? s.gap : p.gap);
+    $('p-elapsed').textContent = p.elapsed === null || p.elapsed === undefined ? '—' : num(p.elapsed, 1) + ' s';
+    const bar = $('p-bar');
+    bar.max = Math.max(p.pieces_total || 0, 1);
+    bar.value = run.status === 'done' ? bar.max : (p.pieces_done || 0);
+    const errors = (run.error || []).map((e) => [e.path, e.record].filter(Boolean).join(' ') + ': ' + e.message);
+    const live = run.status === 'queued' || run.status === 'running';
+    $('p-message').textContent = errors.length ? t('result.failed') + errors.join('; ') : live ? (p.message || '') : '';
+    $('run-cancel').hidden = !live;
+  }
+  function stopWatching() { if (state.watch) { state.watch.abort(); state.watch = null; } }
+  async function watch(run) {
+    const controller = new AbortController();
+    state.watch = controller;
+    try {
+      const r = await api('/runs/' + run.id + '/events', { raw: true, signal: controller.signal });
+      const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
+          const event = sseEvent(block);
+          if (event && event.type === 'progress') { state.run = JSON.parse(event.data); renderProgress(state.run); }
+        }
+      }
+    } catch (e) { failed(e); return; } finally { if (state.watch === controller) state.watch = null; }
+    if (controller.signal.aborted) return;
+    try {
+      await loadRuns();
+      const fresh = state.runs.find((x) => x.id === run.id) || state.run;
+      state.run = fresh; renderProgress(fresh); renderRuns();
+      if (fresh.status === 'done') await loadResult(fresh);
+    } catch (e) { failed(e); }
+  }
+  function sseEvent(block) {
+    let type = 'message'; const data = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      if (line.startsWith('event:')) type = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+    }
+    return data.length ? { type: type, data: data.join('\n') } : null;
+  }
+  async function cancelRun() {
+    if (!state.run) return;
+    try { state.run = await api('/runs/' + state.run.id + '/cancel', { method: 'POST' }); renderProgress(state.run); }
+    catch (e) { failed(e); }
+  }
+
+  // ---- the plan -------------------------------------------------------------------------
+  async function loadResult(run) {
+    try {
+      const [planOut, svg] = await Promise.all([
+        api('/runs/' + run.id + '/plan'),
+        api('/runs/' + run.id + '/map.svg', { raw: true }).then((r) => r.text()),
+      ]);
+      if (!state.run || state.run.id !== run.id) return;
+      state.plan = planOut;
+      showMap(svg);
+      $('result').hidden = false;
+      renderResult();
+    } catch (e) { failed(e); }
+  }
+  function showMap(svgText) {
+    const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
+    const root = doc.documentElement;
+    const box = $('map');
+    if (root.namespaceURI === 'http://www.w3.org/2000/svg') box.replaceChildren(document.importNode(root, true));
+    else box.replaceChildren(el('p', root.textContent, 'muted'));
+  }
+  function decision(c) {
+    let label = t('mode.' + c.mode);
+    if (c.mode === 'coordinate' && c.coordination) label += '（' + t('coordination.' + c.coordination) + '）';
+    if (c.entrusted_assets && c.entrusted_assets.length) label += ' + ' + t('entrusted') + '×' + c.entrusted_assets.length;
+    return label;
+  }
+  function renderResult() {
+    if (!state.plan) return;
+    const s = state.plan.summary, k = s.kpis || {}, plan = state.plan.plan;
+    const facts = [['result.status', t('status.' + s.status)], ['progress.objective', num(s.objective)],
+      ['progress.bound', num(s.bound)], ['progress.gap', pct(s.gap)], ['result.method', s.method],
+      ['col.cases', num(plan.cases.length, 0)]];
+    $('summary').replaceChildren(...facts.flatMap(([key, v]) => [el('dt', t(key)), el('dd', v)]));
+    const kpiRows = Object.keys(k).filter((x) => typeof k[x] === 'number').map((x) =>
+      row([t('kpi.' + x), /utilisation/.test(x) && !/gini/.test(x) ? (100 * k[x]).toFixed(1) + '%' : num(k[x], 3)], [1]));
+    fill($('kpis').tBodies[0], kpiRows);
+    const rules = k.rules || {};
+    fill($('rules').tBodies[0], Object.keys(rules).map((x) => row([t('rule.' + x), num(rules[x], 0)], [1])));
+    const modes = s.cases_per_mode || {};
+    fill($('modes').tBodies[0], Object.keys(modes).map((x) => row([t('mode.' + x), num(modes[x], 0)], [1])));
+    state.caseText = plan.cases.map((c) => [c.case_id, decision(c), c.from_court_name, c.court_name,
+      c.decided_by_name || '—', (c.reasons || []).join('、')]);
+    state.caseIndex = state.caseText.map((r) => r.join(' ').toLowerCase());
+    renderCases();
+  }
+  function renderCases() {
+    if (!state.caseText) return;
+    const words = $('case-search').value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const hits = [];
+    state.caseIndex.forEach((text, i) => { if (words.every((w) => text.includes(w))) hits.push(i); });
+    fill($('cases').tBodies[0], hits.slice(0, CASES_SHOWN).map((i) => row(state.caseText[i])));
+    $('case-count').textContent = t('cases.count', { n: num(hits.length, 0), shown: num(Math.min(hits.length, CASES_SHOWN), 0) });
+  }
+  async function download(what, button) {
+    if (!state.run) return;
+    const label = button.textContent;
+    button.disabled = true; button.textContent = t('dl.busy');
+    try {
+      const r = await api('/runs/' + state.run.id + '/' + what, { raw: true });
+      const match = /filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') || '');
+      const url = URL.createObjectURL(await r.blob());
+      const a = document.createElement('a');
+      a.href = url; a.download = match ? match[1] : what;
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (e) { failed(e); } finally { button.disabled = false; button.textContent = label; }
+  }
+
+  // ---- compare --------------------------------------------------------------------------
+  function renderCompareChoices() {
+    const done = state.runs.filter((r) => r.status === 'done');
+    $('compare-panel').hidden = done.length < 2;
+    for (const [id, pick] of [['cmp-a', 1], ['cmp-b', 0]]) {
+      const select = $(id), before = select.value;
+      select.replaceChildren(...done.map((r) => {
+        const o = el('option', when(r.created_at) + ' · ' + num(r.summary ? r.summary.objective : null));
+        o.value = r.id; return o;
+      }));
+      if (done.some((r) => r.id === before)) select.value = before;
+      else if (done.length > pick) select.value = done[pick].id;
+    }
+  }
+  async function compare(event) {
+    event.preventDefault();
+    const a = $('cmp-a').value, b = $('cmp-b').value;
+    if (!a || !b) { say(t('compare.need')); return; }
+    try { state.compared = await api('/runs/' + a + '/compare/' + b); renderCompare(); } catch (e) { failed(e); }
+  }
+  function renderCompare() {
+    const c = state.compared, out = $('compare-out');
+    if (!c) { out.replaceChildren(); return; }
+    const facts = el('dl', null, 'facts');
+    facts.append(el('dt', t('compare.objective')), el('dd', num(c.objective_change)),
+      el('dt', t('compare.cases')), el('dd', num(c.cases_changed, 0)));
+    const table = el('table'), head = el('thead'), body = el('tbody');
+    head.appendChild(row([el('th', t('compare.kpi')), el('th', 'B − A')], [1]));
+    Object.entries(c.kpi_changes).forEach(([key, v]) => {
+      const parts = key.split('.');
+      const name = parts[0] === 'rules' ? t('rule.' + parts[1]) : parts[0] === 'cases_per_mode' ? t('mode.' + parts[1]) : t('kpi.' + key);
+      const tr = row([name.trim(), (v > 0 ? '+' : '') + num(v, 3)], [1]);
+      tr.lastChild.classList.add(v > 0 ? 'up' : 'down');
+      body.appendChild(tr);
+    });
+    if (!body.childNodes.length) body.appendChild(row([t('compare.nokpi'), '']));
+    table.append(head, body);
+    out.replaceChildren(facts, table);
+  }
+
+  // ---- start ----------------------------------------------------------------------------
+  document.addEventListener('DOMContentLoaded', () => {
+    $('lang').addEventListener('click', () => {
+      state.lang = state.lang === 'en' ? 'zh' : 'en';
+      localStorage.setItem(LANG_STORE, state.lang);
+      applyLanguage();
+    });
+    $('key-form').addEventListener('submit', useKey);
+    $('key-forget').addEventListener('click', forgetKey);
+    $('upload-form').addEventListener('submit', upload);
+    $('file').addEventListener('change', showFileName);
+    $('run-form').addEventListener('submit', startRun);
+    $('run-cancel').addEventListener('click', cancelRun);
+    $('case-search').addEventListener('input', renderCases);
+    $('compare-form').addEventListener('submit', compare);
+    $('dl-xlsx').addEventListener('click', (e) => download('plan.xlsx', e.currentTarget));
+    $('dl-report').addEventListener('click', (e) => download('report.html', e.currentTarget));
+    $('dl-drafts').addEventListener('click', (e) => download('drafts.zip', e.currentTarget));
+    applyLanguage();
+    if (state.key) useKey();
+  });
+})();
