@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import crud
@@ -133,9 +134,15 @@ class Worker:
         done = 0
         idle_since = time.monotonic()
         while not self.stopping:
-            with self.writes.begin() as s:
-                crud.interrupt_expired(s)
-            claimed = claim(self.writes, self.name, self.settings.lease_seconds)
+            try:
+                with self.writes.begin() as s:
+                    crud.interrupt_expired(s)
+                claimed = claim(self.writes, self.name, self.settings.lease_seconds)
+            except OperationalError as e:  # a busy or briefly unreachable database: try again
+                log.warning("worker %s: database busy (%s); retrying", self.name,
+                            type(e.orig).__name__ if e.orig is not None else "OperationalError")
+                time.sleep(self.settings.poll_interval)
+                continue
             if claimed is None:
                 if once or (idle_exit is not None and time.monotonic() - idle_since > idle_exit):
                     break
