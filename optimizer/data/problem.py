@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.data.case_columns import case_columns, days
 from optimizer.data.geography import travel_minutes
 from optimizer.data.scenario import Level, PartyKind, PriorAction, Rules, Scenario, Weights
 from optimizer.data.validate import district_of
@@ -210,49 +211,55 @@ def _court_arrays(s: Scenario, pidx: dict[str, int], cidx: dict[str, int]) -> di
     }
 
 
+def _codes(values: tuple[str, ...], index: dict[str, int]) -> NDArray[np.int64]:
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+
+
+def _bools(values: tuple[bool, ...]) -> NDArray[np.bool_]:
+    return np.array(values, dtype=bool)
+
+
 def _case_arrays(s: Scenario, pidx: dict[str, int], cidx: dict[str, int]) -> dict[str, NDArray]:
-    cs = s.cases
-    debtors: dict[str, int] = {}
-    flags = np.zeros(len(cs), dtype=np.int64)
-    flags |= np.array([k.flags.passive_handling for k in cs], dtype=bool) * int(Trigger.PASSIVE)
-    flags |= np.array([k.flags.complex for k in cs], dtype=bool) * int(Trigger.COMPLEX)
-    flags |= np.array([k.flags.interference for k in cs], dtype=bool) * int(Trigger.INTERFERENCE)
-    flags |= np.array([k.wish.requests_escalation for k in cs], dtype=bool) * int(Trigger.REQUEST)
-    prior = np.array([_PRIOR[k.prior_action] for k in cs], dtype=np.int8)
+    k = case_columns(s)
+    n = len(k.court)
+    flags = np.zeros(n, dtype=np.int64)
+    flags |= _bools(k.passive_handling) * int(Trigger.PASSIVE)
+    flags |= _bools(k.complex) * int(Trigger.COMPLEX)
+    flags |= _bools(k.interference) * int(Trigger.INTERFERENCE)
+    flags |= _bools(k.requests_escalation) * int(Trigger.REQUEST)
+    prior = np.array([_PRIOR[x] for x in k.prior_action], dtype=np.int8)
     flags |= (prior == PRIOR_DEADLINE_MISSED) * int(Trigger.DEADLINE_MISSED)
-    found = np.array([k.property_found or k.filed for k in cs], dtype="datetime64[D]")
+    filed = days(k.filed)
+    found = np.where(np.array([x is None for x in k.property_found], dtype=bool), filed,
+                     days(k.property_found, missing=s.period.start))
+    debtors: dict[str, int] = {}
     return {
-        "case_court": np.array([cidx[k.court] for k in cs], dtype=np.int64),
-        "case_workload": np.array([k.workload for k in cs], dtype=np.float64),
-        "case_applicant_place": np.array([pidx[k.applicant.place] for k in cs], dtype=np.int64),
-        "case_debtor_place": np.array([pidx[k.debtor.place] for k in cs], dtype=np.int64),
-        "case_debtor": np.array([debtors.setdefault(k.debtor_id, len(debtors)) for k in cs],
+        "case_court": _codes(k.court, cidx),
+        "case_workload": np.array(k.workload, dtype=np.float64),
+        "case_applicant_place": _codes(k.applicant_place, pidx),
+        "case_debtor_place": _codes(k.debtor_place, pidx),
+        "case_debtor": np.array([debtors.setdefault(x, len(debtors)) for x in k.debtor_id],
                                 dtype=np.int64),
-        "case_state_debtor": np.array(
-            [k.debtor.kind in (PartyKind.STATE_OWNED, PartyKind.GOVERNMENT) for k in cs], dtype=bool),
-        "case_clock_start": clock_start(np.array([k.filed for k in cs], dtype="datetime64[D]"),
-                                        found),
-        "case_excluded_days": np.array([k.excluded_days for k in cs], dtype=np.int64),
-        "case_act": np.array([k.act_obligation for k in cs], dtype=bool),
-        "case_objects": np.array([k.wish.objects_to_transfer for k in cs], dtype=bool),
-        "case_preferred": np.array(
-            [cidx[k.wish.preferred_court] if k.wish.preferred_court else -1 for k in cs],
-            dtype=np.int64),
+        "case_state_debtor": np.isin(np.array(k.debtor_kind, dtype=object),
+                                     [PartyKind.STATE_OWNED.value, PartyKind.GOVERNMENT.value]),
+        "case_clock_start": clock_start(filed, found),
+        "case_excluded_days": np.array(k.excluded_days, dtype=np.int64),
+        "case_act": _bools(k.act_obligation),
+        "case_objects": _bools(k.objects_to_transfer),
+        "case_preferred": np.array([cidx[x] if x else -1 for x in k.preferred_court],
+                                   dtype=np.int64),
         "case_prior": prior,
         "case_flags": flags,
     }
 
 
 def _asset_arrays(s: Scenario, pidx: dict[str, int]) -> dict[str, NDArray]:
-    n = len(s.cases)
-    a_case, a_place, a_value = [], [], []
-    for i, k in enumerate(s.cases):
-        for a in k.assets:
-            a_case.append(i)
-            a_place.append(pidx[a.place])
-            a_value.append(a.value)
-    asset_case = np.array(a_case, dtype=np.int64)
-    asset_value = np.array(a_value, dtype=np.float64)
+    per_case = case_columns(s).assets
+    n = len(per_case)
+    assets = [a for x in per_case if x for a in x]
+    asset_case = np.repeat(np.arange(n, dtype=np.int64), [len(x) for x in per_case])
+    asset_value = np.array([a.value for a in assets], dtype=np.float64)
+    a_place = _codes(tuple(a.place for a in assets), pidx)
     n_assets = np.bincount(asset_case, minlength=n)
     total = np.bincount(asset_case, weights=asset_value, minlength=n)
     share = np.where(total[asset_case] > 0, asset_value / np.maximum(total[asset_case], 1e-300),

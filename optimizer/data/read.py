@@ -13,14 +13,16 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.scenario import FORMAT_VERSION, NO_CONTROL, Scenario
 from optimizer.data.validate import Defect, ScenarioError, check_scenario
 
@@ -34,6 +36,7 @@ _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # and lone surrogates
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_FIELDS_SET = attrgetter("__pydantic_fields_set__")
 
 
 def _cannot_read(p: Path, why: str) -> ScenarioError:
@@ -149,6 +152,33 @@ def _check_unique_keys(pairs: list[tuple[str, Any]]) -> None:
         _unique_keys(pairs)
 
 
+def _fields_given(models: Iterable[BaseModel]) -> int:
+    return sum(map(len, map(_FIELDS_SET, models)))
+
+
+def _surely_unique_keys(data: bytes, s: Scenario) -> bool:
+    """Whether no object of the JSON text `data` (which validated into `s`) repeats a key,
+    judged without parsing again (`json.loads` with a hook on every object costs seconds).
+
+    Each object's distinct keys are the fields it set (unknown keys are refused), so their sum
+    is the number of key/value pairs, less one per repeated key. In a text where every colon
+    directly follows a quote, and no quote before a colon is escaped, every colon ends a key:
+    the colons are the pairs. So the pairs equal the fields given exactly when no key repeats.
+    False means "not sure" (a repeated key, or a colon inside a string or after a space):
+    `json.loads` must look."""
+    if b'\\":' in data:
+        return False
+    colons = data.count(b":")
+    if data.count(b'":') != colons:
+        return False
+    cols = case_columns(s)
+    given = (_fields_given((s, s.period, s.weights, s.rules)) + _fields_given(s.places)
+             + _fields_given(s.courts) + sum(cols.fields_given)
+             + 6 * len(s.cases)  # applicant and debtor: their three fields are required
+             + 4 * sum(map(len, cols.assets)))  # each asset's four fields are required
+    return colons == given
+
+
 def _duplicate_defect(what: str, e: _DuplicateKey) -> ScenarioError:
     rid = e.record if isinstance(e.record, str | int) and not isinstance(e.record, bool) else None
     return ScenarioError([Defect(
@@ -245,12 +275,17 @@ def _checked(scenario: Scenario) -> Scenario:
 def _no_cyclic_gc() -> Iterator[None]:
     """The cycle collector off while a scenario is parsed: the parse makes millions of
     containers and no cycle, and each collection walks all of them again (a third of the
-    CPU time of a national file)."""
+    CPU time of a national file). Afterwards they join the oldest generation directly
+    (`freeze` + `unfreeze` moves them without a walk): left in the youngest, the first
+    collection after the parse would walk them all (1.5 s nationally), and each older one
+    again as they age."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was_on:
             gc.enable()
 
@@ -277,10 +312,11 @@ def _parse_scenario(data: bytes | str | dict[str, Any], source: str) -> Scenario
         except (ValidationError, ValueError):
             pass
         else:
-            try:
-                json.loads(data, object_pairs_hook=_check_unique_keys)
-            except _DuplicateKey as e:
-                raise _duplicate_defect(source, e) from None
+            if not _surely_unique_keys(data, scenario):
+                try:
+                    json.loads(data, object_pairs_hook=_check_unique_keys)
+                except _DuplicateKey as e:
+                    raise _duplicate_defect(source, e) from None
             return _checked(scenario)
         raw = decode_json(data, source)
     else:
