@@ -133,6 +133,9 @@ class Worker:
         that many idle seconds. Returns how many runs it finished."""
         done = 0
         idle_since = time.monotonic()
+        # the worker and the solver processes it starts (which inherit this) yield the CPU to
+        # the API's readers from their first instruction: imports and parsing included
+        _yield_cpu()
         while not self.stopping:
             try:
                 with self.writes.begin() as s:
