@@ -60,7 +60,12 @@ def cmd_generate(a: argparse.Namespace) -> int:
 def cmd_schema(a: argparse.Namespace) -> int:
     from optimizer.data.scenario import Scenario
 
-    text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if a.markdown:
+        from optimizer.report.format_doc import scenario_format_markdown
+
+        text = scenario_format_markdown()
+    else:
+        text = json.dumps(Scenario.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
     _write(a.out, text)
     return 0
 
@@ -133,6 +138,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.set_defaults(func=cmd_generate)
     sc = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     sc.add_argument("--out", default=None, help="file, or - for stdout (the default)")
+    sc.add_argument("--markdown", action="store_true",
+                    help="the format as a page for people (docs/scenario-format.md)")
     sc.set_defaults(func=cmd_schema)
     cs = sub.add_parser("changes-schema", help="print the JSON Schema of a changes document")
     cs.add_argument("--out", default=None, help="file, or - for stdout (the default)")
