@@ -44,7 +44,7 @@ def _children(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
                 p.kill()
 
 
-def serve(host: str, port: int, workers: int) -> int:
+def serve(host: str, port: int, workers: int, http_processes: int = 1) -> int:
     import uvicorn
 
     settings = Settings()
@@ -53,8 +53,13 @@ def serve(host: str, port: int, workers: int) -> int:
     log.info("workers 求解进程: %d%s", workers, "" if workers else
              " — runs stay queued until a `courtplan worker` runs against this database")
     with _children(workers):
-        uvicorn.run(create_app(service=service), host=host, port=port, log_level="info",
-                    timeout_keep_alive=30)
+        if http_processes > 1:  # each process opens the (already migrated) database itself
+            service.engine.dispose()
+            uvicorn.run("api.main:create_app", factory=True, workers=http_processes, host=host,
+                        port=port, log_level="info", timeout_keep_alive=30)
+        else:
+            uvicorn.run(create_app(service=service), host=host, port=port, log_level="info",
+                        timeout_keep_alive=30)
     return 0
 
 

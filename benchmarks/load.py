@@ -43,9 +43,11 @@ def _cli(args: list[str], env: dict[str, str]) -> str:
     return out.stdout
 
 
-def _server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def _server(env: dict[str, str], port: int, log: Path,
+            http_processes: int = 1) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([sys.executable, "-c", CLI, "serve", "--host", HOST, "--port", str(port),
-                             "--workers", "3"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                             "--workers", "3", "--http-processes", str(http_processes)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=log.open("wb"))
     for _ in range(300):
         try:
@@ -137,7 +139,7 @@ def run_load(a: Any) -> list[dict[str, Any]]:
         dispatcher = generate(a.preset, seed=1, cases=1)["dispatcher"]
         token = _cli(["keys", "create", "--court", dispatcher, "--label", "load"], env).split(": ")[-1].strip()
         port = _free_port()
-        server = _server(env, port, Path(tmp) / "serve.log")
+        server = _server(env, port, Path(tmp) / "serve.log", getattr(a, "http_processes", 1))
         try:
             out = asyncio.run(_load(f"http://{HOST}:{port}", token, scenario, a))
         finally:

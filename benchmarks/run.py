@@ -476,6 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     lo.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per run (60)")
     lo.add_argument("--database-url", default=None,
                     help="an empty PostgreSQL database instead of SQLite (its tables are made there)")
+    lo.add_argument("--http-processes", type=lambda t: _integer(t, "--http-processes", 1, 64),
+                    default=2, help="processes answering HTTP (courtplan serve --http-processes, 2)")
     lo.add_argument("--json", default=None, metavar="FILE")
     lo.set_defaults(func=bench_load)
     return ap

@@ -33,7 +33,10 @@ def cmd_serve(a: argparse.Namespace) -> int:
     if a.workers < 0:
         err("--workers must be 0 or more")
         return EXIT_INVALID
-    return int(_service().serve(a.host, a.port, a.workers))
+    if not 1 <= a.http_processes <= 64:
+        err("--http-processes must be from 1 to 64")
+        return EXIT_INVALID
+    return int(_service().serve(a.host, a.port, a.workers, a.http_processes))
 
 
 def cmd_worker(a: argparse.Namespace) -> int:
@@ -68,6 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     se.add_argument("--port", type=int, default=8000)
     se.add_argument("--workers", type=int, default=1,
                     help="worker processes to start alongside (0: runs wait for `courtplan worker`)")
+    se.add_argument("--http-processes", type=int, default=2, metavar="N",
+                    help="processes answering HTTP, so reads never queue behind one another "
+                    "(default 2)")
     se.set_defaults(func=cmd_serve)
     wo = sub.add_parser("worker", help="solve queued runs from the service database",
                         epilog=ENVIRONMENT, formatter_class=fmt)

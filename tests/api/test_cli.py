@@ -29,3 +29,10 @@ def test_keys_create_list_revoke(tmp_path, monkeypatch, capsys):
     assert main(["keys", "revoke", key_id]) == 0
     assert main(["keys", "revoke", "nope"]) == 2
     assert "no key nope" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_bad_number_of_http_processes(capsys):
+    from optimizer.cli import main
+
+    assert main(["serve", "--http-processes", "0"]) == 2
+    assert "--http-processes" in capsys.readouterr().err
