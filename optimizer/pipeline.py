@@ -73,8 +73,9 @@ def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
           progress: ProgressCallback | None, previous: Plan | None,
           warm_start: Plan | None = None) -> Plan:
     p = apply_changes(problem, changes)
-    return finish(search(p, params, progress, _restrictions(p, changes, previous, warm_start)),
-                  params, progress)
+    bases = warm_start.warm_bases if warm_start is not None else None
+    return finish(search(p, params, progress, _restrictions(p, changes, previous, warm_start),
+                         bases=bases), params, progress)
 
 
 def plan_problem(problem: Problem, changes: ChangeSet | None = None,

@@ -48,8 +48,9 @@ def finish(out: SearchOutcome, params: SolveParams,
                     rule_violations=tuple(violations),
                     seconds_total=round(time.perf_counter() - out.started, 3))
     say(ProgressEvent(Phase.DONE, f"done: {status.value}", time.perf_counter() - out.started))
-    return make_plan(p, o, decision, ev, status=status.value, objective=objective, bound=bound,
+    plan = make_plan(p, o, decision, ev, status=status.value, objective=objective, bound=bound,
                      gap=gap, method=method, stats=stats)
+    return replace(plan, warm_bases=out.bases) if out.bases else plan
 
 
 def _choose(p: Problem, o: Options, candidates: list[Decision], base: Decision,

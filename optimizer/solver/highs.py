@@ -190,3 +190,24 @@ def _report_progress(h: Any, on_progress: Callable[[float, float], None],
     h.setCallback(callback, None)
     h.startCallback(_CB.kCallbackMipImprovingSolution)
     h.startCallback(_CB.kCallbackMipInterrupt)
+
+
+def get_basis(h: Any) -> tuple[NDArray[np.int8], NDArray[np.int8]] | None:
+    """The current basis as arrays of HiGHS basis statuses (columns, rows), if valid."""
+    b = h.getBasis()
+    if not b.valid:
+        return None
+    return (np.array([int(x) for x in b.col_status], dtype=np.int8),
+            np.array([int(x) for x in b.row_status], dtype=np.int8))
+
+
+def set_basis(h: Any, m: Model, basis: tuple[NDArray[np.int8], NDArray[np.int8]] | None) -> bool:
+    """Start the LP from `basis` when it fits the model (same columns and rows); True if set."""
+    if basis is None or len(basis[0]) != m.n_cols or len(basis[1]) != m.n_rows:
+        return False
+    b = highspy.HighsBasis()
+    status = highspy.HighsBasisStatus
+    b.col_status = [status(int(x)) for x in basis[0]]
+    b.row_status = [status(int(x)) for x in basis[1]]
+    b.valid = True
+    return bool(h.setBasis(b) == highspy.HighsStatus.kOk)

@@ -36,6 +36,9 @@ class SolveParams:
     #: run the pieces on a Ray cluster at this address ("local" starts one here); None = the
     #: local process pool (or `COURTPLAN_RAY_ADDRESS`)
     ray_address: str | None = None
+    #: keep each piece's optimal LP basis in the plan (in memory), so a what-if variant of the
+    #: same shape started from this plan (`warm_start=`) re-solves its LPs in a few iterations
+    keep_bases: bool = False
     #: rounds of residual-capacity cuts on the officers of 协同 cases (0 = none; `cuts.py`)
     cut_rounds: int = 8
 

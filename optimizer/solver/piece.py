@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -45,6 +46,12 @@ class PieceResult:
     method: str
     seconds: float = 0.0
     steps: list[str] = field(default_factory=list)
+    #: the optimal basis of the piece's LP (column and row statuses): a variant of the same
+    #: shape starts its LP from it (a what-if re-solves in a few iterations)
+    basis: Basis | None = None
+
+
+Basis = tuple[NDArray[np.int8], NDArray[np.int8]]
 
 
 def _is_integral(m: Model, v: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -189,21 +196,25 @@ class PieceSettings:
     #: told of each step as it ends: (what, incumbent so far or None, proven bound or None);
     #: only set when the piece runs in this process (a callable does not cross processes)
     on_step: Callable[[str, float | None, float | None], None] | None = None
+    #: an LP basis to start from (`PieceResult.basis` of a piece of the same shape), or None
+    basis_start: tuple[NDArray[np.int8], NDArray[np.int8]] | None = None
+    #: hand the LP's optimal basis back (costs a pass over the columns: only when asked)
+    keep_basis: bool = False
 
 
 def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     """Solve one piece; stop once objective − bound ≤ gap·objective."""
     t0 = time.perf_counter()
     steps: list[str] = _TimedSteps(t0)
-    h = highs.load(m, max(cfg.time_limit, cfg.lp_time_limit or 0.0), cfg.gap, cfg.seed)
-    h.run()
+    h, basis = _first_lp(m, cfg, steps)
     # the branching steps get what is left of this piece's own share
     time_limit = max(cfg.time_limit, time.perf_counter() - t0 + 0.5)
     left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
 
     def done(values: NDArray[np.float64] | None, status: str, obj: float, bnd: float,
              method: str) -> PieceResult:
-        return PieceResult(values, status, obj, bnd, method, time.perf_counter() - t0, steps)
+        return PieceResult(values, status, obj, bnd, method, time.perf_counter() - t0, steps,
+                           basis)
 
     tell = _teller(cfg)
 
@@ -249,6 +260,16 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         return done(None, "feasible", math.inf, bound, method)
     bound = min(bound, best_obj)
     return done(best, status_of(best_obj, bound, cfg.gap), best_obj, bound, method)
+
+
+def _first_lp(m: Model, cfg: PieceSettings, steps: list[str]) -> tuple[Any, Basis | None]:
+    """The piece's LP relaxation, from a previous basis when one fits; its basis if asked."""
+    h = highs.load(m, max(cfg.time_limit, cfg.lp_time_limit or 0.0), cfg.gap, cfg.seed)
+    if highs.set_basis(h, m, cfg.basis_start):
+        steps.append("lp from a previous basis")
+    h.run()
+    optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return h, highs.get_basis(h) if cfg.keep_basis and optimal else None
 
 
 def _teller(cfg: PieceSettings) -> Callable[[str, float | None, float | None], None]:

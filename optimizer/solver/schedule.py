@@ -12,7 +12,7 @@ from dataclasses import replace
 from optimizer.model.rows import Model
 from optimizer.solver.executors import executor_for, ray_address
 from optimizer.solver.params import SolveParams
-from optimizer.solver.piece import PieceResult, PieceSettings, solve_piece
+from optimizer.solver.piece import Basis, PieceResult, PieceSettings, solve_piece
 
 #: called after each piece: (pieces done, pieces total, results so far)
 PieceDone = Callable[[int, int, list[PieceResult]], None]
@@ -21,25 +21,28 @@ PieceDone = Callable[[int, int, list[PieceResult]], None]
 PieceStep = Callable[[int, int, list[PieceResult], str, float | None, float | None], None]
 
 
-def _settings(params: SolveParams, share: float, left: float) -> PieceSettings:
+def _settings(params: SolveParams, share: float, left: float,
+              basis: Basis | None = None) -> PieceSettings:
     """A piece gets its share, never past the deadline; its LP may take `lp_min_seconds`."""
     return PieceSettings(
         time_limit=max(min(share, left), 0.1), gap=params.gap, seed=params.seed,
         lp_time_limit=max(left, params.lp_min_seconds),
         restricted_mip_share=params.restricted_mip_share,
-        staff_dive_rounds=params.staff_dive_rounds, cut_rounds=params.cut_rounds)
+        staff_dive_rounds=params.staff_dive_rounds, cut_rounds=params.cut_rounds,
+        basis_start=basis, keep_basis=params.keep_bases)
 
 
-def _job(args: tuple[Model, SolveParams, float, float]) -> PieceResult:
+def _job(args: tuple[Model, SolveParams, float, float, Basis | None]) -> PieceResult:
     """Worker entry: its share of time, never past the wall-clock deadline."""
-    m, params, share, wall_deadline = args
+    m, params, share, wall_deadline, basis = args
     left = max(wall_deadline - time.time(), 0.1)
-    return solve_piece(m, _settings(params, share, left))
+    return solve_piece(m, _settings(params, share, left, basis))
 
 
 def run_pieces(models: list[Model], params: SolveParams, deadline: float,
                on_done: PieceDone | None = None,
-               on_step: PieceStep | None = None) -> list[PieceResult]:
+               on_step: PieceStep | None = None,
+               bases: list[Basis | None] | None = None) -> list[PieceResult]:
     """Solve pieces, largest first, each with a time share proportional to its size (so the
     large ones cannot starve the rest). `deadline` is on the `time.perf_counter` clock."""
     jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
@@ -64,7 +67,8 @@ def run_pieces(models: list[Model], params: SolveParams, deadline: float,
     if pool is not None:
         wall_deadline = time.time() + budget
         with pool:
-            futs = {k: pool.submit(_job, (models[k], params, share[k], wall_deadline))
+            futs = {k: pool.submit(_job, (models[k], params, share[k], wall_deadline,
+                                          bases[k] if bases else None))
                     for k in jobs}
             for n_done, k in enumerate(jobs, 1):
                 results[k] = futs[k].result()
@@ -72,7 +76,7 @@ def run_pieces(models: list[Model], params: SolveParams, deadline: float,
     else:
         for n_done, k in enumerate(jobs, 1):
             left = max(deadline - time.perf_counter(), 0.1)
-            cfg = _settings(params, share[k], left)
+            cfg = _settings(params, share[k], left, bases[k] if bases else None)
             if on_step is not None:
                 cfg = replace(cfg, on_step=_forward(on_step, n_done - 1, len(models),
                                                     [r for r in results if r is not None]))

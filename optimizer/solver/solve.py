@@ -14,7 +14,7 @@ Pure: no printing, no files; progress goes to an optional callback as typed even
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +29,7 @@ from optimizer.model.restrictions import Restrictions, start_point
 from optimizer.model.rows import Model, build_model
 from optimizer.solver.baseline import baseline_decision, decision_from, fixed_shift, free_cases
 from optimizer.solver.params import SolveParams
-from optimizer.solver.piece import PieceResult
+from optimizer.solver.piece import Basis, PieceResult
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
 from optimizer.solver.schedule import run_pieces
 from optimizer.solver.stats import PieceStats, SolveStats
@@ -181,12 +181,15 @@ class SearchOutcome:
     method: str
     stats: SolveStats
     started: float  # time.perf_counter() at the start
+    #: each piece's optimal LP basis by the piece's shape (`SolveParams.keep_bases`)
+    bases: dict[tuple[int, int, int], Basis] = field(default_factory=dict)
 
 
 def search(problem: Problem, params: SolveParams | None = None,
            progress: ProgressCallback | None = None,
            restrictions: Restrictions | None = None,
-           options: Options | None = None) -> SearchOutcome:
+           options: Options | None = None,
+           bases: dict[tuple[int, int, int], Basis] | None = None) -> SearchOutcome:
     """Search for a plan of `problem`'s cases (under a planner's `restrictions`, with the
     previous plan they carry as warm start). Pure: no printing, no files. `options` replaces
     `build_options(problem, restrictions)` (a subset of its rows, e.g. a case forced to one
@@ -200,7 +203,8 @@ def search(problem: Problem, params: SolveParams | None = None,
                       else t0 + params.time_limit * params.linking_pass1_share)
     results = run_pieces(su.models, params, pass1_deadline,
                          lambda k, n, rs: say(Phase.SOLVE, f"piece {k}/{n} solved", k, n, rs),
-                         say.step if progress is not None else None)
+                         say.step if progress is not None else None,
+                         [(bases or {}).get(piece_shape(m)) for m in su.models])
     decision = decision_from(su.o_rel, su.models, results, su.base, su.rel_to_orig, su.o)
     candidates, n_pass2 = [decision], 0
     if len(su.linking):
@@ -214,7 +218,14 @@ def search(problem: Problem, params: SolveParams | None = None,
         bound=_constant(problem, su) + sum(r.bound for r in results),
         complete=all(r.values is not None for r in results),
         infeasible=any(r.status == "infeasible" for r in results), method=method,
-        stats=_stats(params, su, results, n_pass2, t0, t_solve), started=t0)
+        stats=_stats(params, su, results, n_pass2, t0, t_solve), started=t0,
+        bases={piece_shape(m): r.basis for m, r in zip(su.models, results, strict=True)
+               if r.basis is not None})
+
+
+def piece_shape(m: Model) -> tuple[int, int, int]:
+    """What a basis fits: the piece's columns and rows, and which cases it holds."""
+    return m.n_cols, m.n_rows, hash(m.piece.cases.tobytes())
 
 
 def _stats(params: SolveParams, su: _Setup, results: list[PieceResult], n_pass2: int,

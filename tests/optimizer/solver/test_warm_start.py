@@ -20,3 +20,17 @@ def test_a_warm_started_variant_is_the_cold_variant(lishui):
     assert warm.terms.get("stability", 0.0) == 0.0  # nothing charged for changing the base plan
     with pytest.raises(ValueError, match="not both"):
         plan_scenario(lishui, variant, params, previous=base, warm_start=base)
+
+
+def test_a_variant_started_from_the_base_lp_basis_is_the_cold_variant(lishui):
+    # the base keeps its pieces' LP bases in memory; a variant of the same shape starts its LP
+    # from them (a few simplex iterations instead of thousands) and reaches the same plan
+    base = plan_scenario(lishui, None, SolveParams(time_limit=30, gap=0.0, workers=1,
+                                                   keep_bases=True))
+    assert base.warm_bases and "warm_bases" not in base.to_json()
+    variant = ChangeSet(officers=(OfficerChange(court=lishui.courts[1].id, add=3),))
+    params = SolveParams(time_limit=30, gap=0.0, workers=1)
+    cold = plan_scenario(lishui, variant, params)
+    warm = plan_scenario(lishui, variant, params, warm_start=base)
+    assert any("previous basis" in step for step in warm.stats.pieces_detail[0].steps)
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-9)
