@@ -131,8 +131,9 @@ def _designate(c: Context) -> Triples:
         ok &= p.case_prior != PRIOR_DESIGNATED
     province_home = c.interference & (p.tree.place_digits[p.case_debtor_place] <= 2)
     near = _expand(np.flatnonzero(ok), p.case_court, *_designation_targets(p, wide=False))
-    wide = _expand(np.flatnonzero(ok & province_home), p.case_court,
-                   *_designation_targets(p, wide=True))
+    far = np.flatnonzero(ok & province_home)  # rare: build the other provinces' lists only then
+    wide = (_expand(far, p.case_court, *_designation_targets(p, wide=True)) if len(far)
+            else (far, far))
     d_case, d_court = (np.r_[near[0], wide[0]], np.r_[near[1], wide[1]])
     decider = p.tree.lowest_common_superior(p.case_court[d_case], d_court)
     keep = (decider >= 0) & p.in_district[np.maximum(decider, 0)]

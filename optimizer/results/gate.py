@@ -151,7 +151,7 @@ def _check_deciders(p: Problem, ev: Evaluation) -> list[str]:
     courts for 指令, a common superior of the group's courts (and of the target) for 集中 — always
     inside the dispatcher's district."""
     c0, court, who = p.case_court, ev.court, ev.decider
-    kind = np.array([MODE_SPECS[m].decider.value for m in ev.mode.tolist()], dtype=object)
+    kind = np.array([spec.decider.value for spec in MODE_SPECS], dtype=object)[ev.mode]
     anc = p.tree.ancestors
     level = p.court_level[np.maximum(who, 0)]
     above = ((who >= 0) & (anc[c0, level] == who) & (anc[court, level] == who)
