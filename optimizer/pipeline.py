@@ -22,6 +22,7 @@ from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
 from optimizer.data.scenario import Scenario
 from optimizer.model.lawful import checked_options
+from optimizer.model.options import Options
 from optimizer.model.restrictions import Restrictions, restrictions_from
 from optimizer.results.conflicts import QUICK, ChangesConflict, explain
 from optimizer.results.finish import finish
@@ -47,17 +48,21 @@ def apply_changes(problem: Problem, changes: ChangeSet | None) -> Problem:
 
 
 def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
-                  warm_start: Plan | None = None) -> Restrictions | None:
+                  warm_start: Plan | None = None) -> tuple[Restrictions | None, Options | None]:
     """The restrictions of the changes and the previous plan (None: there are none), checked
-    against the law (`ChangesError` names the change). A warm start only seeds the solver."""
-    if previous is None and warm_start is None and not (
+    against the law (`ChangesError` names the change), and the options under them (the check
+    builds them; the search reuses them). A warm start only seeds the solver: from a plan
+    file, with its decisions as the known start point; from a plan in memory that kept its
+    pieces' warm starts, with those alone (they hold its whole-officer point already)."""
+    seeds = warm_start is not None and not warm_start.warm_starts
+    if previous is None and not seeds and not (
             changes.pins or changes.keep or changes.forbid or changes.bar_receiving
             or changes.bar_executing or changes.concentrate or changes.never_concentrate
             or changes.loans):
-        return None
+        return None, None
     if previous is not None:
         prev, issued, loans = previous_decisions(p, previous)
-    elif warm_start is not None:
+    elif warm_start is not None and seeds:
         prev, _, loans = previous_decisions(p, warm_start)
         issued = {}
     else:
@@ -65,17 +70,17 @@ def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
     r = restrictions_from(p, changes, prev, issued, loans)
     if previous is None:
         r = replace(r, charge_stability=False)
-    checked_options(p, r)
-    return r
+    return r, checked_options(p, r)
 
 
 def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
           progress: ProgressCallback | None, previous: Plan | None,
           warm_start: Plan | None = None) -> Plan:
     p = apply_changes(problem, changes)
-    bases = warm_start.warm_bases if warm_start is not None else None
-    return finish(search(p, params, progress, _restrictions(p, changes, previous, warm_start),
-                         bases=bases), params, progress)
+    warm = warm_start.warm_starts if warm_start is not None else None
+    restrictions, options = _restrictions(p, changes, previous, warm_start)
+    return finish(search(p, params, progress, restrictions, options, warm_starts=warm), params,
+                  progress)
 
 
 def plan_problem(problem: Problem, changes: ChangeSet | None = None,

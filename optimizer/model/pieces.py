@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from optimizer.data.problem import Problem
 from optimizer.model.options import Options
@@ -34,14 +35,14 @@ def court_components(p: Problem, o: Options, free: NDArray[np.bool_],
     lending pairs (under the rules a case moves only inside its decider's district). A debtor
     group whose courts lie in several components merges them while the merged piece keeps at
     most `max_piece_cases` free cases; groups still spanning components are *linking*."""
-    g = nx.Graph()
-    g.add_nodes_from(range(p.n_courts))
     cur = p.case_court
-    g.add_edges_from(zip(cur[o.case].tolist(), o.court.tolist(), strict=True))
-    g.add_edges_from(zip(o.lend_from.tolist(), o.lend_to.tolist(), strict=True))
-    comp = np.empty(p.n_courts, dtype=np.int64)
-    for k, nodes in enumerate(sorted(nx.connected_components(g), key=min)):
-        comp[list(nodes)] = k
+    src = np.r_[cur[o.case], o.lend_from].astype(np.int64)
+    dst = np.r_[o.court, o.lend_to].astype(np.int64)
+    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)),
+                       shape=(p.n_courts, p.n_courts))
+    # (labels follow each component's lowest court index, as a stable numbering)
+    _, labels = connected_components(graph, directed=False)
+    comp = labels.astype(np.int64)
     size = np.bincount(comp[cur[free]], minlength=int(comp.max()) + 1)
     root = np.arange(len(size))
 

@@ -50,7 +50,7 @@ def finish(out: SearchOutcome, params: SolveParams,
     say(ProgressEvent(Phase.DONE, f"done: {status.value}", time.perf_counter() - out.started))
     plan = make_plan(p, o, decision, ev, status=status.value, objective=objective, bound=bound,
                      gap=gap, method=method, stats=stats)
-    return replace(plan, warm_bases=out.bases) if out.bases else plan
+    return replace(plan, warm_starts=out.warm_starts) if out.warm_starts else plan
 
 
 def _choose(p: Problem, o: Options, candidates: list[Decision], base: Decision,

@@ -84,11 +84,11 @@ class Plan:
     staff_moves: tuple[StaffMove, ...]
     kpis: dict[str, Any] = field(default_factory=dict)
     stats: SolveStats = field(default_factory=SolveStats)
-    #: in memory only (not in the file): the pieces' LP bases, for what-if variants
-    warm_bases: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: in memory only (not in the file): where a what-if variant starts (`solver/warm.py`)
+    warm_starts: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "warm_bases"}
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "warm_starts"}
         out["stats"] = self.stats.to_dict()
         out["cases"] = [vars(c) for c in self.cases]  # shallow: much faster than asdict
         out["courts"] = [vars(c) for c in self.courts]

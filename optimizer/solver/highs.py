@@ -14,13 +14,49 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.model.rows import Model
+
+class Arrays(Protocol):
+    """What HiGHS reads of a model: a piece's `Model`, or a sub-model of some of its columns
+    (`restricted.py`)."""
+
+    @property
+    def cost(self) -> NDArray[np.float64]: ...
+
+    @property
+    def lower(self) -> NDArray[np.float64]: ...
+
+    @property
+    def upper(self) -> NDArray[np.float64]: ...
+
+    @property
+    def integer(self) -> NDArray[np.bool_]: ...
+
+    @property
+    def row_lower(self) -> NDArray[np.float64]: ...
+
+    @property
+    def row_upper(self) -> NDArray[np.float64]: ...
+
+    @property
+    def a_start(self) -> NDArray[np.int64]: ...
+
+    @property
+    def a_index(self) -> NDArray[np.int64]: ...
+
+    @property
+    def a_value(self) -> NDArray[np.float64]: ...
+
+    @property
+    def n_cols(self) -> int: ...
+
+    @property
+    def n_rows(self) -> int: ...
 
 _MS: Any = highspy.HighsModelStatus
 _CB: Any = highspy.cb.HighsCallbackType
@@ -59,6 +95,8 @@ STATUS_MAP: dict[object, Outcome] = {
     _MS.kPostsolveError: Outcome.ERROR,
     _MS.kUnbounded: Outcome.ERROR,
 }
+#: HiGHS basis statuses by code (lower, basic, upper, zero, nonbasic)
+_BASIS_STATUS = [highspy.HighsBasisStatus(code) for code in range(5)]
 _PRIMAL_FEASIBLE = 2  # HiGHS SolutionStatus kSolutionStatusFeasible
 
 
@@ -90,7 +128,7 @@ def new_highs(time_limit: float, gap: float, seed: int) -> Any:
     return h
 
 
-def load(m: Model, time_limit: float, gap: float, seed: int,
+def load(m: Arrays, time_limit: float, gap: float, seed: int,
          lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
          integer: NDArray[np.bool_] | None = None,
          options: dict[str, Any] | None = None) -> Any:
@@ -112,8 +150,8 @@ def load(m: Model, time_limit: float, gap: float, seed: int,
     lp.a_matrix_.index_ = m.a_index
     lp.a_matrix_.value_ = m.a_value
     if integer is not None and integer.any():
-        lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
-                           for f in integer]
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[f] for f in integer.tolist()]
     h.passModel(lp)
     return h
 
@@ -138,7 +176,7 @@ def outcome(h: Any, is_mip: bool) -> HighsResult:
     return HighsResult(kind, values, obj, min(float(info.mip_dual_bound), obj), name)
 
 
-def run(m: Model, integer: bool | NDArray[np.bool_], time_limit: float, gap: float, seed: int,
+def run(m: Arrays, integer: bool | NDArray[np.bool_], time_limit: float, gap: float, seed: int,
         lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
         start: NDArray[np.float64] | None = None,
         options: dict[str, Any] | None = None,
@@ -197,17 +235,16 @@ def get_basis(h: Any) -> tuple[NDArray[np.int8], NDArray[np.int8]] | None:
     b = h.getBasis()
     if not b.valid:
         return None
-    return (np.array([int(x) for x in b.col_status], dtype=np.int8),
-            np.array([int(x) for x in b.row_status], dtype=np.int8))
+    return (np.fromiter(map(int, b.col_status), dtype=np.int8, count=len(b.col_status)),
+            np.fromiter(map(int, b.row_status), dtype=np.int8, count=len(b.row_status)))
 
 
-def set_basis(h: Any, m: Model, basis: tuple[NDArray[np.int8], NDArray[np.int8]] | None) -> bool:
+def set_basis(h: Any, m: Arrays, basis: tuple[NDArray[np.int8], NDArray[np.int8]] | None) -> bool:
     """Start the LP from `basis` when it fits the model (same columns and rows); True if set."""
     if basis is None or len(basis[0]) != m.n_cols or len(basis[1]) != m.n_rows:
         return False
     b = highspy.HighsBasis()
-    status = highspy.HighsBasisStatus
-    b.col_status = [status(int(x)) for x in basis[0]]
-    b.row_status = [status(int(x)) for x in basis[1]]
+    b.col_status = [_BASIS_STATUS[x] for x in basis[0].tolist()]
+    b.row_status = [_BASIS_STATUS[x] for x in basis[1].tolist()]
     b.valid = True
     return bool(h.setBasis(b) == highspy.HighsStatus.kOk)

@@ -36,11 +36,14 @@ class SolveParams:
     #: run the pieces on a Ray cluster at this address ("local" starts one here); None = the
     #: local process pool (or `COURTPLAN_RAY_ADDRESS`)
     ray_address: str | None = None
-    #: keep each piece's optimal LP basis in the plan (in memory), so a what-if variant of the
-    #: same shape started from this plan (`warm_start=`) re-solves its LPs in a few iterations
-    keep_bases: bool = False
+    #: keep what a what-if variant needs to start where this plan ended (each piece's cuts, LP
+    #: basis and whole officers; in memory, `solver/warm.py`): a variant planned with
+    #: `warm_start=` this plan then re-solves in a fraction of the time
+    keep_warm_start: bool = False
     #: rounds of residual-capacity cuts on the officers of 协同 cases (0 = none; `cuts.py`)
     cut_rounds: int = 8
+    #: rounds of cuts on top of those a warm start carries (its LP starts near their end)
+    warm_cut_rounds: int = 1
 
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit, int | float) and math.isfinite(self.time_limit)
@@ -48,7 +51,8 @@ class SolveParams:
             raise ValueError(f"time_limit must be a positive number of seconds, got {self.time_limit}")
         if not (isinstance(self.gap, int | float) and 0 <= self.gap < 1):
             raise ValueError(f"gap must be in [0, 1), got {self.gap}")
-        for name in ("seed", "workers", "max_piece_cases", "staff_dive_rounds", "cut_rounds"):
+        for name in ("seed", "workers", "max_piece_cases", "staff_dive_rounds", "cut_rounds",
+                     "warm_cut_rounds"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"{name} must be a whole number, got {value!r}")
@@ -58,8 +62,9 @@ class SolveParams:
             raise ValueError(f"workers must be ≥ 1, got {self.workers}")
         if self.max_piece_cases < 1 or self.staff_dive_rounds < 1:
             raise ValueError("max_piece_cases and staff_dive_rounds must be ≥ 1")
-        if self.cut_rounds < 0:
-            raise ValueError(f"cut_rounds must be ≥ 0, got {self.cut_rounds}")
+        for name in ("cut_rounds", "warm_cut_rounds"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be ≥ 0, got {getattr(self, name)}")
         for name in ("piece_share", "linking_pass1_share", "restricted_mip_share"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 < value <= 1):

@@ -12,7 +12,8 @@ from dataclasses import replace
 from optimizer.model.rows import Model
 from optimizer.solver.executors import executor_for, ray_address
 from optimizer.solver.params import SolveParams
-from optimizer.solver.piece import Basis, PieceResult, PieceSettings, solve_piece
+from optimizer.solver.piece import PieceResult, PieceSettings, solve_piece
+from optimizer.solver.warm import WarmStart
 
 #: called after each piece: (pieces done, pieces total, results so far)
 PieceDone = Callable[[int, int, list[PieceResult]], None]
@@ -22,27 +23,28 @@ PieceStep = Callable[[int, int, list[PieceResult], str, float | None, float | No
 
 
 def _settings(params: SolveParams, share: float, left: float,
-              basis: Basis | None = None) -> PieceSettings:
+              warm: WarmStart | None = None) -> PieceSettings:
     """A piece gets its share, never past the deadline; its LP may take `lp_min_seconds`."""
     return PieceSettings(
         time_limit=max(min(share, left), 0.1), gap=params.gap, seed=params.seed,
         lp_time_limit=max(left, params.lp_min_seconds),
         restricted_mip_share=params.restricted_mip_share,
         staff_dive_rounds=params.staff_dive_rounds, cut_rounds=params.cut_rounds,
-        basis_start=basis, keep_basis=params.keep_bases)
+        warm_cut_rounds=params.warm_cut_rounds,
+        warm_start=warm, keep_warm_start=params.keep_warm_start)
 
 
-def _job(args: tuple[Model, SolveParams, float, float, Basis | None]) -> PieceResult:
+def _job(args: tuple[Model, SolveParams, float, float, WarmStart | None]) -> PieceResult:
     """Worker entry: its share of time, never past the wall-clock deadline."""
-    m, params, share, wall_deadline, basis = args
+    m, params, share, wall_deadline, warm = args
     left = max(wall_deadline - time.time(), 0.1)
-    return solve_piece(m, _settings(params, share, left, basis))
+    return solve_piece(m, _settings(params, share, left, warm))
 
 
 def run_pieces(models: list[Model], params: SolveParams, deadline: float,
                on_done: PieceDone | None = None,
                on_step: PieceStep | None = None,
-               bases: list[Basis | None] | None = None) -> list[PieceResult]:
+               warm_starts: list[WarmStart | None] | None = None) -> list[PieceResult]:
     """Solve pieces, largest first, each with a time share proportional to its size (so the
     large ones cannot starve the rest). `deadline` is on the `time.perf_counter` clock."""
     jobs = sorted(range(len(models)), key=lambda k: -models[k].n_cols)
@@ -68,7 +70,7 @@ def run_pieces(models: list[Model], params: SolveParams, deadline: float,
         wall_deadline = time.time() + budget
         with pool:
             futs = {k: pool.submit(_job, (models[k], params, share[k], wall_deadline,
-                                          bases[k] if bases else None))
+                                          warm_starts[k] if warm_starts else None))
                     for k in jobs}
             for n_done, k in enumerate(jobs, 1):
                 results[k] = futs[k].result()
@@ -76,7 +78,7 @@ def run_pieces(models: list[Model], params: SolveParams, deadline: float,
     else:
         for n_done, k in enumerate(jobs, 1):
             left = max(deadline - time.perf_counter(), 0.1)
-            cfg = _settings(params, share[k], left, bases[k] if bases else None)
+            cfg = _settings(params, share[k], left, warm_starts[k] if warm_starts else None)
             if on_step is not None:
                 cfg = replace(cfg, on_step=_forward(on_step, n_done - 1, len(models),
                                                     [r for r in results if r is not None]))

@@ -13,6 +13,7 @@ Pure: no printing, no files; progress goes to an optional callback as typed even
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field, replace
 
@@ -29,10 +30,11 @@ from optimizer.model.restrictions import Restrictions, start_point
 from optimizer.model.rows import Model, build_model
 from optimizer.solver.baseline import baseline_decision, decision_from, fixed_shift, free_cases
 from optimizer.solver.params import SolveParams
-from optimizer.solver.piece import Basis, PieceResult
+from optimizer.solver.piece import PieceResult
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
 from optimizer.solver.schedule import run_pieces
 from optimizer.solver.stats import PieceStats, SolveStats
+from optimizer.solver.warm import WarmStart
 
 BOUND_METHOD = "sum over pieces of the LP or HiGHS MIP dual bound, linking groups relaxed"
 
@@ -181,17 +183,17 @@ class SearchOutcome:
     method: str
     stats: SolveStats
     started: float  # time.perf_counter() at the start
-    #: each piece's optimal LP basis by the piece's shape (`SolveParams.keep_bases`)
-    bases: dict[tuple[int, int, int], Basis] = field(default_factory=dict)
+    #: what a what-if variant starts from, by piece (`SolveParams.keep_warm_start`)
+    warm_starts: dict[bytes, WarmStart] = field(default_factory=dict)
 
 
 def search(problem: Problem, params: SolveParams | None = None,
            progress: ProgressCallback | None = None,
            restrictions: Restrictions | None = None,
            options: Options | None = None,
-           bases: dict[tuple[int, int, int], Basis] | None = None) -> SearchOutcome:
+           warm_starts: dict[bytes, WarmStart] | None = None) -> SearchOutcome:
     """Search for a plan of `problem`'s cases (under a planner's `restrictions`, with the
-    previous plan they carry as warm start). Pure: no printing, no files. `options` replaces
+    previous plan they carry as warm start; `warm_starts`: the base plan's, for a what-if variant). Pure: no printing, no files. `options` replaces
     `build_options(problem, restrictions)` (a subset of its rows, e.g. a case forced to one
     option)."""
     params = params or SolveParams()
@@ -204,7 +206,7 @@ def search(problem: Problem, params: SolveParams | None = None,
     results = run_pieces(su.models, params, pass1_deadline,
                          lambda k, n, rs: say(Phase.SOLVE, f"piece {k}/{n} solved", k, n, rs),
                          say.step if progress is not None else None,
-                         [(bases or {}).get(piece_shape(m)) for m in su.models])
+                         [(warm_starts or {}).get(piece_key(m)) for m in su.models])
     decision = decision_from(su.o_rel, su.models, results, su.base, su.rel_to_orig, su.o)
     candidates, n_pass2 = [decision], 0
     if len(su.linking):
@@ -219,13 +221,14 @@ def search(problem: Problem, params: SolveParams | None = None,
         complete=all(r.values is not None for r in results),
         infeasible=any(r.status == "infeasible" for r in results), method=method,
         stats=_stats(params, su, results, n_pass2, t0, t_solve), started=t0,
-        bases={piece_shape(m): r.basis for m, r in zip(su.models, results, strict=True)
-               if r.basis is not None})
+        warm_starts={piece_key(m): r.warm for m, r in zip(su.models, results, strict=True)
+                     if r.warm is not None})
 
 
-def piece_shape(m: Model) -> tuple[int, int, int]:
-    """What a basis fits: the piece's columns and rows, and which cases it holds."""
-    return m.n_cols, m.n_rows, hash(m.piece.cases.tobytes())
+def piece_key(m: Model) -> bytes:
+    """Which piece a warm start belongs to: the cases it holds (a variant's piece with other
+    cases starts cold)."""
+    return hashlib.blake2b(m.piece.cases.tobytes(), digest_size=16).digest()
 
 
 def _stats(params: SolveParams, su: _Setup, results: list[PieceResult], n_pass2: int,

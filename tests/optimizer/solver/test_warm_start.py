@@ -26,11 +26,11 @@ def test_a_variant_started_from_the_base_lp_basis_is_the_cold_variant(lishui):
     # the base keeps its pieces' LP bases in memory; a variant of the same shape starts its LP
     # from them (a few simplex iterations instead of thousands) and reaches the same plan
     base = plan_scenario(lishui, None, SolveParams(time_limit=30, gap=0.0, workers=1,
-                                                   keep_bases=True))
-    assert base.warm_bases and "warm_bases" not in base.to_json()
+                                                   keep_warm_start=True))
+    assert base.warm_starts and "warm_starts" not in base.to_json()
     variant = ChangeSet(officers=(OfficerChange(court=lishui.courts[1].id, add=3),))
     params = SolveParams(time_limit=30, gap=0.0, workers=1)
     cold = plan_scenario(lishui, variant, params)
     warm = plan_scenario(lishui, variant, params, warm_start=base)
-    assert any("previous basis" in step for step in warm.stats.pieces_detail[0].steps)
+    assert any("base plan" in step for step in warm.stats.pieces_detail[0].steps)
     assert warm.objective == pytest.approx(cold.objective, rel=1e-9)
