@@ -1,0 +1,89 @@
+"""Warm starts of what-if variants (`solver/warm.py`): what a base plan carries over is valid in
+the variant, or it is not carried."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimizer.data.changes import ChangeSet, OfficerChange, Shock
+from optimizer.data.generate import generate
+from optimizer.data.problem import Problem
+from optimizer.data.scenario import Scenario
+from optimizer.pipeline import apply_changes, plan_problem
+from optimizer.solver import cuts as rc
+from optimizer.solver import warm
+from optimizer.solver.params import SolveParams
+from optimizer.solver.solve import _build, _Reporter
+
+
+@pytest.fixture(scope="module")
+def zhejiang_small() -> Problem:
+    """A Zhejiang of 3,000 cases: officers are lent, so the LP gets residual-capacity cuts."""
+    return Problem.from_scenario(Scenario.model_validate(generate("zhejiang", seed=2, cases=3000)))
+
+
+@pytest.fixture(scope="module")
+def base_plan(zhejiang_small: Problem):  # type: ignore[no-untyped-def]
+    return plan_problem(zhejiang_small, None, SolveParams(keep_warm_start=True, time_limit=60))
+
+
+def _model(p: Problem):  # type: ignore[no-untyped-def]
+    su = _build(p, SolveParams(), _Reporter(None, 0.0))
+    assert len(su.models) == 1
+    return su.models[0]
+
+
+def test_the_base_keeps_its_cuts_basis_and_officers_in_memory_only(base_plan) -> None:  # type: ignore[no-untyped-def]
+    (start,) = base_plan.warm_starts.values()
+    assert start.cuts.n > 0 and start.basis is not None and start.officers is not None
+    assert len(start.basis[1]) > start.cuts.n  # the model's rows and the cut rows
+    assert "warm_starts" not in base_plan.to_json()
+
+
+@pytest.mark.parametrize("change", [
+    ChangeSet(officers=(OfficerChange(court="C330102", add=4),)),
+    ChangeSet(shocks=(Shock(court="C330381", factor=1.5),)),
+    ChangeSet(weights={"applicant_travel": 2.0}),
+    ChangeSet(rules={"cases_per_lent_officer": 25}),
+], ids=["officers", "shock", "weight", "cases-per-officer"])
+def test_a_warm_variant_and_its_cold_solve_bound_each_other(zhejiang_small, base_plan,  # type: ignore[no-untyped-def]
+                                                           change: ChangeSet) -> None:
+    # a carried cut that is not valid in the variant would lift the warm bound above the cold
+    # plan's objective (an objective no valid bound can exceed), and vice versa
+    params = SolveParams(time_limit=60)
+    cold = plan_problem(zhejiang_small, change, params)
+    hot = plan_problem(zhejiang_small, change, params, warm_start=base_plan)
+    tol = 1e-7 * abs(cold.objective)
+    assert hot.bound <= cold.objective + tol
+    assert cold.bound <= hot.objective + tol
+    assert hot.gap <= params.gap and cold.gap <= params.gap
+    assert hot.terms.get("stability", 0.0) == 0.0
+    steps = " ".join(hot.stats.pieces_detail[0].steps)
+    carried = "cuts carried from the base plan" in steps
+    # the cuts come from rows with k = cases_per_lent_officer: another k, none carried
+    assert carried == ("cases_per_lent_officer" not in change.rules)
+
+
+def test_cuts_are_carried_only_into_the_same_coordinate_rows(zhejiang_small, base_plan) -> None:  # type: ignore[no-untyped-def]
+    (start,) = base_plan.warm_starts.values()
+    same = _model(zhejiang_small)
+    m, cuts, basis = warm.carry(same, rc.coordinate_rows(same), start)
+    assert cuts is not None and basis is not None and m.n_rows == same.n_rows + start.cuts.n
+    other_k = apply_changes(zhejiang_small, ChangeSet(rules={"cases_per_lent_officer": 20}))
+    changed = _model(other_k)
+    m, cuts, basis = warm.carry(changed, rc.coordinate_rows(changed), start)
+    assert cuts is None and basis is None and m.n_rows == changed.n_rows
+
+
+def test_concatenated_cuts_keep_every_row() -> None:
+    a = rc.Cuts(np.array([0, 2, 3]), np.array([0, 5, 1]), np.array([1.0, -2.0, 1.0]),
+                np.array([4.0, 1.0]))
+    b = rc.Cuts(np.array([0, 2]), np.array([2, 3]), np.array([1.0, -3.0]), np.array([7.0]))
+    both = warm.concat([a, rc.Cuts(np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0),
+                                   np.zeros(0)), b])
+    assert both.n == 3
+    rows = [(both.index[s:e].tolist(), both.value[s:e].tolist())
+            for s, e in zip(both.start[:-1], both.start[1:], strict=True)]
+    assert rows == [([0, 5], [1.0, -2.0]), ([1], [1.0]), ([2, 3], [1.0, -3.0])]
+    assert both.upper.tolist() == [4.0, 1.0, 7.0]
