@@ -125,6 +125,11 @@ class Problem:
     def tree(self) -> CourtTree:
         return CourtTree(self.court_parent, self.court_level, self.court_place, self.place_codes)
 
+    @cached_property
+    def case_ids(self) -> tuple[str, ...]:
+        """Each case's 案号, in case order (read from the records once per problem)."""
+        return tuple(k.id for k in self.scenario.cases)
+
     @property
     def n_cases(self) -> int:
         return len(self.case_court)

@@ -78,7 +78,7 @@ def checked_options(p: Problem, r: Restrictions) -> Options:
     o = build_options(p, r)
     lend_from, lend_to, _, lend_max = lending_pairs(p)
     c = build_context(p, lend_to)
-    ids = tuple(k.id for k in p.scenario.cases)
+    ids = p.case_ids
     errors: list[str] = []
     n_rows = (np.bincount(o.case, minlength=p.n_cases)
               + np.bincount(o.member_case, minlength=p.n_cases))

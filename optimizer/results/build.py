@@ -7,78 +7,23 @@ from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
 from optimizer.law.courts import BASIC
-from optimizer.law.modes import TRIGGER_LABELS, Mode, Situation, Trigger, basis_for
-from optimizer.model.costs import CASE_TERMS
 from optimizer.model.decision import Decision
 from optimizer.model.options import Options
+from optimizer.results.case_plans import case_plans
 from optimizer.results.evaluate import Evaluation
 from optimizer.results.kpis import compute_kpis
-from optimizer.results.plan import CasePlan, CourtPlan, Plan, SolveStats, StaffMove
+from optimizer.results.plan import CourtPlan, Plan, SolveStats, StaffMove
 
 
-def _entrusted_where(p: Problem, ev: Evaluation) -> tuple[dict[int, list[str]], NDArray[np.bool_]]:
-    """Entrusted asset ids per case, and per case whether one lies in another province (the
-    委托执行规定 applies directly there, 参照 inside the province)."""
-    asset_ids = [a.id for k in p.scenario.cases for a in k.assets]
-    by_case: dict[int, list[str]] = {}
-    out_of_province = np.zeros(p.n_cases, dtype=bool)
-    ent = np.flatnonzero(ev.entrusted)
-    for a in ent.tolist():
-        by_case.setdefault(int(p.asset_case[a]), []).append(asset_ids[a])
-    if len(ent):
-        cases = p.asset_case[ent]
-        far = ~p.tree.same_locality(p.asset_place[ent], p.court_place[ev.court[cases]], 2)
-        out_of_province[cases[far]] = True
-    return by_case, out_of_province
-
-
-def _wishes(p: Problem, i: int) -> tuple[str, ...]:
-    """The applicant's wishes, in words; an early Art. 237 request is one of them."""
-    k = p.scenario.cases[i]
-    out = []
-    if p.early_request[i]:
-        out.append("申请执行人申请上一级法院执行（未满六个月，尚不构成民事诉讼法第237条的申请）")
-    if k.wish.objects_to_transfer:
-        out.append("申请执行人反对变更执行法院")
-    if k.wish.preferred_court:
-        out.append(f"申请执行人希望由{k.wish.preferred_court}执行")
-    return tuple(out)
-
-
-def _case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
-    cids = p.court_ids
-    modes = list(Mode)
-    trig = p.triggers
-    ent_by_case, far = _entrusted_where(p, ev)
-    terms = np.round(ev.case_terms, 4)
-    requested = (p.case_flags & int(Trigger.REQUEST)) != 0
-    missed = (trig & int(Trigger.DEADLINE_MISSED)) != 0
-    short = (trig & int(Trigger.UNDERSTAFFED)) != 0
-    names = [c.name for c in p.scenario.courts]
-    out = []
-    for i, k in enumerate(p.scenario.cases):
-        reasons = tuple(label for t, label in TRIGGER_LABELS.items() if trig[i] & int(t))
-        if p.terminable[i] and p.in_district[p.case_court[i]]:
-            reasons = ("终本候选：无财产可供执行、无行为义务",)
-        mode = modes[ev.mode[i]]
-        entrusted = tuple(ent_by_case.get(i, ()))
-        court, decider = int(ev.court[i]), int(ev.decider[i])
-        situation = Situation(
-            overdue=bool(p.overdue[i]), applied=bool(requested[i]), deadline_missed=bool(missed[i]),
-            moved=court != p.case_court[i], to_decider=court == decider,
-            officers=bool(short[i]), entrusted=("out" if far[i] else "in") if entrusted else "")
-        out.append(CasePlan(
-            case_id=k.id, mode=mode.key, court_id=cids[court], from_court_id=k.court,
-            entrusted_assets=entrusted, costs=dict(zip(CASE_TERMS, terms[i].tolist(), strict=True)),
-            reasons=reasons, note=o.exceptions.get(i),
-            decided_by=cids[decider] if decider >= 0 else None,
-            basis=basis_for(mode, situation),
-            coordination=(("officers" if short[i] else "coordination")
-                          if mode is Mode.COORDINATE else None),
-            wishes=_wishes(p, i), court_name=names[court], from_court_name=names[p.case_court[i]],
-            decided_by_name=names[decider] if decider >= 0 else None,
-        ))
-    return out
+def _matters_received(p: Problem, ev: Evaluation) -> NDArray[np.int64]:
+    """事项委托 received per court: an entrusted asset goes to the first basic court of its
+    place (none if its place has no basic court)."""
+    basic = np.flatnonzero(p.court_level == BASIC)
+    places, first = np.unique(p.court_place[basic], return_index=True)
+    court_of_place = np.full(len(p.place_codes), -1, dtype=np.int64)
+    court_of_place[places] = basic[first]
+    to = court_of_place[p.asset_place[ev.entrusted]]
+    return np.bincount(to[to >= 0], minlength=p.n_courts)
 
 
 def make_plan(p: Problem, o: Options, d: Decision, ev: Evaluation, *, status: str,
@@ -86,17 +31,11 @@ def make_plan(p: Problem, o: Options, d: Decision, ev: Evaluation, *, status: st
               stats: SolveStats) -> Plan:
     s = p.scenario
     cids = p.court_ids
-    cases = _case_plans(p, o, ev)
+    cases = case_plans(p, o, ev)
     moved = ev.court != p.case_court
     cases_in = np.bincount(ev.court[moved], minlength=p.n_courts)
     cases_out = np.bincount(p.case_court[moved], minlength=p.n_courts)
-    court_of_place = {int(pl): c for c, pl in reversed(list(enumerate(p.court_place.tolist())))
-                      if p.court_level[c] == BASIC}
-    recv = np.zeros(p.n_courts, dtype=np.int64)
-    for a in np.flatnonzero(ev.entrusted):
-        c = court_of_place.get(int(p.asset_place[a]))
-        if c is not None:
-            recv[c] += 1
+    recv = _matters_received(p, ev)
     capacity = ev.staff_after * p.cases_per_officer
     courts = [
         CourtPlan(

@@ -40,7 +40,7 @@ def _name(kind: str, ids: NDArray[np.int64], labels: tuple[str, ...], what: str)
 
 def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     """The hard rules `d` breaks (empty when it meets every one)."""
-    cases = tuple(k.id for k in p.scenario.cases)
+    cases = p.case_ids
     courts = p.court_ids
     out: list[str] = []
     # one option per case: its own row, or exactly one target of its group
@@ -116,7 +116,7 @@ def _restrictions(p: Problem, o: Options, d: Decision, ev: Evaluation,
     """The planner's restrictions `d` breaks."""
     r = o.restrictions
     assert r is not None
-    cases = tuple(k.id for k in p.scenario.cases)
+    cases = p.case_ids
     moved = ev.court != p.case_court
     pinned = r.pin_mode >= 0
     out = _name("cases", np.flatnonzero(pinned & ((ev.mode != r.pin_mode) | (ev.court != r.pin_court))),
@@ -151,18 +151,20 @@ def _check_deciders(p: Problem, ev: Evaluation) -> list[str]:
     courts for 指令, a common superior of the group's courts (and of the target) for 集中 — always
     inside the dispatcher's district."""
     c0, court, who = p.case_court, ev.court, ev.decider
-    kind = np.array([spec.decider.value for spec in MODE_SPECS], dtype=object)[ev.mode]
+    deciders = list(Decider)
+    # the decider kind per case as its index in `Decider` (integers compare fast, strings not)
+    kind = np.array([deciders.index(spec.decider) for spec in MODE_SPECS])[ev.mode]
+    none, own, parent, superior = (deciders.index(k) for k in (
+        Decider.NONE, Decider.SELF, Decider.PARENT, Decider.SUPERIOR))
     anc = p.tree.ancestors
     level = p.court_level[np.maximum(who, 0)]
     above = ((who >= 0) & (anc[c0, level] == who) & (anc[court, level] == who)
              & (level < p.court_level[c0]))
     expected_ok = np.select(
-        [kind == Decider.NONE.value, kind == Decider.SELF.value, kind == Decider.PARENT.value,
-         kind == Decider.SUPERIOR.value],
+        [kind == none, kind == own, kind == parent, kind == superior],
         [who == -1, who == c0, who == p.court_parent[c0],
          who == p.tree.lowest_common_superior(c0, court)],
         default=above)
     inside = (who < 0) | p.in_district[np.maximum(who, 0)]
     bad = np.flatnonzero(p.in_district[c0] & ~(expected_ok & inside))
-    cases = tuple(k.id for k in p.scenario.cases)
-    return _name("cases", bad, cases, "decided by a court the law does not empower for the mode")
+    return _name("cases", bad, p.case_ids, "decided by a court the law does not empower for the mode")

@@ -24,7 +24,7 @@ def previous_decisions(p: Problem, plan: Plan) -> tuple[dict[str, tuple[str, str
                                                           dict[tuple[str, str], int]]:
     """(every case's previous (mode, court), the issued ones, the staff loans) of a previous
     plan of the same scenario; refuses a plan of another scenario."""
-    ids = [k.id for k in p.scenario.cases]
+    ids = p.case_ids
     known = set(ids)
     planned = {c.case_id for c in plan.cases}
     courts = set(p.court_ids)

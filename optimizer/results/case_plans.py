@@ -1,0 +1,147 @@
+"""The plan's rows, one per case (`CasePlan`), built column by column.
+
+A province's plan has 20,000 rows but few distinct texts: the recorded basis (规范性) depends
+only on the mode and a handful of facts (`Situation`), the reasons (必要性) only on the trigger
+bits, the wishes on three facts. Each text is made once per distinct key and shared by every
+case with that key; entrusted assets are read from the records only for the cases that have
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.data.problem import Problem
+from optimizer.law.modes import TRIGGER_LABELS, Mode, Situation, Trigger, basis_for
+from optimizer.model.costs import CASE_TERMS
+from optimizer.model.options import Options
+from optimizer.results.evaluate import Evaluation
+from optimizer.results.plan import CasePlan, case_plans_from_columns
+
+T = TypeVar("T")
+
+TERMINABLE_REASON = "终本候选：无财产可供执行、无行为义务"
+EARLY_REQUEST_WISH = "申请执行人申请上一级法院执行（未满六个月，尚不构成民事诉讼法第237条的申请）"
+OBJECTS_WISH = "申请执行人反对变更执行法院"
+#: `Situation.entrusted` by code: no entrusted asset, all in the province, one outside it
+_ENTRUSTED = ("", "in", "out")
+
+
+def _shared(keys: NDArray[np.int64], make: Callable[[int], T]) -> list[T]:
+    """`make(key)` per case, computed once per distinct key (the cases of a key share it)."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    made = [make(k) for k in distinct.tolist()]
+    return [made[j] for j in inverse.reshape(-1).tolist()]
+
+
+def _lookup(values: tuple[str, ...], index: NDArray[np.int64]) -> list[str | None]:
+    """`values[index]` per case, None where the index is −1."""
+    return np.array([*values, None], dtype=object)[index].tolist()
+
+
+def _entrusted(p: Problem, ev: Evaluation) -> tuple[dict[int, tuple[str, ...]], NDArray[np.int64]]:
+    """Entrusted asset ids per case (only the cases with some), and per case the
+    `Situation.entrusted` code: whether one lies in another province (the 委托执行规定 applies
+    directly there, 参照 inside the province)."""
+    code = np.zeros(p.n_cases, dtype=np.int64)
+    ent = np.flatnonzero(ev.entrusted)
+    if not len(ent):
+        return {}, code
+    cases = p.asset_case[ent]
+    far = ~p.tree.same_locality(p.asset_place[ent], p.court_place[ev.court[cases]], 2)
+    code[cases] = 1
+    code[cases[far]] = 2
+    # assets are numbered case after case, in each case's order (`Problem.from_scenario`)
+    first = np.searchsorted(p.asset_case, cases)
+    records = p.scenario.cases
+    by_case: dict[int, list[str]] = {}
+    for c, k in zip(cases.tolist(), (ent - first).tolist(), strict=True):
+        by_case.setdefault(c, []).append(records[c].assets[k].id)
+    return {c: tuple(ids) for c, ids in by_case.items()}, code
+
+
+def _reasons(p: Problem) -> list[tuple[str, ...]]:
+    """The triggers (必要性) per case in words; 终本 candidates of the district say so instead."""
+    term = p.terminable & p.in_district[p.case_court]
+
+    def words(key: int) -> tuple[str, ...]:
+        if key < 0:
+            return (TERMINABLE_REASON,)
+        return tuple(label for t, label in TRIGGER_LABELS.items() if key & int(t))
+
+    return _shared(np.where(term, -1, p.triggers), words)
+
+
+def _wishes(p: Problem) -> list[tuple[str, ...]]:
+    """The applicant's wishes per case, in words; an early Art. 237 request is one of them."""
+    cids = p.court_ids
+
+    def words(key: int) -> tuple[str, ...]:
+        out = []
+        if key & 1:
+            out.append(EARLY_REQUEST_WISH)
+        if key & 2:
+            out.append(OBJECTS_WISH)
+        if key >> 2:
+            out.append(f"申请执行人希望由{cids[(key >> 2) - 1]}执行")
+        return tuple(out)
+
+    keys = (p.early_request.astype(np.int64) | (p.case_objects.astype(np.int64) << 1)
+            | ((p.case_preferred + 1) << 2))
+    return _shared(keys, words)
+
+
+def _bases(p: Problem, ev: Evaluation, entrusted: NDArray[np.int64]) -> list[str]:
+    """The document and articles (规范性) of each case's decision (`basis_for`)."""
+    requested = (p.case_flags & int(Trigger.REQUEST)) != 0
+    missed = (p.triggers & int(Trigger.DEADLINE_MISSED)) != 0
+    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
+    # key: the mode in bits 0–2, the six facts of `Situation` in bits 3–8, entrusted above
+    facts = (p.overdue, requested, missed, ev.court != p.case_court, ev.court == ev.decider, short)
+    keys = ev.mode.astype(np.int64) | (entrusted << 9)
+    for bit, fact in enumerate(facts, start=3):
+        keys |= fact.astype(np.int64) << bit
+
+    def text(key: int) -> str:
+        def on(bit: int) -> bool:
+            return bool(key >> bit & 1)
+
+        return basis_for(Mode(key & 7), Situation(
+            overdue=on(3), applied=on(4), deadline_missed=on(5), moved=on(6), to_decider=on(7),
+            officers=on(8), entrusted=_ENTRUSTED[key >> 9]))
+
+    return _shared(keys, text)
+
+
+def case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
+    """One `CasePlan` per case, in case order."""
+    cids = p.court_ids
+    names = tuple(c.name for c in p.scenario.courts)
+    entrusted, ent_code = _entrusted(p, ev)
+    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
+    coordinate = ev.mode == Mode.COORDINATE
+    notes, no_assets = o.exceptions, ()
+    costs = np.round(ev.case_terms, 4).T.tolist()
+    return case_plans_from_columns({
+        "case_id": p.case_ids,
+        "mode": _lookup(tuple(m.key for m in Mode), ev.mode),
+        "court_id": _lookup(cids, ev.court),
+        "from_court_id": _lookup(cids, p.case_court),
+        "entrusted_assets": [entrusted.get(i, no_assets) for i in range(p.n_cases)]
+        if entrusted else [no_assets] * p.n_cases,
+        "costs": [dict(zip(CASE_TERMS, row, strict=True)) for row in zip(*costs, strict=True)],
+        "reasons": _reasons(p),
+        "note": [notes.get(i) for i in range(p.n_cases)] if notes else [None] * p.n_cases,
+        "decided_by": _lookup(cids, ev.decider),
+        "basis": _bases(p, ev, ent_code),
+        "coordination": _lookup(("coordination", "officers"),
+                                np.where(coordinate, short.astype(np.int64), -1)),
+        "wishes": _wishes(p),
+        "court_name": _lookup(names, ev.court),
+        "from_court_name": _lookup(names, p.case_court),
+        "decided_by_name": _lookup(names, ev.decider),
+    })
