@@ -1,4 +1,4 @@
-"""`courtplan bench gap|scale|peers|growth|workbench|load`: benchmark tables, CSV and JSON.
+"""`courtplan bench gap|scale|peers|growth|workbench|whatif|load`: benchmark tables, CSV and JSON.
 
 The repository's scripts, not part of the product: run from a checkout, as `courtplan bench …`
 (editable install) or `python -m benchmarks.run …` from the repository root.
@@ -349,6 +349,25 @@ def bench_workbench(a: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_whatif(a: argparse.Namespace) -> list[dict[str, Any]]:
+    """One-change variants planned cold and warm-started from the base plan (`whatif.py`)."""
+    from benchmarks.whatif import measure
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import read_scenario
+    from optimizer.solver.params import SolveParams
+
+    path = _scenario_file(a.preset, a.seed, None)
+    p = Problem.from_scenario(read_scenario(path))
+    params = SolveParams(time_limit=a.time_limit, seed=a.seed)
+    rows = measure(p, params, a.repeats,
+                   lambda row: print(json.dumps(row, ensure_ascii=False), file=sys.stderr))
+    cols = ["variant", "cold_s", "warm_s", "ratio", "cold_gap", "warm_gap", "cold_objective",
+            "warm_objective", "warm_start_used", "status"]
+    print(_table(rows, cols))
+    _save("whatif", rows, a.json)
+    return rows
+
+
 # ---------------------------------------------------------------- arguments
 def _seconds(text: str) -> float:
     try:
@@ -411,7 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="`courtplan bench WHAT --help` for each one's options; see benchmarks/README.md. "
                "Exit codes: 0 done, 2 invalid input.")
     sub = ap.add_subparsers(dest="what", required=True,
-                            metavar="{gap,scale,peers,growth,workbench,load}",
+                            metavar="{gap,scale,peers,growth,workbench,whatif,load}",
                             title="benchmarks")
     g = sub.add_parser("gap", help="GAP instances against their best-known values",
                        description="GAP instances (OR-Library, Yagiura) through the planner's engine, "
@@ -463,6 +482,16 @@ def build_parser() -> argparse.ArgumentParser:
     wb.add_argument("--workers", type=_workers, default=2, help="sweep processes (2)")
     wb.add_argument("--json", default=None, metavar="FILE")
     wb.set_defaults(func=bench_workbench)
+    wi = sub.add_parser("whatif", help="one-change variants: cold vs warm-started from the base plan",
+                        description="Seven one-change what-if variants of a plan, each planned "
+                                    "cold and warm-started from the base plan, side by side.")
+    wi.add_argument("--preset", choices=PRESETS, default="zhejiang")
+    wi.add_argument("--seed", type=_seed, default=1)
+    wi.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per solve (60)")
+    wi.add_argument("--repeats", type=lambda t: _integer(t, "--repeats", 1, 20), default=3,
+                    help="runs of each, alternating which goes first; medians (3)")
+    wi.add_argument("--json", default=None, metavar="FILE")
+    wi.set_defaults(func=bench_whatif)
     lo = sub.add_parser("load", help="the HTTP service: concurrent reads while 3 runs solve (loopback)",
                         description="Starts `courtplan serve --workers 3` on 127.0.0.1 with a fresh data "
                                     "directory, queues 3 runs, and has concurrent clients read while they "

@@ -193,7 +193,8 @@ def search(problem: Problem, params: SolveParams | None = None,
            options: Options | None = None,
            warm_starts: dict[bytes, WarmStart] | None = None) -> SearchOutcome:
     """Search for a plan of `problem`'s cases (under a planner's `restrictions`, with the
-    previous plan they carry as warm start; `warm_starts`: the base plan's, for a what-if variant). Pure: no printing, no files. `options` replaces
+    previous plan they carry as warm start; `warm_starts`: the base plan's pieces', for a
+    what-if variant). Pure: no printing, no files. `options` replaces
     `build_options(problem, restrictions)` (a subset of its rows, e.g. a case forced to one
     option)."""
     params = params or SolveParams()
