@@ -57,6 +57,10 @@ class Model:
     z_lender: NDArray[np.int64]  # lender court of each z column
     z_cap: NDArray[np.float64]  # that lender's limit
     start: NDArray[np.float64] | None = None  # a known point (re-planning's warm start)
+    #: what each column and each row (before any cut rows) is about, the same in every
+    #: variant of the piece (`_column_keys`, `_Rows.add`): a what-if's warm start maps by them
+    col_key: NDArray[np.int64] | None = None
+    row_key: NDArray[np.int64] | None = None
 
     @property
     def n_cols(self) -> int:
@@ -83,10 +87,15 @@ class _Rows:
     lo: list[NDArray[np.float64]] = field(default_factory=list)
     hi: list[NDArray[np.float64]] = field(default_factory=list)
     family: dict[str, slice] = field(default_factory=dict)
+    keys: list[NDArray[np.int64]] = field(default_factory=list)
     count: int = 0
 
-    def add(self, name: str, n_rows: int, rows: NDArray[np.int64], cols: NDArray[np.int64],
-            vals: NDArray[np.float64], lo: NDArray[np.float64], hi: NDArray[np.float64]) -> None:
+    def add(self, name: str, entity: NDArray[np.int64], rows: NDArray[np.int64],
+            cols: NDArray[np.int64], vals: NDArray[np.float64], lo: NDArray[np.float64],
+            hi: NDArray[np.float64]) -> None:
+        """Rows of family `name`, one per `entity` (the case or court each row is about)."""
+        n_rows = len(entity)
+        self.keys.append(_key(ROW_FAMILIES.index(name), entity))
         self.r.append(rows + self.count)
         self.c.append(cols)
         self.v.append(vals)
@@ -168,7 +177,31 @@ def build_model(p: Problem, o: Options, piece: Piece,
         a_index=a.indices.astype(np.int64), a_value=a.data.astype(np.float64),
         band_width=band_width, x_case=case_pos[o.case[opts]], y_group=o.target_group[tgts],
         z_lender=o.lend_from[lends], z_cap=o.lend_max[o.lend_from[lends]].astype(np.float64),
+        col_key=_column_keys(p, o, piece, lay), row_key=np.concatenate(rows.keys),
     )
+
+
+def _key(kind: int, value: NDArray[np.int64]) -> NDArray[np.int64]:
+    """A key that names a column or row across variants of a piece: its kind, then what it
+    is about (`value` < 2^56)."""
+    return (np.int64(kind) << np.int64(56)) | value.astype(np.int64)
+
+
+def _column_keys(p: Problem, o: Options, piece: Piece, lay: ColumnLayout) -> NDArray[np.int64]:
+    """x: (case, mode, court) of the option; y: (debtor, court) of the group target; z:
+    (lender, borrower); s: (court, band). Option and target rows are numbered anew in every
+    variant; these keys are not."""
+    nc = np.int64(p.n_courts)
+    opts, tgts, lends = piece.options, piece.targets, piece.lends
+    x = (o.case[opts].astype(np.int64) * 16 + o.mode[opts]) * nc + o.court[opts]
+    first = np.full(len(o.target_group), p.n_cases, dtype=np.int64)
+    np.minimum.at(first, o.member_target, o.member_case)
+    debtor = p.case_debtor[np.minimum(first[tgts], max(p.n_cases - 1, 0))].astype(np.int64)
+    y = debtor * nc + o.target_court[tgts]
+    z = o.lend_from[lends].astype(np.int64) * nc + o.lend_to[lends]
+    s = np.repeat(piece.courts.astype(np.int64), lay.n_bands) * lay.n_bands + np.tile(
+        np.arange(lay.n_bands, dtype=np.int64), len(piece.courts))
+    return np.concatenate([_key(k, v) for k, v in enumerate((x, y, z, s))])
 
 
 def _fixed_loans(o: Options, lends: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -188,7 +221,7 @@ def _one_option(rows: _Rows, c: _Ctx) -> None:
     r_y = c.case_pos[o.member_case[sel]]
     c_y = c.lay.y0 + t_pos[o.member_target[sel]]
     n = len(pc.cases)
-    rows.add("one_option", n, np.r_[r_x, r_y], np.r_[c.lay.x0 + np.arange(c.lay.n_x), c_y],
+    rows.add("one_option", pc.cases, np.r_[r_x, r_y], np.r_[c.lay.x0 + np.arange(c.lay.n_x), c_y],
              np.ones(c.lay.n_x + len(r_y)), np.ones(n), np.ones(n))
 
 
@@ -220,7 +253,7 @@ def _load_band(rows: _Rows, c: _Ctx) -> None:
     sr = np.repeat(np.arange(m), n_b)
     sc = c.lay.s0 + np.arange(m * n_b)
     rhs = tau_cpo * c.p.officers[c.pc.courts] - c.base
-    rows.add("load_band", m, np.r_[lr, sr], np.r_[lc, sc], np.r_[lv, -np.ones(m * n_b)],
+    rows.add("load_band", c.pc.courts, np.r_[lr, sr], np.r_[lc, sc], np.r_[lv, -np.ones(m * n_b)],
              np.full(m, -np.inf), rhs)
 
 
@@ -231,14 +264,14 @@ def _load_ceiling(rows: _Rows, c: _Ctx, ceiling: float) -> None:
     lr, lc, lv = _load_terms(c, c_cpo)
     own = c_cpo * c.p.officers[c.pc.courts]
     rhs = np.maximum(own, c.p.open_caseload[c.pc.courts]) - c.base
-    rows.add("load_ceiling", m, lr, lc, lv, np.full(m, -np.inf), rhs)
+    rows.add("load_ceiling", c.pc.courts, lr, lc, lv, np.full(m, -np.inf), rhs)
 
 
 def _lend_limit(rows: _Rows, c: _Ctx) -> None:
     """lend_limit[k]: Σ officers lent by k ≤ floor((1 − keep share)·own)."""
     lf = c.o.lend_from[c.pc.lends]
     lenders, pos = np.unique(lf, return_inverse=True)
-    rows.add("lend_limit", len(lenders), pos, c.lay.z0 + np.arange(len(lf)), np.ones(len(lf)),
+    rows.add("lend_limit", lenders, pos, c.lay.z0 + np.arange(len(lf)), np.ones(len(lf)),
              np.full(len(lenders), -np.inf), c.o.lend_max[lenders].astype(float))
 
 
@@ -267,8 +300,8 @@ def _coordinate_staff(rows: _Rows, c: _Ctx) -> None:
     n_b = len(borrowers)
     fixed_in = np.bincount(pos, weights=np.maximum(_fixed_loans(c.o, c.pc.lends), 0),
                            minlength=n_b).astype(np.float64)
-    rows.add("coordinate_staff", n_b, np.r_[pos, crow], np.r_[zc, c.lay.x0 + cx],
+    rows.add("coordinate_staff", borrowers, np.r_[pos, crow], np.r_[zc, c.lay.x0 + cx],
              np.r_[np.ones(len(lt)), -np.ones(len(cx))], np.full(n_b, -np.inf), fixed_in)
     k = c.p.rules.cases_per_lent_officer
-    rows.add("coordinate_officers", n_b, np.r_[crow, pos], np.r_[c.lay.x0 + cx, zc],
+    rows.add("coordinate_officers", borrowers, np.r_[crow, pos], np.r_[c.lay.x0 + cx, zc],
              np.r_[np.ones(len(cx)), np.full(len(lt), -k)], np.full(n_b, -np.inf), np.zeros(n_b))

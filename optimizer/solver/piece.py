@@ -135,12 +135,13 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     t0 = time.perf_counter()
     steps: list[str] = _TimedSteps(t0)
     rows = rc.coordinate_rows(m) if cfg.cut_rounds else []
-    m, carried, basis = warm.carry(m, rows, cfg.warm_start)
-    h = _first_lp(m, cfg, steps, basis, carried)
+    start = warm.carry(m, rows, cfg.warm_start)
+    m, carried = start.model, start.cuts
+    h = _first_lp(m, cfg, steps, start.basis, carried)
     # the branching steps get what is left of this piece's own share
     time_limit = max(cfg.time_limit, time.perf_counter() - t0 + 0.5)
     left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
-    kept: list[WarmStart] = []
+    kept: list[WarmStart] = []  # (filled once the LP and its cuts are done)
 
     def done(values: NDArray[np.float64] | None, status: str, obj: float, bnd: float,
              method: str) -> PieceResult:
@@ -158,16 +159,16 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         return done(None, "feasible", math.inf, -math.inf, "lp")
     rounds = cfg.cut_rounds if carried is None else min(cfg.cut_rounds, cfg.warm_cut_rounds)
     m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried)
-    if cfg.keep_warm_start:
-        kept.append(WarmStart(m.n_cols, warm.coordinate_key(rows), cuts, highs.get_basis(h)))
+    kept = [w for w in [warm.keep(m, rows, cuts, highs.get_basis(h))] if w is not None
+            ] if cfg.keep_warm_start else []
     integral = is_integral(m, lp)
     steps.append(f"lp {bound:.2f}, fractional integer columns {int((~integral).sum())}")
     tell("LP relaxation 线性松弛", None, bound)
     if integral.all():
         return done(fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), "optimal",
                     bound, bound, "lp")
-    best, best_obj, method = _incumbent(m, h, lp, bound, cfg, steps, tell, left)
-    if carried is not None and (best is None or best_obj - bound > cfg.gap * abs(best_obj)):
+    best, best_obj, method = _incumbent(m, h, lp, bound, cfg, steps, tell, left, start.officers)
+    if start.warm and (best is None or best_obj - bound > cfg.gap * abs(best_obj)):
         # a variant far from its base: what the warm start skipped is done as a cold solve
         # does it (the remaining cut rounds, a dive from the LP's own officers) before branching
         m, lp, bound, again = _as_cold(m, h, lp, bound, rows, cfg.cut_rounds - rounds, cfg,
@@ -203,14 +204,14 @@ def _as_cold(m: Model, h: Any, lp: NDArray[np.float64], bound: float,
 
 def _incumbent(m: Model, h: Any, lp: NDArray[np.float64], bound: float, cfg: PieceSettings,
                steps: list[str], tell: Callable[[str, float | None, float | None], None],
-               left: Callable[[], float]) -> tuple[NDArray[np.float64] | None, float, str]:
+               left: Callable[[], float], carried: NDArray[np.float64] | None = None
+               ) -> tuple[NDArray[np.float64] | None, float, str]:
     """A whole plan near the LP: officers made whole by diving (from the base plan's officers
     when warm-started), the LP rounded, the fractional rest by a restricted MIP."""
     method, base = "lp", lp
     if (~is_integral(m, lp)[m.layout.z]).any():
         # officers are whole people: dive — fix the lending closest to whole numbers (or to
         # the base plan's), let the cases re-balance (warm LP), repeat; then round the rest
-        carried = warm.officers(m, cfg.warm_start)
         lp2 = _dive_staff(m, h, lp, steps, cfg.staff_dive_rounds, carried)
         if lp2 is None and carried is not None:  # the base's officers do not fit: afresh
             z = np.arange(m.layout.z.start, m.layout.z.stop, dtype=np.int32)

@@ -13,7 +13,6 @@ Pure: no printing, no files; progress goes to an optional callback as typed even
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field, replace
 
@@ -183,15 +182,16 @@ class SearchOutcome:
     method: str
     stats: SolveStats
     started: float  # time.perf_counter() at the start
-    #: what a what-if variant starts from, by piece (`SolveParams.keep_warm_start`)
-    warm_starts: dict[bytes, WarmStart] = field(default_factory=dict)
+    #: what a what-if variant starts from, by the courts of each piece
+    #: (`SolveParams.keep_warm_start`)
+    warm_starts: dict[tuple[int, ...], WarmStart] = field(default_factory=dict)
 
 
 def search(problem: Problem, params: SolveParams | None = None,
            progress: ProgressCallback | None = None,
            restrictions: Restrictions | None = None,
            options: Options | None = None,
-           warm_starts: dict[bytes, WarmStart] | None = None) -> SearchOutcome:
+           warm_starts: dict[tuple[int, ...], WarmStart] | None = None) -> SearchOutcome:
     """Search for a plan of `problem`'s cases (under a planner's `restrictions`, with the
     previous plan they carry as warm start; `warm_starts`: the base plan's pieces', for a
     what-if variant). Pure: no printing, no files. `options` replaces
@@ -207,7 +207,7 @@ def search(problem: Problem, params: SolveParams | None = None,
     results = run_pieces(su.models, params, pass1_deadline,
                          lambda k, n, rs: say(Phase.SOLVE, f"piece {k}/{n} solved", k, n, rs),
                          say.step if progress is not None else None,
-                         [(warm_starts or {}).get(piece_key(m)) for m in su.models])
+                         [warm_start_for(m, warm_starts or {}) for m in su.models])
     decision = decision_from(su.o_rel, su.models, results, su.base, su.rel_to_orig, su.o)
     candidates, n_pass2 = [decision], 0
     if len(su.linking):
@@ -222,14 +222,20 @@ def search(problem: Problem, params: SolveParams | None = None,
         complete=all(r.values is not None for r in results),
         infeasible=any(r.status == "infeasible" for r in results), method=method,
         stats=_stats(params, su, results, n_pass2, t0, t_solve), started=t0,
-        warm_starts={piece_key(m): r.warm for m, r in zip(su.models, results, strict=True)
-                     if r.warm is not None})
+        warm_starts={tuple(m.piece.courts.tolist()): r.warm
+                     for m, r in zip(su.models, results, strict=True) if r.warm is not None})
 
 
-def piece_key(m: Model) -> bytes:
-    """Which piece a warm start belongs to: the cases it holds (a variant's piece with other
-    cases starts cold)."""
-    return hashlib.blake2b(m.piece.cases.tobytes(), digest_size=16).digest()
+def warm_start_for(m: Model, warm_starts: dict[tuple[int, ...], WarmStart]) -> WarmStart | None:
+    """The base plan's warm start of the piece sharing most courts with this one (a variant's
+    pieces may differ from the base's: a barred court, a case kept; `warm.carry` maps what
+    still fits by column and row keys)."""
+    best, shared = None, 0
+    for courts, start in warm_starts.items():
+        n = int(np.isin(m.piece.courts, courts).sum())
+        if n > shared:
+            best, shared = start, n
+    return best
 
 
 def _stats(params: SolveParams, su: _Setup, results: list[PieceResult], n_pass2: int,

@@ -1,82 +1,153 @@
 """Warm starts for what-if variants (假设方案的热启动): what a solved piece leaves behind so
-that a variant of the same piece (one court's officers changed, a weight, a shock…) starts
-where the base plan ended instead of from nothing.
+that a variant of it (one court's officers changed, a shock, a weight, a court barred, a case
+kept…) starts where the base plan ended instead of from nothing.
 
 A piece keeps (only when asked, `SolveParams.keep_warm_start`; in memory, never in the plan
-file):
-- the residual-capacity cuts its LP ended with (`cuts.py`), with a fingerprint of the
-  `coordinate_officers` rows they were derived from. A cut depends only on its row (the cases'
-  columns, the officers' columns and k), so it is valid in any variant whose row is the same;
-  the fingerprint is what decides that, whatever else the variant changed;
-- the LP's optimal basis *with* those cut rows: the variant's LP, cuts included, re-solves in a
-  few dual simplex iterations, and the separation rounds find little new;
-- the lent officers (z) of its final plan: a variant first tries them as its whole officers
-  (one warm LP) instead of diving from the LP's fractional officers.
-None of these decides anything: a basis that does not fit is dropped, the carried officers
-are only kept when the plan they lead to is within the gap, otherwise the variant dives as a
-cold solve does.
+file) the residual-capacity cuts its LP ended with (`cuts.py`), the LP's optimal basis with
+those cut rows, and the lent officers of its final plan — all named by the model's column and
+row keys (`Model.col_key`, `Model.row_key`: (case, mode, court) of an option, (lender,
+borrower) of a loan, the case or court of a row), so they map onto a variant whose options
+differ (a barred court's options gone, a kept case out of the piece).
+
+In the variant:
+- a cut is carried when it is still valid there. A residual-capacity cut depends only on one
+  `coordinate_officers` row: Σ_{T} x − r·B ≤ (k − r)·q holds for every plan in which the cases
+  T ⊆ X are binary, B = Σ_Z z is whole and Σ_X x ≤ k·B. So it is carried when the variant's
+  row for the same officers Z has the same k and holds every case of T still present (cases
+  gone are 0, which keeps it valid); otherwise it is dropped;
+- the basis: each column and row takes its base status, new columns start at their lower
+  bound, new rows with their slack basic; a case that lost its basic option gets its row's
+  slack instead. If the count of basic variables still does not match the rows, the basis is
+  dropped (the LP then starts cold, cuts and officers still carried);
+- the base's officers are where the dive starts (`piece._dive_staff`'s `prefer`).
+None of these decides anything: the variant's LP, cuts and dive run as in a cold solve from
+that start, and when the start is far off, the cold steps follow (`piece._as_cold`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.model.rows import Model
+from optimizer.model.rows import ROW_FAMILIES, Model
 from optimizer.solver import cuts as rc
 
 Basis = tuple[NDArray[np.int8], NDArray[np.int8]]
+_LOWER, _BASIC = 0, 1  # HiGHS basis statuses
+_ONE_OPTION = ROW_FAMILIES.index("one_option")
+_LOAN = 2  # the key kind of z columns (`rows._column_keys`: x, y, z, s)
 
 
 @dataclass(frozen=True)
 class WarmStart:
-    """What a variant of the same piece starts from (see the module's docstring)."""
+    """What a variant of the same piece starts from, in the base model's numbering."""
 
-    n_cols: int
-    coordinate_key: bytes  # fingerprint of the coordinate_officers rows the cuts come from
+    col_key: NDArray[np.int64]
+    row_key: NDArray[np.int64]  # the model's rows (the cut rows follow them in the basis)
+    k: float  # cases per lent officer of the coordinate rows the cuts come from
     cuts: rc.Cuts
-    basis: Basis | None  # columns, then the model's rows followed by the cut rows
+    basis: Basis | None  # columns, then the model's rows, then the cut rows
     officers: NDArray[np.float64] | None = None  # z of the piece's final plan
 
     def with_officers(self, m: Model, values: NDArray[np.float64] | None) -> WarmStart:
         return replace(self, officers=None if values is None else values[m.layout.z].copy())
 
 
-def coordinate_key(rows: list[rc.CoordinateRow]) -> bytes:
-    """A fingerprint of the rows cuts are derived from: their columns and k."""
-    digest = hashlib.blake2b(digest_size=16)
-    for row in rows:
-        digest.update(row.x_cols.tobytes())
-        digest.update(b"|")
-        digest.update(row.z_cols.tobytes())
-        digest.update(np.float64(row.k).tobytes())
-    return digest.digest()
+@dataclass(frozen=True)
+class Carried:
+    """A warm start mapped onto a variant's model."""
+
+    model: Model  # the variant's model with the carried cuts appended
+    cuts: rc.Cuts | None
+    basis: Basis | None
+    officers: NDArray[np.float64] | None  # per z column; NaN where the base had no such loan
+
+    @property
+    def warm(self) -> bool:
+        """Did anything of the base plan carry over?"""
+        return self.cuts is not None or self.basis is not None or self.officers is not None
 
 
-def carry(m: Model, rows: list[rc.CoordinateRow], warm: WarmStart | None
-          ) -> tuple[Model, rc.Cuts | None, Basis | None]:
-    """The model with the base's cuts appended when they are valid here (same rows), the
-    cuts carried, and the basis when it fits the model with them."""
-    if warm is None or warm.n_cols != m.n_cols:
-        return m, None, None
-    if not warm.cuts.n or warm.coordinate_key != coordinate_key(rows):
-        basis = warm.basis if warm.basis is not None and not warm.cuts.n else None
-        return m, None, basis if basis is not None and len(basis[1]) == m.n_rows else None
-    with_cuts = rc.with_cuts(m, [warm.cuts])
-    basis = warm.basis
-    fits = basis is not None and len(basis[0]) == m.n_cols and len(basis[1]) == with_cuts.n_rows
-    return with_cuts, warm.cuts, basis if fits else None
-
-
-def officers(m: Model, warm: WarmStart | None) -> NDArray[np.float64] | None:
-    """The base's lent officers, inside this model's bounds, or None when they do not fit."""
-    if warm is None or warm.officers is None or len(warm.officers) != m.layout.n_z:
+def keep(m: Model, rows: list[rc.CoordinateRow], cuts: rc.Cuts, basis: Basis | None
+         ) -> WarmStart | None:
+    """What this piece leaves for its variants (None: its model has no keys)."""
+    if m.col_key is None or m.row_key is None:
         return None
+    k = rows[0].k if rows else 0.0
+    return WarmStart(m.col_key, m.row_key, k, cuts, basis)
+
+
+def _positions(keys: NDArray[np.int64], of: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Position in `keys` of each key in `of` (−1 where absent)."""
+    if not len(keys):
+        return np.full(len(of), -1, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    at = np.minimum(np.searchsorted(keys[order], of), len(keys) - 1)
+    return np.where(keys[order][at] == of, order[at], -1).astype(np.int64)
+
+
+def carry(m: Model, rows: list[rc.CoordinateRow], warm: WarmStart | None) -> Carried:
+    """The base's warm start mapped onto the variant's model `m` (its coordinate `rows`)."""
+    if warm is None or m.col_key is None or m.row_key is None:
+        return Carried(m, None, None, None)
+    to_variant = _positions(m.col_key, warm.col_key)  # base column → variant column
+    kept, cuts = _valid_cuts(rows, warm, to_variant)
+    model = rc.with_cuts(m, [cuts])
     z = m.layout.z
-    return np.clip(np.round(warm.officers), m.lower[z], m.upper[z])
+    officers = None
+    if warm.officers is not None:
+        base_z = np.flatnonzero((warm.col_key >> 56) == _LOAN)
+        at = _positions(warm.col_key[base_z], m.col_key[z])
+        whole = np.clip(np.round(warm.officers[np.maximum(at, 0)]), m.lower[z], m.upper[z])
+        officers = np.where(at >= 0, whole, np.nan)
+    basis = _basis(m, model, warm, kept)
+    return Carried(model, cuts if cuts.n else None, basis, officers)
+
+
+def _valid_cuts(rows: list[rc.CoordinateRow], warm: WarmStart, to_variant: NDArray[np.int64]
+                ) -> tuple[NDArray[np.int64], rc.Cuts]:
+    """(which base cuts are carried, those cuts in the variant's columns)."""
+    by_officers = {tuple(np.sort(r.z_cols).tolist()): r for r in rows}
+    kept, parts = [], []
+    c = warm.cuts
+    for j in range(c.n):
+        cols, vals = c.index[c.start[j]:c.start[j + 1]], c.value[c.start[j]:c.start[j + 1]]
+        mapped = to_variant[cols]
+        z_cols = mapped[vals < 0]
+        row = by_officers.get(tuple(np.sort(z_cols).tolist())) if (z_cols >= 0).all() else None
+        x_cols = mapped[(vals > 0) & (mapped >= 0)]
+        if row is None or row.k != warm.k or not np.isin(x_cols, row.x_cols).all():
+            continue
+        keep_terms = mapped >= 0
+        parts.append(rc.Cuts(np.array([0, int(keep_terms.sum())], np.int64), mapped[keep_terms],
+                             vals[keep_terms], c.upper[j:j + 1]))
+        kept.append(j)
+    return np.asarray(kept, dtype=np.int64), concat(parts)
+
+
+def _basis(m: Model, with_cuts: Model, warm: WarmStart, kept_cuts: NDArray[np.int64]
+           ) -> Basis | None:
+    """The base's basis on the variant's columns and rows (see the module's docstring)."""
+    if warm.basis is None or m.col_key is None or m.row_key is None:
+        return None
+    base_cols, base_rows = warm.basis
+    n_model_rows = len(warm.row_key)
+    col_from = _positions(warm.col_key, m.col_key)
+    cols = np.where(col_from >= 0, base_cols[np.maximum(col_from, 0)], _LOWER).astype(np.int8)
+    row_from = _positions(warm.row_key, m.row_key)
+    model_rows = np.where(row_from >= 0, base_rows[np.maximum(row_from, 0)], _BASIC)
+    rows = np.r_[model_rows, base_rows[n_model_rows + kept_cuts]].astype(np.int8)
+    deficit = with_cuts.n_rows - int((cols == _BASIC).sum() + (rows == _BASIC).sum())
+    if deficit > 0:  # a case whose basic option is gone: its row's slack takes its place
+        basic_x = (cols[m.layout.x] == _BASIC).astype(np.float64)
+        has_basic = np.bincount(m.x_case, weights=basic_x, minlength=len(m.piece.cases)) > 0
+        option_rows = np.flatnonzero((m.row_key >> 56) == _ONE_OPTION)  # one per case, first
+        lost = option_rows[~has_basic[option_rows] & (rows[option_rows] != _BASIC)]
+        rows[lost[:deficit]] = _BASIC
+        deficit -= len(lost[:deficit])
+    return (cols, rows) if deficit == 0 else None
 
 
 def concat(parts: list[rc.Cuts]) -> rc.Cuts:

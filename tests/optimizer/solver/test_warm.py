@@ -46,7 +46,8 @@ def test_the_base_keeps_its_cuts_basis_and_officers_in_memory_only(base_plan) ->
     ChangeSet(shocks=(Shock(court="C330381", factor=1.5),)),
     ChangeSet(weights={"applicant_travel": 2.0}),
     ChangeSet(rules={"cases_per_lent_officer": 25}),
-], ids=["officers", "shock", "weight", "cases-per-officer"])
+    ChangeSet(bar_receiving=("C330102",)),
+], ids=["officers", "shock", "weight", "cases-per-officer", "barred"])
 def test_a_warm_variant_and_its_cold_solve_bound_each_other(zhejiang_small, base_plan,  # type: ignore[no-untyped-def]
                                                            change: ChangeSet) -> None:
     # a carried cut that is not valid in the variant would lift the warm bound above the cold
@@ -63,17 +64,44 @@ def test_a_warm_variant_and_its_cold_solve_bound_each_other(zhejiang_small, base
     carried = "cuts carried from the base plan" in steps
     # the cuts come from rows with k = cases_per_lent_officer: another k, none carried
     assert carried == ("cases_per_lent_officer" not in change.rules)
+    assert hot.status != "infeasible" and cold.status != "infeasible"
 
 
 def test_cuts_are_carried_only_into_the_same_coordinate_rows(zhejiang_small, base_plan) -> None:  # type: ignore[no-untyped-def]
     (start,) = base_plan.warm_starts.values()
     same = _model(zhejiang_small)
-    m, cuts, basis = warm.carry(same, rc.coordinate_rows(same), start)
-    assert cuts is not None and basis is not None and m.n_rows == same.n_rows + start.cuts.n
+    carried = warm.carry(same, rc.coordinate_rows(same), start)
+    assert carried.cuts is not None and carried.cuts.n == start.cuts.n
+    assert carried.basis is not None and carried.model.n_rows == same.n_rows + start.cuts.n
     other_k = apply_changes(zhejiang_small, ChangeSet(rules={"cases_per_lent_officer": 20}))
     changed = _model(other_k)
-    m, cuts, basis = warm.carry(changed, rc.coordinate_rows(changed), start)
-    assert cuts is None and basis is None and m.n_rows == changed.n_rows
+    carried = warm.carry(changed, rc.coordinate_rows(changed), start)
+    assert carried.cuts is None and carried.model.n_rows == changed.n_rows
+
+
+def test_a_barred_court_keeps_the_rest_of_the_warm_start(zhejiang_small, base_plan) -> None:  # type: ignore[no-untyped-def]
+    # the barred court's options are gone: the columns and rows that remain map by their keys
+    (start,) = base_plan.warm_starts.values()
+    receiver = max(base_plan.courts, key=lambda c: c.cases_in).court_id
+    barred = _model_under(zhejiang_small, ChangeSet(bar_receiving=(receiver,)))
+    assert barred.n_cols < len(start.col_key)
+    carried = warm.carry(barred, rc.coordinate_rows(barred), start)
+    assert carried.officers is not None and carried.cuts is not None
+    if carried.basis is not None:  # as many basic variables as rows
+        cols, rows = carried.basis
+        assert int((cols == 1).sum() + (rows == 1).sum()) == carried.model.n_rows
+    rows = rc.coordinate_rows(barred)
+    for j in range(carried.cuts.n):  # each carried cut lies on one coordinate row
+        idx = carried.cuts.index[carried.cuts.start[j]:carried.cuts.start[j + 1]]
+        assert any(np.isin(idx, np.r_[r.x_cols, r.z_cols]).all() for r in rows)
+
+
+def _model_under(p: Problem, change: ChangeSet):  # type: ignore[no-untyped-def]
+    from optimizer.model.restrictions import restrictions_from
+
+    r = restrictions_from(p, change)
+    su = _build(p, SolveParams(), _Reporter(None, 0.0), r)
+    return su.models[0]
 
 
 def test_concatenated_cuts_keep_every_row() -> None:
