@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from optimizer.cli.changes import add_change_flags, changes_from_args
-from optimizer.cli.common import EXIT_INFEASIBLE, Progress, err
+from optimizer.cli.common import EXIT_INFEASIBLE, EXIT_INVALID, Progress, err
 from optimizer.io.files import write_atomic
 from optimizer.solver.params import DEFAULT_GAP, DEFAULT_TIME_LIMIT, SolveParams
 
@@ -99,15 +99,33 @@ def _previous(path: str | None, flag: str = "--previous") -> Any:
         raise ChangesError(f"{flag} {path}: not a plan file ({e})") from None
 
 
+def _with_warm_file(plan: Any, path: str | None) -> Any:
+    """The plan with the warm start saved beside it (`PLAN.warm.npz`), when there is one."""
+    from dataclasses import replace
+
+    from optimizer.data.changes import ChangesError
+    from optimizer.io.warmfile import WarmFileError, read_warm, warm_path
+
+    if plan is None or path is None or not warm_path(path).exists():
+        return plan
+    try:
+        return replace(plan, warm_starts=read_warm(warm_path(path)))
+    except WarmFileError as e:
+        raise ChangesError(f"--warm-start: {e}") from None
+
+
 def cmd_solve(a: argparse.Namespace) -> int:
     from optimizer.pipeline import ChangesConflict, plan_scenario
     from optimizer.report.text import plan_summary
 
     params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers,
-                         ray_address=a.ray)
+                         ray_address=a.ray, keep_warm_start=a.keep_warm_start)
+    if a.keep_warm_start and (not a.out or a.out == "-"):
+        err("--keep-warm-start writes OUT.warm.npz beside the plan: give --out FILE")
+        return EXIT_INVALID
     changes = changes_from_args(a)
     previous = _previous(a.previous)
-    warm = _previous(a.warm_start, "--warm-start")
+    warm = _with_warm_file(_previous(a.warm_start, "--warm-start"), a.warm_start)
     try:
         with Progress(a.quiet) as progress:
             plan = plan_scenario(a.scenario, changes, params, progress, previous, warm)
@@ -122,6 +140,12 @@ def cmd_solve(a: argparse.Namespace) -> int:
     elif a.out:
         write_atomic(a.out, plan.to_json())
         print(f"\nwrote {a.out}")
+        if a.keep_warm_start and plan.warm_starts:
+            from optimizer.io.warmfile import warm_path, write_warm
+
+            write_warm(warm_path(a.out), plan.warm_starts)
+            print(f"wrote {warm_path(a.out)} (热启动 warm start for what-if variants: "
+                  f"--warm-start {a.out})")
     return EXIT_INFEASIBLE if plan.status == "infeasible" else 0
 
 
@@ -150,7 +174,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="write the plan JSON here (- : to stdout, the summary to stderr)")
     so.add_argument("--warm-start", default=None, metavar="PLAN.json",
                     help="start the solver from this plan (e.g. the base plan of a what-if); "
-                    "nothing is pinned or charged")
+                    "nothing is pinned or charged; PLAN.json.warm.npz beside it, when there "
+                    "(--keep-warm-start), starts it where that plan ended")
+    so.add_argument("--keep-warm-start", action="store_true",
+                    help="also write OUT.warm.npz: what a what-if variant needs to start where "
+                    "this plan ended (cuts, LP basis, officers)")
     so.add_argument("--previous", default=None, metavar="PLAN.json",
                     help="re-plan from this plan: issued decisions stay, changes cost `stability`")
     so.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,

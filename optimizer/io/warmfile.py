@@ -1,0 +1,93 @@
+"""The warm-start file beside a plan (`plan.json.warm.npz`): what a what-if variant planned
+from the command line (`courtplan solve … --warm-start plan.json`) starts from — each piece's
+cuts, LP basis and whole officers (`optimizer/solver/warm.py`), as plain numeric arrays in a
+NumPy archive (read without pickle).
+
+It is a solver's cache, not a record: nothing in it decides anything (a variant validates each
+carried cut against its own rows and maps the rest by column and row keys), so a file from
+another scenario only makes the start worse, never the plan wrong. A damaged file is refused
+with a message naming it.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from optimizer.io.files import write_atomic
+from optimizer.solver.cuts import Cuts
+from optimizer.solver.warm import WarmStart
+
+FORMAT = 1
+_ARRAYS = ("courts", "col_key", "row_key", "k", "cut_start", "cut_index", "cut_value",
+           "cut_upper", "basis_cols", "basis_rows", "officers")
+
+
+class WarmFileError(ValueError):
+    """A warm-start file that cannot be read (named in the message)."""
+
+
+def warm_path(plan_path: str | Path) -> Path:
+    """Where the warm start of the plan file `plan_path` lives."""
+    return Path(f"{plan_path}.warm.npz")
+
+
+def write_warm(path: str | Path, warm_starts: dict[tuple[int, ...], WarmStart]) -> None:
+    """Write the pieces' warm starts (atomically: a reader never sees half a file)."""
+    arrays: dict[str, np.ndarray] = {"format": np.array([FORMAT]),
+                                     "pieces": np.array([len(warm_starts)])}
+    for n, (courts, w) in enumerate(warm_starts.items()):
+        empty = np.zeros(0, dtype=np.int8)
+        values: tuple[np.ndarray, ...] = (
+                  np.asarray(courts, dtype=np.int64), w.col_key, w.row_key, np.array([w.k]),
+                  w.cuts.start, w.cuts.index, w.cuts.value, w.cuts.upper,
+                  w.basis[0] if w.basis else empty, w.basis[1] if w.basis else empty,
+                  w.officers if w.officers is not None else np.zeros(0))
+        arrays.update({f"{n}_{name}": v for name, v in zip(_ARRAYS, values, strict=True)})
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
+    write_atomic(path, buf.getvalue())
+
+
+def read_warm(path: str | Path) -> dict[tuple[int, ...], WarmStart]:
+    """The warm starts in `path`; `WarmFileError` naming the file when it is not one."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if int(z["format"][0]) != FORMAT:
+                raise WarmFileError(f"{path}: warm-start format {int(z['format'][0])}, "
+                                    f"this courtplan reads {FORMAT}")
+            out = {}
+            for n in range(int(z["pieces"][0])):
+                a = {name: z[f"{n}_{name}"] for name in _ARRAYS}
+                out[tuple(a["courts"].astype(np.int64).tolist())] = _warm(a)
+            return out
+    except (OSError, KeyError, IndexError, ValueError, zipfile.BadZipFile) as e:
+        if isinstance(e, WarmFileError):
+            raise
+        raise WarmFileError(f"{path}: not a courtplan warm-start file ({e})") from None
+
+
+def _warm(a: dict[str, np.ndarray]) -> WarmStart:
+    cuts = Cuts(a["cut_start"].astype(np.int64), a["cut_index"].astype(np.int64),
+                a["cut_value"].astype(np.float64), a["cut_upper"].astype(np.float64))
+    n_cols, n_rows = len(a["col_key"]), len(a["row_key"])
+    if (len(cuts.start) != cuts.n + 1 or cuts.start[0] != 0 or np.any(np.diff(cuts.start) < 0)
+            or cuts.start[-1] != len(cuts.index) or len(cuts.value) != len(cuts.index)
+            or np.any((cuts.index < 0) | (cuts.index >= n_cols))
+            or not np.all(np.isfinite(cuts.value)) or not np.all(np.isfinite(cuts.upper))):
+        raise ValueError("cut rows out of shape")
+    basis = None
+    if len(a["basis_cols"]):
+        basis = (a["basis_cols"].astype(np.int8), a["basis_rows"].astype(np.int8))
+        if (len(basis[0]) != n_cols or len(basis[1]) != n_rows + cuts.n
+                or np.any((basis[0] < 0) | (basis[0] > 4)) or np.any((basis[1] < 0) | (basis[1] > 4))):
+            raise ValueError("basis out of shape")
+    officers = a["officers"].astype(np.float64) if len(a["officers"]) else None
+    n_loans = int(((a["col_key"].astype(np.int64) >> 56) == 2).sum())  # z columns
+    if officers is not None and (len(officers) != n_loans or not np.all(np.isfinite(officers))):
+        raise ValueError("officers out of shape")
+    return WarmStart(a["col_key"].astype(np.int64), a["row_key"].astype(np.int64),
+                     float(a["k"][0]), cuts, basis, officers)
