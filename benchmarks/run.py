@@ -340,10 +340,12 @@ def bench_workbench(a: argparse.Namespace) -> list[dict[str, Any]]:
                   lambda: (court_estimates(v), pair_estimates(v, 0)))[0]
     axes = [parse_axis(f"officers:{gains[0].court_id}=0,2,4,6,8"),
             parse_axis("weight:applicant_travel=1,2")]
-    table = timed(f"sweep 10 variants on {a.workers} workers",
-                  lambda: sweep(path, axes, params, a.workers))
-    rows[-1]["note"] = ", ".join(f"{r['status']}" for r in table[:1]) + \
-        f"; objective {min(r['objective'] for r in table):,.0f}–{max(r['objective'] for r in table):,.0f}"
+    for warm in (False, True):
+        table = timed(f"sweep 10 variants on {a.workers} workers, {'warm' if warm else 'cold'}",
+                      lambda w=warm: sweep(path, axes, params, a.workers, warm=w))
+        rows[-1]["note"] = ", ".join(sorted({str(r["status"]) for r in table})) + (
+            f"; objective {min(r['objective'] for r in table):,.0f}–"
+            f"{max(r['objective'] for r in table):,.0f}")
     print(_table(rows, ["step", "seconds", "note"]))
     _save("workbench", rows, a.json)
     return rows

@@ -3,9 +3,10 @@
 Each axis varies one thing: the officers added to one court (`officers:C1=0,2,4`), an
 objective weight (`weight:applicant_travel=1,2`) or a rule (`rule:max_utilisation=1.2,none`).
 The grid is every combination; each variant is `Problem.replace` of the compiled scenario
-(travel times shared) planned by `optimizer.pipeline.plan_problem`: the first variant first,
-then the others in parallel processes, each warm-started from the first one's plan (its cuts,
-LP basis and officers). Each worker process compiles the scenario once.
+(travel times shared) planned by `optimizer.pipeline.plan_problem` in parallel processes, in
+two waves: the first variant of each group (variants differing only in the first axis), then
+the others, each warm-started from its group's first plan (its cuts, LP basis and officers).
+Each worker process compiles the scenario once.
 The result is a table (status, objective, bound, gap and the KPIs per
 variant) and, on request, a chart of one KPI against the first axis.
 """
@@ -101,67 +102,87 @@ def grid(axes: list[Axis]) -> list[dict[str, Any]]:
 
 
 _PROBLEM: Problem | None = None  # the compiled scenario of this worker process
-_BASE: Plan | None = None  # the first variant's plan: every other variant starts from it
 
 
-def _init(source: Problem | str, base: Plan | None = None) -> None:
-    global _PROBLEM, _BASE
+def _init(source: Problem | str) -> None:
+    global _PROBLEM
     _PROBLEM = source if isinstance(source, Problem) else Problem.from_scenario(read_scenario(source))
-    _BASE = base
 
 
-def _solve(settings: dict[str, Any], params: SolveParams) -> tuple[dict[str, Any], Plan, float]:
+def _solve(settings: dict[str, Any], params: SolveParams,
+           base: Plan | None = None) -> tuple[dict[str, Any], Plan, float]:
     assert _PROBLEM is not None, "worker not initialised"
     t0 = time.perf_counter()
-    plan = plan_problem(variant(_PROBLEM, settings), None, params, warm_start=_BASE)
+    plan = plan_problem(variant(_PROBLEM, settings), None, params, warm_start=base)
     return settings, plan, time.perf_counter() - t0
 
 
+def _waves(points: list[dict[str, Any]]) -> tuple[list[int], list[int]]:
+    """(the first point of each group, the base each point starts from): a group is the points
+    that differ only in the first axis, so each variant starts from its nearest neighbour."""
+    first: dict[tuple[Any, ...], int] = {}
+    base = []
+    for k, s in enumerate(points):
+        group = tuple(list(s.items())[1:])
+        base.append(first.setdefault(group, k))
+    return list(first.values()), base
+
+
 def solve_grid(source: Problem | str | Path, points: list[dict[str, Any]], params: SolveParams,
-               workers: int = 1,
-               done: Callable[[int, int], None] | None = None) -> list[tuple[dict[str, Any], Plan, float]]:
+               workers: int = 1, done: Callable[[int, int], None] | None = None,
+               warm: bool = True) -> list[tuple[dict[str, Any], Plan, float]]:
     """Plan every grid point: (settings, plan, seconds), in grid order. `source` is a compiled
     problem or a scenario path (each worker then reads and compiles it once). Every point's
-    settings are checked in this process first, so a bad axis fails before any solve."""
+    settings are checked in this process first, so a bad axis fails before any solve.
+
+    Two waves: the first point of each group (points differing only in the first axis) keeps
+    its warm start (cuts, LP basis, officers; `solver/warm.py`); the others then start where
+    their group's first point ended — the same plans' quality, in less time. `warm=False`: one
+    wave, every point cold (to measure the difference)."""
     src: Problem | str = source if isinstance(source, Problem) else str(source)
     check = src if isinstance(src, Problem) else Problem.from_scenario(read_scenario(src))
     for s in points:
         variant(check, s)
-    out: list[tuple[dict[str, Any], Plan, float]] = []
-    # the first variant is planned here and keeps its warm start (cuts, LP basis, officers);
-    # the others start where it ended (`solver/warm.py`) — the same plans' quality, in less time
-    _init(check)
-    first = _solve(points[0], replace(params, keep_warm_start=True))
-    out.append((first[0], replace(first[1], warm_starts={}), first[2]))
-    if done:
-        done(1, len(points))
-    rest = points[1:]
-    start = replace(first[1], cases=(), courts=())  # (only its warm start is read)
-    if workers <= 1 or len(rest) <= 1:
-        _init(check, start)
-        for k, s in enumerate(rest, 2):
-            out.append(_solve(s, params))
-            if done:
-                done(k, len(points))
-        return out
+    heads, base_of = _waves(points) if warm else (list(range(len(points))), [])
+    out: dict[int, tuple[dict[str, Any], Plan, float]] = {}
+    starts: dict[int, Plan] = {}
+
+    def collect(k: int, result: tuple[dict[str, Any], Plan, float]) -> None:
+        settings, plan, seconds = result
+        if plan.warm_starts:  # (only its warm start is read: sent to the workers, not the cases)
+            starts[k] = replace(plan, cases=(), courts=())
+        out[k] = (settings, replace(plan, warm_starts={}), seconds)
+        if done:
+            done(len(out), len(points))
+
+    keep = replace(params, keep_warm_start=warm)
+    rest = [k for k in range(len(points)) if k not in set(heads)]
+    if workers <= 1 or len(points) <= 1:
+        _init(check)
+        for k in heads:
+            collect(k, _solve(points[k], keep))
+        for k in rest:
+            collect(k, _solve(points[k], params, starts.get(base_of[k])))
+        return [out[k] for k in range(len(points))]
     # a compiled problem is sent to each worker once; a path is read by each worker
-    with ProcessPoolExecutor(max_workers=min(workers, len(rest)), initializer=_init,
-                             initargs=(src, start)) as pool:
-        futures = [pool.submit(_solve, s, params) for s in rest]
-        for k, f in enumerate(futures, 2):
-            out.append(f.result())
-            if done:
-                done(k, len(points))
-    return out
+    with ProcessPoolExecutor(max_workers=min(workers, len(points)), initializer=_init,
+                             initargs=(src,)) as pool:
+        for k, f in [(k, pool.submit(_solve, points[k], keep)) for k in heads]:
+            collect(k, f.result())
+        for k, f in [(k, pool.submit(_solve, points[k], params, starts.get(base_of[k])))
+                     for k in rest]:
+            collect(k, f.result())
+    return [out[k] for k in range(len(points))]
 
 
 def sweep(source: Problem | str | Path, axes: list[Axis], params: SolveParams | None = None,
-          workers: int = 1, done: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+          workers: int = 1, done: Callable[[int, int], None] | None = None,
+          warm: bool = True) -> list[dict[str, Any]]:
     """The table of a sweep: one row per variant, with its settings, status, objective, bound,
     gap, seconds and every KPI (nested ones as "a.b")."""
     params = params or SolveParams()
     rows = []
-    for k, (settings, plan, seconds) in enumerate(solve_grid(source, grid(axes), params, workers, done)):
+    for k, (settings, plan, seconds) in enumerate(solve_grid(source, grid(axes), params, workers, done, warm)):
         kpis = {f"kpi.{key}": v for key, v in flat_kpis(plan.kpis).items()
                 if isinstance(v, int | float)}
         rows.append({"variant": k, **settings, "status": plan.status, "objective": plan.objective,
