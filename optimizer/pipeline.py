@@ -31,6 +31,7 @@ from optimizer.results.previous import previous_decisions
 from optimizer.solver.params import SolveParams
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
 from optimizer.solver.solve import search
+from optimizer.solver.warm import WarmStarts
 
 #: the former name of the changes document (weights and rules only); kept for callers
 Changes = ChangeSet
@@ -48,13 +49,14 @@ def apply_changes(problem: Problem, changes: ChangeSet | None) -> Problem:
 
 
 def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
-                  warm_start: Plan | None = None) -> tuple[Restrictions | None, Options | None]:
+                  warm_start: Plan | WarmStarts | None = None
+                  ) -> tuple[Restrictions | None, Options | None]:
     """The restrictions of the changes and the previous plan (None: there are none), checked
     against the law (`ChangesError` names the change), and the options under them (the check
     builds them; the search reuses them). A warm start only seeds the solver: from a plan
     file, with its decisions as the known start point; from a plan in memory that kept its
     pieces' warm starts, with those alone (they hold its whole-officer point already)."""
-    seeds = warm_start is not None and not warm_start.warm_starts
+    seeds = isinstance(warm_start, Plan) and not warm_start.warm_starts
     if previous is None and not seeds and not (
             changes.pins or changes.keep or changes.forbid or changes.bar_receiving
             or changes.bar_executing or changes.concentrate or changes.never_concentrate
@@ -62,7 +64,7 @@ def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
         return None, None
     if previous is not None:
         prev, issued, loans = previous_decisions(p, previous)
-    elif warm_start is not None and seeds:
+    elif isinstance(warm_start, Plan) and seeds:
         prev, _, loans = previous_decisions(p, warm_start)
         issued = {}
     else:
@@ -75,9 +77,9 @@ def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
 
 def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
           progress: ProgressCallback | None, previous: Plan | None,
-          warm_start: Plan | None = None) -> Plan:
+          warm_start: Plan | WarmStarts | None = None) -> Plan:
     p = apply_changes(problem, changes)
-    warm = warm_start.warm_starts if warm_start is not None else None
+    warm = warm_start.warm_starts if isinstance(warm_start, Plan) else warm_start
     restrictions, options = _restrictions(p, changes, previous, warm_start)
     return finish(search(p, params, progress, restrictions, options, warm_starts=warm), params,
                   progress)
@@ -85,9 +87,11 @@ def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
 
 def plan_problem(problem: Problem, changes: ChangeSet | None = None,
                  params: SolveParams | None = None, progress: ProgressCallback | None = None,
-                 previous: Plan | None = None, warm_start: Plan | None = None) -> Plan:
+                 previous: Plan | None = None, warm_start: Plan | WarmStarts | None = None
+                 ) -> Plan:
     """Plan compiled arrays under the changes (and re-planning from `previous`, or merely
-    starting the solver from `warm_start`, e.g. the base plan of a what-if). Raises
+    starting the solver from `warm_start`: the base plan of a what-if, or only the warm starts
+    it kept, e.g. read from its `.warm.npz`). Raises
     `ChangesConflict` when the changes leave no feasible plan."""
     params = params or SolveParams()
     changes = changes or ChangeSet()
@@ -112,7 +116,8 @@ def solve(problem: Problem, params: SolveParams | None = None,
 def plan_scenario(scenario: Scenario | str | Path, changes: ChangeSet | None = None,
                   params: SolveParams | None = None,
                   progress: ProgressCallback | None = None,
-                  previous: Plan | None = None, warm_start: Plan | None = None) -> Plan:
+                  previous: Plan | None = None,
+                  warm_start: Plan | WarmStarts | None = None) -> Plan:
     """Read (if a path), compile and plan a scenario. Raises `ScenarioError` for a bad file
     and `ValueError` (`ChangesError`) for bad changes or parameters, before any solving."""
     t0 = time.perf_counter()

@@ -99,17 +99,18 @@ def _previous(path: str | None, flag: str = "--previous") -> Any:
         raise ChangesError(f"{flag} {path}: not a plan file ({e})") from None
 
 
-def _with_warm_file(plan: Any, path: str | None) -> Any:
-    """The plan with the warm start saved beside it (`PLAN.warm.npz`), when there is one."""
-    from dataclasses import replace
-
+def _warm_start(path: str | None) -> Any:
+    """What `--warm-start PLAN` starts from: the warm start saved beside the plan
+    (`PLAN.warm.npz`, `--keep-warm-start`) when there is one, else the plan itself."""
     from optimizer.data.changes import ChangesError
     from optimizer.io.warmfile import WarmFileError, read_warm, warm_path
 
-    if plan is None or path is None or not warm_path(path).exists():
-        return plan
+    if path is None or not warm_path(path).exists():
+        return _previous(path, "--warm-start")
+    if not os.path.isfile(path):
+        raise ChangesError(f"--warm-start {path}: no such plan file")
     try:
-        return replace(plan, warm_starts=read_warm(warm_path(path)))
+        return read_warm(warm_path(path))
     except WarmFileError as e:
         raise ChangesError(f"--warm-start: {e}") from None
 
@@ -125,7 +126,7 @@ def cmd_solve(a: argparse.Namespace) -> int:
         return EXIT_INVALID
     changes = changes_from_args(a)
     previous = _previous(a.previous)
-    warm = _with_warm_file(_previous(a.warm_start, "--warm-start"), a.warm_start)
+    warm = _warm_start(a.warm_start)
     try:
         with Progress(a.quiet) as progress:
             plan = plan_scenario(a.scenario, changes, params, progress, previous, warm)

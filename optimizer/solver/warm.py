@@ -55,6 +55,10 @@ class WarmStart:
         return replace(self, officers=None if values is None else values[m.layout.z].copy())
 
 
+#: a plan's warm starts, by the courts of each piece (`SearchOutcome.warm_starts`)
+WarmStarts = dict[tuple[int, ...], WarmStart]
+
+
 @dataclass(frozen=True)
 class Carried:
     """A warm start mapped onto a variant's model."""
