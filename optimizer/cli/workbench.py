@@ -94,11 +94,12 @@ def cmd_explain(a: argparse.Namespace) -> int:
     from optimizer.workbench.whynot import why_not
 
     v = _view(a)
+    names = dict(zip(v.p.court_ids, (c.name for c in v.p.scenario.courts), strict=True))
     if a.why_not:
         if not a.cases:
             raise ValueError("--why-not needs the case(s) to ask about")
         answers = [why_not(v, c, a.why_not) for c in a.cases]
-        _emit(a, answers, "\n".join(why_not_text(w) for w in answers))
+        _emit(a, answers, "\n".join(why_not_text(w, names) for w in answers))
         return 0
     exps = explain(v, a.cases or None)
     regrets: dict[str, list[Any]] = {}
@@ -110,7 +111,7 @@ def cmd_explain(a: argparse.Namespace) -> int:
                     regrets.setdefault(e.case_id, []).append(exact_regret(v, e.case_id, alt,
                                                                           _params(a)))
     shown = exps if a.cases else exps[:a.limit]
-    text = "\n\n".join(explanation_text(e, regrets.get(e.case_id)) for e in shown)
+    text = "\n\n".join(explanation_text(e, regrets.get(e.case_id), names=names) for e in shown)
     if len(shown) < len(exps):
         text += f"\n\n… 另有 {len(exps) - len(shown)} 件 and more (--json or --out for all)"
     _emit(a, {"cases": exps, "exact": regrets}, text)
@@ -128,7 +129,8 @@ def cmd_officers(a: argparse.Namespace) -> int:
             _say(progress, f"re-solving the top {a.top} courts with one more officer")
             courts = exact_courts(v, courts, a.top, _params(a), a.workers)
     pairs = pair_estimates(v, a.top)
-    _emit(a, {"courts": courts, "pairs": pairs}, officers_text(courts, pairs))
+    names = dict(zip(v.p.court_ids, (c.name for c in v.p.scenario.courts), strict=True))
+    _emit(a, {"courts": courts, "pairs": pairs}, officers_text(courts, pairs, names=names))
     return 0
 
 

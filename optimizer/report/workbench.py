@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from optimizer.law.modes import MODE_BY_KEY, MODE_LABELS
@@ -57,12 +58,23 @@ def diff_text(d: Diff, max_cases: int = 30) -> str:
     return "\n\n".join(parts)
 
 
+def _named(names: dict[str, str] | None) -> Callable[[str | None], str]:
+    """A court as a planner reads it: its name, then its id (the id alone without names)."""
+    def court(cid: str | None) -> str:
+        if not cid:
+            return "—"
+        name = (names or {}).get(cid)
+        return f"{safe(name)} {cid}" if name else cid
+    return court
+
+
 def explanation_text(e: Explanation, regrets: list[Regret] | None = None,
-                     max_alternatives: int = 8) -> str:
-    lines = [f"案件 Case {safe(e.case_id)}（原法院 from {e.from_court_id}）",
+                     max_alternatives: int = 8, names: dict[str, str] | None = None) -> str:
+    court = _named(names)
+    lines = [f"案件 Case {safe(e.case_id)}（原法院 from {court(e.from_court_id)}）",
              f"  事由 Reasons: {'、'.join(e.reasons) or '无 none'}",
-             f"  决定 Decision: {_mode(e.mode)} @{e.court_id}；决定法院 decided by: "
-             f"{e.decided_by or '—'}；文书 document: {e.document or '—'}",
+             f"  决定 Decision: {_mode(e.mode)} @{court(e.court_id)}；决定法院 decided by: "
+             f"{court(e.decided_by)}；文书 document: {e.document or '—'}",
              f"  依据 Basis: {e.basis or '—'}",
              "  成本 Cost: " + "，".join(f"{TERM_LABELS.get(k, k)} {v:g}" for k, v in e.costs.items()
                                         if v) + f"（合计 total {e.cost:,.2f}）"]
@@ -72,7 +84,7 @@ def explanation_text(e: Explanation, regrets: list[Regret] | None = None,
     rows = []
     for a in e.alternatives[:max_alternatives]:
         r = exact.get((a.mode, a.court_id))
-        rows.append([_mode(a.mode), a.court_id, a.decided_by or "—", f"{a.own_change:+,.2f}",
+        rows.append([_mode(a.mode), court(a.court_id), court(a.decided_by), f"{a.own_change:+,.2f}",
                      f"{a.load_change:+,.2f}", f"{a.estimate:+,.2f}",
                      f"{r.regret:+,.2f}" if r else "", "；".join(BINDS[b].split(" ")[0] for b in a.binds)])
     if rows:
@@ -84,8 +96,8 @@ def explanation_text(e: Explanation, regrets: list[Regret] | None = None,
     return "\n".join(lines)
 
 
-def why_not_text(w: WhyNot) -> str:
-    head = f"为何不是 Why not {w.court_id} for {safe(w.case_id)}: "
+def why_not_text(w: WhyNot, names: dict[str, str] | None = None) -> str:
+    head = f"为何不是 Why not {_named(names)(w.court_id)} for {safe(w.case_id)}: "
     if w.chosen or w.lawful:
         est = "" if w.estimate is None else f"；多出成本 extra cost {w.estimate:+,.2f}"
         binds = sorted({b for a in w.alternatives for b in a.binds})
@@ -95,7 +107,9 @@ def why_not_text(w: WhyNot) -> str:
     return head + f"{w.reason}；依据 article: {w.article}{est}"
 
 
-def officers_text(courts: list[CourtGain], pairs: list[PairGain], limit: int = 15) -> str:
+def officers_text(courts: list[CourtGain], pairs: list[PairGain], limit: int = 15,
+                  names: dict[str, str] | None = None) -> str:
+    court = _named(names)
     rows = [[safe(g.name), g.court_id, str(g.officers), f"{g.load_after:,.0f}", _num(g.estimate),
              _num(g.exact), "" if g.exact_low is None else f"[{g.exact_low:,.0f}, {g.exact_high:,.0f}]",
              g.status or ""] for g in courts[:limit]]
@@ -103,7 +117,7 @@ def officers_text(courts: list[CourtGain], pairs: list[PairGain], limit: int = 1
            "精确=重新求解 exact = re-solve）\n"
            + table(["法院 court", "id", "人员 officers", "负荷 load", "估算 estimate", "精确 exact",
                     "证明范围 proven range", "状态 status"], rows, {2, 3, 4, 5}))
-    prow = [[p.from_court, p.to_court, str(p.lent_now), _num(p.estimate), _num(p.exact),
+    prow = [[court(p.from_court), court(p.to_court), str(p.lent_now), _num(p.estimate), _num(p.exact),
              "可 yes" if p.room else (p.why_not or "否 no")] for p in pairs[:limit]]
     if prow:
         out += ("\n\n多借调一名 One more lent officer（精确=计划不变重新计算 exact = the plan "

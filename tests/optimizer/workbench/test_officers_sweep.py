@@ -88,7 +88,12 @@ def test_cli_round_trip(tmp_path: Path, solved, capsys) -> None:  # type: ignore
     assert main(["compare", str(plan), str(plan), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["empty"] is True
     assert main(["explain", str(scen), str(plan), "K5", "--why-not", "A"]) == 0
-    assert "不当干预" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    names = {c["id"]: c["name"] for c in loaded()["courts"]}
+    assert "不当干预" in out and f"{names['A']} A" in out  # courts by name, then id
+    assert main(["explain", str(scen), str(plan), "K5", "--exact", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"原法院 from {names[solved.plan.cases[5].from_court_id]}" in out
     assert main(["explain", str(scen), str(plan), "--out", "-"]) == 0
     assert len(json.loads(capsys.readouterr().out)["cases"]) == 8
     new = tmp_path / "n.json"
