@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import crud
 from api.db.engine import session_factory
-from api.db.models import Run, RunPlan, utcnow
+from api.db.models import Run, RunPlan, RunWarmStart, utcnow
 from api.results import finite, summary_of
 from api.settings import Settings
 
@@ -81,21 +81,31 @@ def _yield_cpu() -> None:
             os.nice(19)
 
 
-def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any) -> None:
-    """In the child process: plan the scenario, sending progress, then the plan or the error."""
+def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any,
+                 warm: bytes | None = None) -> None:
+    """In the child process: plan the scenario (from the base run's warm start, if any),
+    sending progress, then the plan, its summary and its own warm start, or the error."""
     os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
     die_with_parent()
     _yield_cpu()  # solves yield the CPU to the API's readers
     from optimizer.data.read import parse_scenario
     from optimizer.data.validate import ScenarioError
+    from optimizer.io.warmfile import WarmFileError, read_warm, warm_bytes
     from optimizer.pipeline import Changes, plan_scenario
     from optimizer.solver.params import SolveParams
 
     try:
         scenario = parse_scenario(body)
-        plan = plan_scenario(scenario, Changes(**changes), SolveParams(**params),
-                             lambda e: out.put(("progress", _event(e))))
-        out.put(("done", (plan.to_json(), summary_of(plan).model_dump())))
+        try:
+            start = read_warm(warm, "the base run's warm start") if warm else None
+        except WarmFileError:  # a solver's cache: a damaged one only costs the speed-up
+            log.warning("the base run's warm start is unreadable; planning without it")
+            start = None
+        plan = plan_scenario(scenario, Changes(**changes),
+                             SolveParams(**params, keep_warm_start=True),
+                             lambda e: out.put(("progress", _event(e))), warm_start=start)
+        kept = warm_bytes(plan.warm_starts) if plan.warm_starts else None
+        out.put(("done", (plan.to_json(), summary_of(plan).model_dump(), kept)))
     except ScenarioError as e:
         out.put(("error", [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects]))
     except ValueError as e:
@@ -162,6 +172,8 @@ class Worker:
         with self.reads() as s:
             run = s.get_one(Run, run_id)
             params, changes = dict(run.params), dict(run.changes)
+            start = s.get(RunWarmStart, run.warm_from) if run.warm_from else None
+            warm = bytes(start.body) if start is not None else None
             try:
                 body = crud.scenario_body(s, version_id)
             except ValueError as e:
@@ -170,7 +182,7 @@ class Worker:
                 return
         out = _CTX.Queue()
         self.engine.dispose()  # no pooled connection is shared with the child
-        proc = _CTX.Process(target=_solve_child, args=(body, params, changes, out), daemon=True)
+        proc = _CTX.Process(target=_solve_child, args=(body, params, changes, out, warm), daemon=True)
         proc.start()
         log.info("run %s: solving in process %s", run_id, proc.pid)
         job = _Job(run_id, proc, out, time.monotonic())
@@ -244,16 +256,16 @@ class Worker:
         elapsed = time.monotonic() - job.t0
         job.proc.join(5)
         if kind == "done":
-            plan_json, summary = payload
+            plan_json, summary, warm = payload
             self._finish(job.run_id, "done", summary=summary, plan=plan_json.encode("utf-8"), elapsed=elapsed,
-                         progress=job.pending)
+                         progress=job.pending, warm=warm)
         else:
             self._finish(job.run_id, "failed", error=payload, elapsed=elapsed)
         log.info("run %s: %s in %.1f s", job.run_id, kind, elapsed)
 
     def _finish(self, run_id: str, status: str, *, summary: dict[str, Any] | None = None,
                 plan: bytes | None = None, error: list[Any] | None = None, elapsed: float | None = None,
-                progress: dict[str, Any] | None = None) -> None:
+                progress: dict[str, Any] | None = None, warm: bytes | None = None) -> None:
         values: dict[str, Any] = dict(status=status, finished_at=utcnow(), summary=summary, error=error,
                                       solve_seconds=elapsed, lease_expires_at=None)
         if progress is not None:
@@ -263,3 +275,5 @@ class Worker:
                                                  Run.status == "running").values(**values))
             if getattr(result, "rowcount", 0) and plan is not None:
                 s.merge(RunPlan(run_id=run_id, body=zlib.compress(plan, 6)))
+                if warm is not None:  # (already compressed: a NumPy archive)
+                    s.merge(RunWarmStart(run_id=run_id, body=warm))

@@ -95,12 +95,23 @@ class Run(Base):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     lease_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     solve_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    #: the finished run whose warm start this run starts from (a what-if of it), or None
+    warm_from: Mapped[str | None] = mapped_column(String(32), default=None)
 
 
 class RunPlan(Base):
     """The plan of a finished run (Plan.to_json, zlib-compressed)."""
 
     __tablename__ = "run_plans"
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RunWarmStart(Base):
+    """What a what-if run of this one starts from: each piece's cuts, LP basis and officers
+    (`optimizer/io/warmfile.py`, a NumPy archive). A solver's cache, not a record."""
+
+    __tablename__ = "run_warm_starts"
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
 

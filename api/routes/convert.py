@@ -48,7 +48,8 @@ def run_out(run: Run, version: int) -> RunOut:
         error=[p for p in (_or_none(Problem, e, run.id) for e in error or []) if p] if error else None,
         cancel_requested=run.cancel_requested, attempts=run.attempts, created_at=aware(run.created_at),
         started_at=aware(run.started_at), finished_at=aware(run.finished_at),
-        heartbeat_at=aware(run.heartbeat_at), solve_seconds=run.solve_seconds, created_by=run.created_by)
+        heartbeat_at=aware(run.heartbeat_at), solve_seconds=run.solve_seconds, created_by=run.created_by,
+        warm_start_run=run.warm_from)
 
 
 def audit_out(a: AuditEntry) -> AuditOut:

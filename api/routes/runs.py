@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import update
 
 from api import crud
-from api.db.models import Run, RunPlan, utcnow
+from api.db.models import Run, RunPlan, RunWarmStart, utcnow
 from api.deps import Caller, Limit, Offset, ReadSession, ServiceDep, WriteSession, checked_id, not_found
 from api.errors import AUTH, responses
 from api.results import compare, finite, summary_of
@@ -28,7 +28,7 @@ REQUEUEABLE = ("interrupted", "failed", "cancelled")
 
 
 @router.post("/scenarios/{scenario_id}/runs", response_model=RunOut, status_code=202,
-             responses=responses(*AUTH, 404))
+             responses=responses(*AUTH, 404, 409))
 def create_run(scenario_id: str, body: RunIn, who: Caller, session: WriteSession,
                service: ServiceDep) -> RunOut:
     """Queue a run of the scenario (latest version unless `version`); the workers solve it."""
@@ -39,11 +39,28 @@ def create_run(scenario_id: str, body: RunIn, who: Caller, session: WriteSession
     limit = min(body.time_limit or settings.default_time_limit, settings.max_time_limit)
     run = Run(id=crud.new_id(), scenario_id=v.scenario_id, version_id=v.id, created_by=who.key_id,
               params={"time_limit": limit, "gap": body.gap, "seed": body.seed},
-              changes=body.changes.as_dict(), status="queued", progress={})
+              changes=body.changes.as_dict(), status="queued", progress={},
+              warm_from=_warm_from(session, who, body.warm_start_run, v.scenario_id))
     session.add(run)
     crud.audit(session, who, "run.create", v.scenario_id, run.id, v.content_hash)
     session.flush()
     return run_out(run, v.version)
+
+
+def _warm_from(session: Any, who: Any, run_id: str | None, scenario_id: str) -> str | None:
+    """The run a new run starts from: visible to the caller (else 404), of the same scenario
+    (422) and finished with a warm start kept (409)."""
+    if run_id is None:
+        return None
+    base = crud.visible_run(session, who, checked_id(run_id, "warm_start_run"))
+    if base is None:
+        raise not_found("warm-start run")
+    if base.scenario_id != scenario_id:
+        raise HTTPException(422, [{"path": "warm_start_run", "record": run_id, "message": (
+            "the warm-start run plans another scenario (热启动须为同一方案的运行)")}])
+    if session.get(RunWarmStart, base.id) is None:
+        raise HTTPException(409, f"the warm-start run has no warm start (it is {base.status})")
+    return str(base.id)
 
 
 @router.get("/scenarios/{scenario_id}/runs", response_model=Page[RunOut], responses=responses(401, 404, 422))

@@ -37,6 +37,11 @@ def warm_path(plan_path: str | Path) -> Path:
 
 def write_warm(path: str | Path, warm_starts: dict[tuple[int, ...], WarmStart]) -> None:
     """Write the pieces' warm starts (atomically: a reader never sees half a file)."""
+    write_atomic(path, warm_bytes(warm_starts))
+
+
+def warm_bytes(warm_starts: dict[tuple[int, ...], WarmStart]) -> bytes:
+    """The pieces' warm starts as the bytes of a warm-start file."""
     arrays: dict[str, np.ndarray] = {"format": np.array([FORMAT]),
                                      "pieces": np.array([len(warm_starts)])}
     for n, (courts, w) in enumerate(warm_starts.items()):
@@ -49,13 +54,22 @@ def write_warm(path: str | Path, warm_starts: dict[tuple[int, ...], WarmStart]) 
         arrays.update({f"{n}_{name}": v for name, v in zip(_ARRAYS, values, strict=True)})
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
-    write_atomic(path, buf.getvalue())
+    return buf.getvalue()
 
 
-def read_warm(path: str | Path) -> dict[tuple[int, ...], WarmStart]:
-    """The warm starts in `path`; `WarmFileError` naming the file when it is not one."""
+def read_warm(path: str | Path | bytes, name: str | None = None
+              ) -> dict[tuple[int, ...], WarmStart]:
+    """The warm starts in `path` (or in the bytes of such a file, called `name` in messages);
+    `WarmFileError` naming the file when it is not one."""
+    if isinstance(path, bytes):
+        return _read(io.BytesIO(path), name or "(warm start)")
+    return _read(path, str(path))
+
+
+def _read(source: str | Path | io.BytesIO, name: str) -> dict[tuple[int, ...], WarmStart]:
+    path = name
     try:
-        with np.load(path, allow_pickle=False) as z:
+        with np.load(source, allow_pickle=False) as z:
             if int(z["format"][0]) != FORMAT:
                 raise WarmFileError(f"{path}: warm-start format {int(z['format'][0])}, "
                                     f"this courtplan reads {FORMAT}")

@@ -154,3 +154,32 @@ def test_plan_numbers_are_finite_json(client, keys, service):
     text = client.get(f"/runs/{rid}/plan", headers=auth(keys.m)).text
     json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in a response"))
     assert not math.isnan(json.loads(text)["summary"]["objective"])
+
+
+def test_a_what_if_run_starts_from_its_base_run(client, keys, service):
+    sid = store(client, keys.m)["id"]
+    base = client.post(f"/scenarios/{sid}/runs", json={"time_limit": 10}, headers=auth(keys.m)).json()["id"]
+    early = client.post(f"/scenarios/{sid}/runs", headers=auth(keys.m),
+                        json={"time_limit": 10, "warm_start_run": base})
+    assert early.status_code == 409 and "queued" in early.text  # not solved yet: nothing to start from
+    work_once(service)
+    what_if = client.post(f"/scenarios/{sid}/runs", headers=auth(keys.m), json={
+        "time_limit": 10, "warm_start_run": base, "changes": {"weights": {"applicant_travel": 2}}})
+    assert what_if.status_code == 202 and what_if.json()["warm_start_run"] == base
+    work_once(service)
+    run = client.get(f"/runs/{what_if.json()['id']}", headers=auth(keys.m)).json()
+    assert run["status"] == "done" and run["warm_start_run"] == base
+    plan = Plan.from_dict(client.get(f"/runs/{run['id']}/plan", headers=auth(keys.m)).json()["plan"])
+    assert not check_plan(parse_scenario(TINY), plan)
+    assert plan.terms.get("stability", 0.0) == 0.0  # a warm start charges nothing
+    steps = [s for piece in plan.stats.pieces_detail for s in piece.steps] if plan.stats else []
+    assert any("base plan" in s for s in steps), steps  # the solver started from the base run
+    # a run the caller cannot see, or of another scenario, is no base
+    other = store(client, keys.m)["id"]
+    wrong = client.post(f"/scenarios/{other}/runs", headers=auth(keys.m),
+                        json={"warm_start_run": base})
+    assert wrong.status_code == 422 and "warm_start_run" in wrong.text
+    hidden = client.post(f"/scenarios/{sid}/runs", headers=auth(keys.a), json={"warm_start_run": base})
+    assert hidden.status_code == 404
+    bad = client.post(f"/scenarios/{sid}/runs", headers=auth(keys.m), json={"warm_start_run": "x" * 32})
+    assert bad.status_code == 404
