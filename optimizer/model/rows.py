@@ -36,21 +36,38 @@ ROW_FAMILIES = ("one_option", "load_band", "load_ceiling", "lend_limit", "coordi
 
 
 @dataclass(frozen=True)
-class Model:
-    """One piece's mixed-integer model in HiGHS's column-wise form."""
+class LinearArrays:
+    """A mixed-integer model as HiGHS reads it: column bounds, costs and integrality, row
+    bounds, the matrix column-wise. A piece's `Model`, or a sub-model of some of its columns
+    (the restricted MIP's)."""
 
-    piece: Piece
-    layout: ColumnLayout
     cost: NDArray[np.float64]
     lower: NDArray[np.float64]
     upper: NDArray[np.float64]
     integer: NDArray[np.bool_]
     row_lower: NDArray[np.float64]
     row_upper: NDArray[np.float64]
-    row_family: dict[str, slice]  # rows of each family
     a_start: NDArray[np.int64]
     a_index: NDArray[np.int64]
     a_value: NDArray[np.float64]
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cost)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_lower)
+
+
+@dataclass(frozen=True)
+class Model(LinearArrays):
+    """One piece's mixed-integer model in HiGHS's column-wise form, with what its columns and
+    rows mean."""
+
+    piece: Piece
+    layout: ColumnLayout
+    row_family: dict[str, slice]  # rows of each family
     band_width: NDArray[np.float64]
     x_case: NDArray[np.int64]  # case position (in piece.cases) of each x column
     y_group: NDArray[np.int64]  # group of each y column
@@ -61,14 +78,6 @@ class Model:
     #: variant of the piece (`_column_keys`, `_Rows.add`): a what-if's warm start maps by them
     col_key: NDArray[np.int64] | None = None
     row_key: NDArray[np.int64] | None = None
-
-    @property
-    def n_cols(self) -> int:
-        return len(self.cost)
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.row_lower)
 
     def activity(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
         """Row activities A·v."""

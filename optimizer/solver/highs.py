@@ -14,49 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any
 
 import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-
-class Arrays(Protocol):
-    """What HiGHS reads of a model: a piece's `Model`, or a sub-model of some of its columns
-    (`restricted.py`)."""
-
-    @property
-    def cost(self) -> NDArray[np.float64]: ...
-
-    @property
-    def lower(self) -> NDArray[np.float64]: ...
-
-    @property
-    def upper(self) -> NDArray[np.float64]: ...
-
-    @property
-    def integer(self) -> NDArray[np.bool_]: ...
-
-    @property
-    def row_lower(self) -> NDArray[np.float64]: ...
-
-    @property
-    def row_upper(self) -> NDArray[np.float64]: ...
-
-    @property
-    def a_start(self) -> NDArray[np.int64]: ...
-
-    @property
-    def a_index(self) -> NDArray[np.int64]: ...
-
-    @property
-    def a_value(self) -> NDArray[np.float64]: ...
-
-    @property
-    def n_cols(self) -> int: ...
-
-    @property
-    def n_rows(self) -> int: ...
+from optimizer.model.rows import LinearArrays
 
 _MS: Any = highspy.HighsModelStatus
 _CB: Any = highspy.cb.HighsCallbackType
@@ -128,7 +92,7 @@ def new_highs(time_limit: float, gap: float, seed: int) -> Any:
     return h
 
 
-def load(m: Arrays, time_limit: float, gap: float, seed: int,
+def load(m: LinearArrays, time_limit: float, gap: float, seed: int,
          lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
          integer: NDArray[np.bool_] | None = None,
          options: dict[str, Any] | None = None) -> Any:
@@ -176,7 +140,7 @@ def outcome(h: Any, is_mip: bool) -> HighsResult:
     return HighsResult(kind, values, obj, min(float(info.mip_dual_bound), obj), name)
 
 
-def run(m: Arrays, integer: bool | NDArray[np.bool_], time_limit: float, gap: float, seed: int,
+def run(m: LinearArrays, integer: bool | NDArray[np.bool_], time_limit: float, gap: float, seed: int,
         lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
         start: NDArray[np.float64] | None = None,
         options: dict[str, Any] | None = None,
@@ -239,7 +203,7 @@ def get_basis(h: Any) -> tuple[NDArray[np.int8], NDArray[np.int8]] | None:
             np.fromiter(map(int, b.row_status), dtype=np.int8, count=len(b.row_status)))
 
 
-def set_basis(h: Any, m: Arrays, basis: tuple[NDArray[np.int8], NDArray[np.int8]] | None) -> bool:
+def set_basis(h: Any, m: LinearArrays, basis: tuple[NDArray[np.int8], NDArray[np.int8]] | None) -> bool:
     """Start the LP from `basis` when it fits the model (same columns and rows); True if set."""
     if basis is None or len(basis[0]) != m.n_cols or len(basis[1]) != m.n_rows:
         return False
