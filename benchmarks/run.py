@@ -424,6 +424,14 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+def _one_plan_args(p: argparse.ArgumentParser) -> None:
+    """The options of a benchmark on one plan: which scenario, how long each solve may take."""
+    p.add_argument("--preset", choices=PRESETS, default="zhejiang")
+    p.add_argument("--seed", type=_seed, default=1)
+    p.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per solve (60)")
+    p.add_argument("--json", default=None, metavar="FILE")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="courtplan bench",
@@ -478,21 +486,15 @@ def build_parser() -> argparse.ArgumentParser:
     wb = sub.add_parser("workbench", help="compare, explain, recommend, officers, sweep timings",
                         description="The planner's workbench on one plan: compare, explain (all "
                                     "cases), recommend, officer estimates and a 10-variant sweep.")
-    wb.add_argument("--preset", choices=PRESETS, default="zhejiang")
-    wb.add_argument("--seed", type=_seed, default=1)
-    wb.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per solve (60)")
+    _one_plan_args(wb)
     wb.add_argument("--workers", type=_workers, default=2, help="sweep processes (2)")
-    wb.add_argument("--json", default=None, metavar="FILE")
     wb.set_defaults(func=bench_workbench)
     wi = sub.add_parser("whatif", help="one-change variants: cold vs warm-started from the base plan",
                         description="Seven one-change what-if variants of a plan, each planned "
                                     "cold and warm-started from the base plan, side by side.")
-    wi.add_argument("--preset", choices=PRESETS, default="zhejiang")
-    wi.add_argument("--seed", type=_seed, default=1)
-    wi.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds per solve (60)")
+    _one_plan_args(wi)
     wi.add_argument("--repeats", type=lambda t: _integer(t, "--repeats", 1, 20), default=3,
                     help="runs of each, alternating which goes first; medians (3)")
-    wi.add_argument("--json", default=None, metavar="FILE")
     wi.set_defaults(func=bench_whatif)
     lo = sub.add_parser("load", help="the HTTP service: concurrent reads while 3 runs solve (loopback)",
                         description="Starts `courtplan serve --workers 3` on 127.0.0.1 with a fresh data "
