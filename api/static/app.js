@@ -88,6 +88,7 @@
     document.title = t('title');
     document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
     document.querySelectorAll('[data-i18n-placeholder]').forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
+    document.querySelectorAll('[data-i18n-title]').forEach((e) => { e.title = t(e.dataset.i18nTitle); });
     const button = $('lang');
     button.textContent = state.lang === 'en' ? '中文' : 'English';
     button.lang = state.lang === 'en' ? 'zh-CN' : 'en';
@@ -221,8 +222,18 @@
     event.preventDefault();
     if (!state.scenario) return;
     const body = { time_limit: Number($('time-limit').value) || 20, gap: Number($('gap').value) };
+    // 热启动: from the latest finished run of this scenario (a run finished before warm starts
+    // were kept has none: then the run starts cold)
+    const base = $('warm').checked ? state.runs.find((r) => r.status === 'done') : null;
     try {
-      const run = await api('/scenarios/' + state.scenario.id + '/runs', { json: body });
+      let run;
+      try {
+        run = await api('/scenarios/' + state.scenario.id + '/runs',
+                        { json: base ? { ...body, warm_start_run: base.id } : body });
+      } catch (e) {
+        if (!base || e.status !== 409) throw e;
+        run = await api('/scenarios/' + state.scenario.id + '/runs', { json: body });
+      }
       say('');
       await loadRuns();
       openRun(run);

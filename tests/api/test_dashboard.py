@@ -106,9 +106,12 @@ class Watched:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.urls: list[str] = []
+        self.posts: list[tuple[str, str]] = []  # (url, body) of each POST
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.urls.append(r.url))
+        self.page.on("request", lambda r: self.posts.append((r.url, r.post_data or ""))
+                     if r.method == "POST" else None)
         self.page.goto(f"{base}/ui/")
 
 
@@ -204,6 +207,9 @@ def test_downloads_and_compare(planned: Watched, tmp_path: Path) -> None:
     page.fill("#gap", "0.05")
     page.click("#run-start")
     page.wait_for_selector("#compare-panel", state="visible", timeout=180_000)
+    # the second run starts where the first ended (热启动, checked by default)
+    first, second = [json.loads(b) for u, b in planned.posts if u.endswith("/runs")][:2]
+    assert "warm_start_run" not in first and len(second["warm_start_run"]) == 32
     page.wait_for_selector("#result", state="visible", timeout=180_000)
     page.click("#compare")
     page.wait_for_selector("#compare-out dl")
