@@ -98,7 +98,7 @@ def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], o
         scenario = parse_scenario(body)
         try:
             start = read_warm(warm, "the base run's warm start") if warm else None
-        except WarmFileError:  # a solver's cache: a damaged one only costs the speed-up
+        except (WarmFileError, ValueError, TypeError):  # a cache: damaged, it costs the speed-up
             log.warning("the base run's warm start is unreadable; planning without it")
             start = None
         plan = plan_scenario(scenario, Changes(**changes),

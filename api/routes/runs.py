@@ -59,7 +59,9 @@ def _warm_from(session: Any, who: Any, run_id: str | None, scenario_id: str) -> 
         raise HTTPException(422, [{"path": "warm_start_run", "record": run_id, "message": (
             "the warm-start run plans another scenario (热启动须为同一方案的运行)")}])
     if session.get(RunWarmStart, base.id) is None:
-        raise HTTPException(409, f"the warm-start run has no warm start (it is {base.status})")
+        raise HTTPException(409, "the warm-start run has no warm start: " + (
+            "it finished before warm starts were kept" if base.status == "done"
+            else f"it is {base.status}"))
     return str(base.id)
 
 

@@ -141,12 +141,14 @@ def cmd_solve(a: argparse.Namespace) -> int:
     elif a.out:
         write_atomic(a.out, plan.to_json())
         print(f"\nwrote {a.out}")
-        if a.keep_warm_start and plan.warm_starts:
-            from optimizer.io.warmfile import warm_path, write_warm
+        from optimizer.io.warmfile import warm_path, write_warm
 
+        if a.keep_warm_start and plan.warm_starts:
             write_warm(warm_path(a.out), plan.warm_starts)
             print(f"wrote {warm_path(a.out)} (热启动 warm start for what-if variants: "
                   f"--warm-start {a.out})")
+        elif warm_path(a.out).exists():  # an older plan's: it must not pass for this one's
+            warm_path(a.out).unlink()
     return EXIT_INFEASIBLE if plan.status == "infeasible" else 0
 
 

@@ -67,27 +67,50 @@ def read_warm(path: str | Path | bytes, name: str | None = None
 
 
 def _read(source: str | Path | io.BytesIO, name: str) -> dict[tuple[int, ...], WarmStart]:
-    path = name
     try:
-        with np.load(source, allow_pickle=False) as z:
-            if int(z["format"][0]) != FORMAT:
-                raise WarmFileError(f"{path}: warm-start format {int(z['format'][0])}, "
-                                    f"this courtplan reads {FORMAT}")
+        z = np.load(source, allow_pickle=False)
+        if not isinstance(z, np.lib.npyio.NpzFile):  # a lone .npy array, not an archive
+            raise ValueError("not a NumPy archive")
+        with z:
+            version = int(_vector(z, "format", np.integer)[0])
+            if version != FORMAT:
+                raise WarmFileError(f"{name}: warm-start format {version}, this courtplan reads "
+                                    f"{FORMAT}")
             out = {}
-            for n in range(int(z["pieces"][0])):
-                a = {name: z[f"{n}_{name}"] for name in _ARRAYS}
+            for n in range(int(_vector(z, "pieces", np.integer)[0])):
+                a = {key: _vector(z, f"{n}_{key}", _KINDS[key]) for key in _ARRAYS}
                 out[tuple(a["courts"].astype(np.int64).tolist())] = _warm(a)
             return out
-    except (OSError, KeyError, IndexError, ValueError, zipfile.BadZipFile) as e:
-        if isinstance(e, WarmFileError):
-            raise
-        raise WarmFileError(f"{path}: not a courtplan warm-start file ({e})") from None
+    except WarmFileError:
+        raise
+    except (OSError, KeyError, IndexError, TypeError, ValueError, zipfile.BadZipFile) as e:
+        raise WarmFileError(f"{name}: not a courtplan warm-start file ({e})") from None
+
+
+#: the kind of numbers each array must hold (a file with others is refused, not converted)
+_KINDS: dict[str, type] = {"courts": np.integer, "col_key": np.integer, "row_key": np.integer,
+                           "k": np.floating, "cut_start": np.integer, "cut_index": np.integer,
+                           "cut_value": np.floating, "cut_upper": np.floating,
+                           "basis_cols": np.integer, "basis_rows": np.integer,
+                           "officers": np.floating}
+
+
+def _vector(z: np.lib.npyio.NpzFile, key: str, kind: type) -> np.ndarray:
+    """Array `key` of the archive: one-dimensional, of the expected kind of number, finite."""
+    v = z[key]
+    if v.ndim != 1 or not (np.issubdtype(v.dtype, kind) or (len(v) == 0 and v.dtype.kind in "iuf")):
+        raise ValueError(f"{key}: a one-dimensional array of {kind.__name__} expected")
+    if v.dtype.kind == "f" and not np.all(np.isfinite(v)):
+        raise ValueError(f"{key}: not finite")
+    return v
 
 
 def _warm(a: dict[str, np.ndarray]) -> WarmStart:
     cuts = Cuts(a["cut_start"].astype(np.int64), a["cut_index"].astype(np.int64),
                 a["cut_value"].astype(np.float64), a["cut_upper"].astype(np.float64))
     n_cols, n_rows = len(a["col_key"]), len(a["row_key"])
+    if len(a["k"]) != 1 or np.any(a["col_key"] < 0) or np.any(a["row_key"] < 0):
+        raise ValueError("keys or k out of shape")
     if (len(cuts.start) != cuts.n + 1 or cuts.start[0] != 0 or np.any(np.diff(cuts.start) < 0)
             or cuts.start[-1] != len(cuts.index) or len(cuts.value) != len(cuts.index)
             or np.any((cuts.index < 0) | (cuts.index >= n_cols))

@@ -38,7 +38,7 @@ def court_components(p: Problem, o: Options, free: NDArray[np.bool_],
     cur = p.case_court
     src = np.r_[cur[o.case], o.lend_from].astype(np.int64)
     dst = np.r_[o.court, o.lend_to].astype(np.int64)
-    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)),
+    graph = coo_matrix((np.ones(len(src), dtype=np.int32), (src, dst)),
                        shape=(p.n_courts, p.n_courts))
     # (labels follow each component's lowest court index, as a stable numbering)
     _, labels = connected_components(graph, directed=False)

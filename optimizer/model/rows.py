@@ -190,6 +190,9 @@ def build_model(p: Problem, o: Options, piece: Piece,
     )
 
 
+_MAX_BANDS = 1 << 10  # (a band's key: court × this + band, whatever the number of bands)
+
+
 def _key(kind: int, value: NDArray[np.int64]) -> NDArray[np.int64]:
     """A key that names a column or row across variants of a piece: its kind, then what it
     is about (`value` < 2^56)."""
@@ -208,7 +211,7 @@ def _column_keys(p: Problem, o: Options, piece: Piece, lay: ColumnLayout) -> NDA
     debtor = p.case_debtor[np.minimum(first[tgts], max(p.n_cases - 1, 0))].astype(np.int64)
     y = debtor * nc + o.target_court[tgts]
     z = o.lend_from[lends].astype(np.int64) * nc + o.lend_to[lends]
-    s = np.repeat(piece.courts.astype(np.int64), lay.n_bands) * lay.n_bands + np.tile(
+    s = np.repeat(piece.courts.astype(np.int64), lay.n_bands) * _MAX_BANDS + np.tile(
         np.arange(lay.n_bands, dtype=np.int64), len(piece.courts))
     return np.concatenate([_key(k, v) for k, v in enumerate((x, y, z, s))])
 

@@ -22,6 +22,7 @@ from docx.shared import Pt
 
 _DOCUMENT = "word/document.xml"
 #: characters XML 1.0 does not allow (a party name pasted from elsewhere may hold them)
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -64,7 +65,7 @@ def _package(font: str, body_size: float) -> _Package:
 def _text(piece: str) -> str:
     """A run's text: line breaks and tabs as Word's own elements."""
     out = []
-    for k, line in enumerate(_NOT_XML.sub("", piece).split("\n")):
+    for k, line in enumerate(_LINE_BREAK.split(_NOT_XML.sub("", piece))):
         if k:
             out.append("<w:br/>")
         out.append("<w:tab/>".join(f'<w:t xml:space="preserve">{escape(t)}</w:t>'

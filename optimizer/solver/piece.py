@@ -168,7 +168,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         return done(fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), "optimal",
                     bound, bound, "lp")
     best, best_obj, method = _incumbent(m, h, lp, bound, cfg, steps, tell, left, start.officers)
-    if start.warm and (best is None or best_obj - bound > cfg.gap * abs(best_obj)):
+    if start.warm and (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
         # a variant far from its base: what the warm start skipped is done as a cold solve
         # does it (the remaining cut rounds, a dive from the LP's own officers) before branching
         m, lp, bound, again = _as_cold(m, h, lp, bound, rows, cfg.cut_rounds - rounds, cfg,

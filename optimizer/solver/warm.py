@@ -26,6 +26,7 @@ that start, and when the start is far off, the cold steps follow (`piece._as_col
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -101,7 +102,7 @@ def carry(m: Model, rows: list[rc.CoordinateRow], warm: WarmStart | None) -> Car
     model = rc.with_cuts(m, [cuts])
     z = m.layout.z
     officers = None
-    if warm.officers is not None:
+    if warm.officers is not None and len(warm.officers) and m.layout.n_z:
         base_z = np.flatnonzero((warm.col_key >> 56) == _LOAN)
         at = _positions(warm.col_key[base_z], m.col_key[z])
         whole = np.clip(np.round(warm.officers[np.maximum(at, 0)]), m.lower[z], m.upper[z])
@@ -112,7 +113,10 @@ def carry(m: Model, rows: list[rc.CoordinateRow], warm: WarmStart | None) -> Car
 
 def _valid_cuts(rows: list[rc.CoordinateRow], warm: WarmStart, to_variant: NDArray[np.int64]
                 ) -> tuple[NDArray[np.int64], rc.Cuts]:
-    """(which base cuts are carried, those cuts in the variant's columns)."""
+    """(which base cuts are carried, those cuts in the variant's columns). Each is checked
+    against the variant's own row, coefficients included: a cut from a damaged or foreign
+    warm-start file that is not a residual-capacity cut of that row is dropped, so it can never
+    lift the bound above the optimum."""
     by_officers = {tuple(np.sort(r.z_cols).tolist()): r for r in rows}
     kept, parts = [], []
     c = warm.cuts
@@ -122,13 +126,31 @@ def _valid_cuts(rows: list[rc.CoordinateRow], warm: WarmStart, to_variant: NDArr
         z_cols = mapped[vals < 0]
         row = by_officers.get(tuple(np.sort(z_cols).tolist())) if (z_cols >= 0).all() else None
         x_cols = mapped[(vals > 0) & (mapped >= 0)]
-        if row is None or row.k != warm.k or not np.isin(x_cols, row.x_cols).all():
+        if row is None or not np.isin(x_cols, row.x_cols).all() or not _is_residual_capacity(
+                vals, float(c.upper[j]), len(x_cols), len(np.unique(x_cols)), row):
             continue
         keep_terms = mapped >= 0
         parts.append(rc.Cuts(np.array([0, int(keep_terms.sum())], np.int64), mapped[keep_terms],
                              vals[keep_terms], c.upper[j:j + 1]))
         kept.append(j)
     return np.asarray(kept, dtype=np.int64), concat(parts)
+
+
+def _is_residual_capacity(vals: NDArray[np.float64], upper: float, n_x: int, n_unique: int,
+                          row: rc.CoordinateRow) -> bool:
+    """Is Σ_T x − r·B ≤ upper, with the variant's cases T (n_x of them), one of `row`'s valid
+    cuts: x coefficients 1 on distinct cases, one −r on each officer column with 0 < r < k, and
+    upper = (k − r)·q for a whole q ≥ 0 with |T| ≤ k·q + r (`cuts.py`)?"""
+    k = row.k
+    x_vals, z_vals = vals[vals > 0], vals[vals < 0]
+    if not (len(z_vals) == len(row.z_cols) and n_x == n_unique and np.all(x_vals == 1.0)
+            and np.all(z_vals == z_vals[0])):
+        return False
+    r = -float(z_vals[0])
+    if not (0 < r < k and math.isfinite(upper)):
+        return False
+    q = upper / (k - r)
+    return q >= 0 and abs(q - round(q)) <= 1e-9 and n_x <= k * round(q) + r + 1e-9
 
 
 def _basis(m: Model, with_cuts: Model, warm: WarmStart, kept_cuts: NDArray[np.int64]

@@ -119,7 +119,7 @@ def _solve(settings: dict[str, Any], params: SolveParams,
 
 def _waves(points: list[dict[str, Any]]) -> tuple[list[int], list[int]]:
     """(the first point of each group, the base each point starts from): a group is the points
-    that differ only in the first axis, so each variant starts from its nearest neighbour."""
+    that differ only in the first axis; each starts from its group's first point."""
     first: dict[tuple[Any, ...], int] = {}
     base = []
     for k, s in enumerate(points):
@@ -136,8 +136,9 @@ def solve_grid(source: Problem | str | Path, points: list[dict[str, Any]], param
     settings are checked in this process first, so a bad axis fails before any solve.
 
     Two waves: the first point of each group (points differing only in the first axis) keeps
-    its warm start (cuts, LP basis, officers; `solver/warm.py`); the others then start where
-    their group's first point ended — the same plans' quality, in less time. `warm=False`: one
+    its warm start (cuts, LP basis, officers; `solver/warm.py`), workers left idle meanwhile
+    take other points cold; the rest then start where their group's first point ended — the
+    same plans' quality, in less time. `warm=False`: one
     wave, every point cold (to measure the difference)."""
     src: Problem | str = source if isinstance(source, Problem) else str(source)
     check = src if isinstance(src, Problem) else Problem.from_scenario(read_scenario(src))
@@ -157,20 +158,25 @@ def solve_grid(source: Problem | str | Path, points: list[dict[str, Any]], param
 
     keep = replace(params, keep_warm_start=warm)
     rest = [k for k in range(len(points)) if k not in set(heads)]
+    # workers the first wave leaves idle take other points at once, cold
+    idle = rest[:max(min(workers, len(points)) - len(heads), 0)] if workers > 1 else []
+    later = rest[len(idle):]
     if workers <= 1 or len(points) <= 1:
         _init(check)
         for k in heads:
             collect(k, _solve(points[k], keep))
-        for k in rest:
+        for k in later:
             collect(k, _solve(points[k], params, starts.get(base_of[k])))
         return [out[k] for k in range(len(points))]
     # a compiled problem is sent to each worker once; a path is read by each worker
     with ProcessPoolExecutor(max_workers=min(workers, len(points)), initializer=_init,
                              initargs=(src,)) as pool:
-        for k, f in [(k, pool.submit(_solve, points[k], keep)) for k in heads]:
+        first = [(k, pool.submit(_solve, points[k], keep)) for k in heads]
+        first += [(k, pool.submit(_solve, points[k], params)) for k in idle]
+        for k, f in first:
             collect(k, f.result())
         for k, f in [(k, pool.submit(_solve, points[k], params, starts.get(base_of[k])))
-                     for k in rest]:
+                     for k in later]:
             collect(k, f.result())
     return [out[k] for k in range(len(points))]
 

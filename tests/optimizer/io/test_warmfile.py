@@ -39,7 +39,17 @@ def test_a_warm_start_survives_the_file(tmp_path):
         assert np.array_equal(getattr(back.cuts, name), getattr(w.cuts, name))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "shape"])
+DAMAGE = {  # array → what replaces it
+    "shape": ("0_cut_index", np.array([0, 99, 1])),  # a column the piece does not have
+    "two-dimensional": ("0_courts", np.array([[1, 2], [3, 4]])),
+    "not-a-number": ("0_col_key", np.array([0.0, np.nan, 2.0, 3.0, 4.0, 5.0])),
+    "infinite": ("0_cut_upper", np.array([np.inf, 0.0])),
+    "scalar": ("0_officers", np.array(2.0)),
+    "negative-key": ("0_row_key", np.array([0, -1, 2])),
+}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "lone-array", *DAMAGE])
 def test_a_damaged_file_is_refused_naming_it(tmp_path, damage):
     path = tmp_path / "p.json.warm.npz"
     write_warm(path, {(1,): _start()})
@@ -47,11 +57,16 @@ def test_a_damaged_file_is_refused_naming_it(tmp_path, damage):
         path.write_bytes(b"not an archive")
     elif damage == "truncated":
         path.write_bytes(path.read_bytes()[:200])
+    elif damage == "lone-array":
+        with open(path, "wb") as f:
+            np.save(f, np.arange(3))
     else:
         with np.load(path) as z:
             arrays = dict(z)
-        arrays["0_cut_index"] = np.array([0, 99, 1])  # a column the piece does not have
-        np.savez(path, **arrays)
+        key, value = DAMAGE[damage]
+        arrays[key] = value
+        with open(path, "wb") as f:
+            np.savez(f, **arrays)
     with pytest.raises(WarmFileError, match=r"p\.json\.warm\.npz"):
         read_warm(path)
 

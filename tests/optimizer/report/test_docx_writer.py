@@ -19,7 +19,8 @@ PLACEHOLDER = re.compile(r"(【待填：[^】]*】)")
 def test_what_is_written_reads_back() -> None:
     pages = [[Line("center", 22, True, "执行裁定书"),
               Line("both", 14, False, "申请执行人：A&B <公司>\x07，地址【待填：地址】。"),
-              Line("right", 14, False, "第一行\n第二行\t签")],
+              Line("right", 14, False, "第一行\n第二行\t签"),
+              Line("left", 14, False, "甲\r\n乙\r丙")],
              [Line("left", 14, False, "第二份文书")]]
     d = docx.Document(io.BytesIO(write_docx(pages, "SimSun", 14, PLACEHOLDER)))
     paras = d.paragraphs
@@ -27,6 +28,7 @@ def test_what_is_written_reads_back() -> None:
     assert texts[0] == "执行裁定书"
     assert texts[1] == "申请执行人：A&B <公司>，地址【待填：地址】。"
     assert texts[2] == "第一行\n第二行\t签"
+    assert texts[3] == "甲\n乙\n丙"  # every kind of line break, as Word's
     assert texts[-1] == "第二份文书"
     assert paras[0].alignment == WD_ALIGN_PARAGRAPH.CENTER and paras[1].alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
     title = paras[0].runs[0]

@@ -3,6 +3,8 @@ the variant, or it is not carried."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -62,8 +64,9 @@ def test_a_warm_variant_and_its_cold_solve_bound_each_other(zhejiang_small, base
     assert hot.terms.get("stability", 0.0) == 0.0
     steps = " ".join(hot.stats.pieces_detail[0].steps)
     carried = "cuts carried from the base plan" in steps
-    # the cuts come from rows with k = cases_per_lent_officer: another k, none carried
-    assert carried == ("cases_per_lent_officer" not in change.rules)
+    # (with another k only the cuts that are residual-capacity cuts for that k too are carried:
+    # those with q = 0; the bound check above is what shows them valid)
+    assert carried or "cases_per_lent_officer" in change.rules
     assert hot.status != "infeasible" and cold.status != "infeasible"
 
 
@@ -75,8 +78,42 @@ def test_cuts_are_carried_only_into_the_same_coordinate_rows(zhejiang_small, bas
     assert carried.basis is not None and carried.model.n_rows == same.n_rows + start.cuts.n
     other_k = apply_changes(zhejiang_small, ChangeSet(rules={"cases_per_lent_officer": 20}))
     changed = _model(other_k)
-    carried = warm.carry(changed, rc.coordinate_rows(changed), start)
-    assert carried.cuts is None and carried.model.n_rows == changed.n_rows
+    rows = rc.coordinate_rows(changed)
+    carried = warm.carry(changed, rows, start)
+    assert carried.cuts is None or carried.cuts.n < start.cuts.n  # not all hold for k = 20
+    _holds_for_whole_plans(carried.cuts, rows)
+
+
+def _holds_for_whole_plans(cuts: rc.Cuts | None, rows: list[rc.CoordinateRow]) -> None:
+    """Every cut holds at random whole points of its row (x binary, Σ x ≤ k·B, B whole)."""
+    rng = np.random.default_rng(0)
+    for j in range(cuts.n if cuts is not None else 0):
+        assert cuts is not None
+        idx = cuts.index[cuts.start[j]:cuts.start[j + 1]]
+        val = cuts.value[cuts.start[j]:cuts.start[j + 1]]
+        row = next(r for r in rows if np.isin(idx, np.r_[r.x_cols, r.z_cols]).all())
+        for _ in range(300):
+            v = {int(c): 0.0 for c in np.r_[row.x_cols, row.z_cols]}
+            officers = rng.integers(0, 4, size=len(row.z_cols))
+            on = rng.permutation(row.x_cols)[: min(len(row.x_cols), int(row.k * officers.sum()))]
+            on = on[: rng.integers(0, len(on) + 1)]
+            v.update({int(c): 1.0 for c in on})
+            v.update({int(c): float(n) for c, n in zip(row.z_cols, officers, strict=True)})
+            assert sum(v[int(c)] * a for c, a in zip(idx, val, strict=True)) <= cuts.upper[j] + 1e-9
+
+
+def test_a_forged_cut_is_not_carried(zhejiang_small, base_plan) -> None:  # type: ignore[no-untyped-def]
+    # Σ_X x − B ≤ 0 on a real row (every case, one officer each) is no residual-capacity cut
+    (start,) = base_plan.warm_starts.values()
+    m = _model(zhejiang_small)
+    rows = rc.coordinate_rows(m)
+    row = max(rows, key=lambda r: len(r.x_cols))
+    forged = rc.Cuts(np.array([0, len(row.x_cols) + len(row.z_cols)]),
+                     np.r_[row.x_cols, row.z_cols], np.r_[np.ones(len(row.x_cols)),
+                                                          -np.ones(len(row.z_cols))], np.zeros(1))
+    carried = warm.carry(m, rows, replace(start, cuts=forged, basis=None))
+    assert carried.cuts is None
+    _holds_for_whole_plans(warm.carry(m, rows, start).cuts, rows)  # the genuine ones hold
 
 
 def test_a_barred_court_keeps_the_rest_of_the_warm_start(zhejiang_small, base_plan) -> None:  # type: ignore[no-untyped-def]

@@ -34,3 +34,16 @@ def test_a_variant_started_from_the_base_lp_basis_is_the_cold_variant(lishui):
     warm = plan_scenario(lishui, variant, params, warm_start=base)
     assert any("base plan" in step for step in warm.stats.pieces_detail[0].steps)
     assert warm.objective == pytest.approx(cold.objective, rel=1e-9)
+
+
+def test_a_variant_with_lending_starts_from_a_base_without_any(lishui):
+    # the base lends no officer (every court keeps all its own), the variant may: the base's
+    # officers are no start there, the rest is
+    params = SolveParams(time_limit=30, gap=0.0, workers=1)
+    no_lending = ChangeSet(rules={"lending_min_keep_share": 1.0})
+    base = plan_scenario(lishui, no_lending, SolveParams(time_limit=30, gap=0.0, workers=1,
+                                                         keep_warm_start=True))
+    assert base.warm_starts and not base.staff_moves
+    cold = plan_scenario(lishui, None, params)
+    warm = plan_scenario(lishui, None, params, warm_start=base)
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-9)
