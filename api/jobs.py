@@ -90,7 +90,7 @@ def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], o
     _yield_cpu()  # solves yield the CPU to the API's readers
     from optimizer.data.read import parse_scenario
     from optimizer.data.validate import ScenarioError
-    from optimizer.io.warmfile import WarmFileError, read_warm, warm_bytes
+    from optimizer.io.warmfile import read_warm, warm_bytes
     from optimizer.pipeline import Changes, plan_scenario
     from optimizer.solver.params import SolveParams
 
@@ -98,7 +98,7 @@ def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], o
         scenario = parse_scenario(body)
         try:
             start = read_warm(warm, "the base run's warm start") if warm else None
-        except (WarmFileError, ValueError, TypeError):  # a cache: damaged, it costs the speed-up
+        except (ValueError, TypeError):  # (a WarmFileError is a ValueError) damaged: only slower
             log.warning("the base run's warm start is unreadable; planning without it")
             start = None
         plan = plan_scenario(scenario, Changes(**changes),

@@ -22,7 +22,7 @@ from optimizer.solver.cuts import Cuts
 from optimizer.solver.warm import WarmStart
 
 FORMAT = 1
-_ARRAYS = ("courts", "col_key", "row_key", "k", "cut_start", "cut_index", "cut_value",
+_ARRAYS = ("courts", "col_key", "row_key", "cut_start", "cut_index", "cut_value",
            "cut_upper", "basis_cols", "basis_rows", "officers")
 
 
@@ -47,7 +47,7 @@ def warm_bytes(warm_starts: dict[tuple[int, ...], WarmStart]) -> bytes:
     for n, (courts, w) in enumerate(warm_starts.items()):
         empty = np.zeros(0, dtype=np.int8)
         values: tuple[np.ndarray, ...] = (
-                  np.asarray(courts, dtype=np.int64), w.col_key, w.row_key, np.array([w.k]),
+                  np.asarray(courts, dtype=np.int64), w.col_key, w.row_key,
                   w.cuts.start, w.cuts.index, w.cuts.value, w.cuts.upper,
                   w.basis[0] if w.basis else empty, w.basis[1] if w.basis else empty,
                   w.officers if w.officers is not None else np.zeros(0))
@@ -89,7 +89,7 @@ def _read(source: str | Path | io.BytesIO, name: str) -> dict[tuple[int, ...], W
 
 #: the kind of numbers each array must hold (a file with others is refused, not converted)
 _KINDS: dict[str, type] = {"courts": np.integer, "col_key": np.integer, "row_key": np.integer,
-                           "k": np.floating, "cut_start": np.integer, "cut_index": np.integer,
+                           "cut_start": np.integer, "cut_index": np.integer,
                            "cut_value": np.floating, "cut_upper": np.floating,
                            "basis_cols": np.integer, "basis_rows": np.integer,
                            "officers": np.floating}
@@ -109,8 +109,8 @@ def _warm(a: dict[str, np.ndarray]) -> WarmStart:
     cuts = Cuts(a["cut_start"].astype(np.int64), a["cut_index"].astype(np.int64),
                 a["cut_value"].astype(np.float64), a["cut_upper"].astype(np.float64))
     n_cols, n_rows = len(a["col_key"]), len(a["row_key"])
-    if len(a["k"]) != 1 or np.any(a["col_key"] < 0) or np.any(a["row_key"] < 0):
-        raise ValueError("keys or k out of shape")
+    if np.any(a["col_key"] < 0) or np.any(a["row_key"] < 0):
+        raise ValueError("keys out of shape")
     if (len(cuts.start) != cuts.n + 1 or cuts.start[0] != 0 or np.any(np.diff(cuts.start) < 0)
             or cuts.start[-1] != len(cuts.index) or len(cuts.value) != len(cuts.index)
             or np.any((cuts.index < 0) | (cuts.index >= n_cols))
@@ -127,4 +127,4 @@ def _warm(a: dict[str, np.ndarray]) -> WarmStart:
     if officers is not None and (len(officers) != n_loans or not np.all(np.isfinite(officers))):
         raise ValueError("officers out of shape")
     return WarmStart(a["col_key"].astype(np.int64), a["row_key"].astype(np.int64),
-                     float(a["k"][0]), cuts, basis, officers)
+                     cuts, basis, officers)

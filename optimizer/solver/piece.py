@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -141,12 +141,12 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     # the branching steps get what is left of this piece's own share
     time_limit = max(cfg.time_limit, time.perf_counter() - t0 + 0.5)
     left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
-    kept: list[WarmStart] = []  # (filled once the LP and its cuts are done)
+    kept: WarmStart | None = None  # (set once the LP and its cuts are done)
 
     def done(values: NDArray[np.float64] | None, status: str, obj: float, bnd: float,
              method: str) -> PieceResult:
         return PieceResult(values, status, obj, bnd, method, time.perf_counter() - t0, steps,
-                           kept[0].with_officers(m, values) if kept else None)
+                           kept.with_officers(m, values) if kept else None)
 
     tell = _teller(cfg)
     lp_res = highs.outcome(h, False)
@@ -159,8 +159,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         return done(None, "feasible", math.inf, -math.inf, "lp")
     rounds = cfg.cut_rounds if carried is None else min(cfg.cut_rounds, cfg.warm_cut_rounds)
     m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried)
-    kept = [w for w in [warm.keep(m, rows, cuts, highs.get_basis(h))] if w is not None
-            ] if cfg.keep_warm_start else []
+    kept = warm.keep(m, cuts, highs.get_basis(h)) if cfg.keep_warm_start else None
     integral = is_integral(m, lp)
     steps.append(f"lp {bound:.2f}, fractional integer columns {int((~integral).sum())}")
     tell("LP relaxation 线性松弛", None, bound)
@@ -198,8 +197,7 @@ def _as_cold(m: Model, h: Any, lp: NDArray[np.float64], bound: float,
     if res.values is None or not res.optimal:
         return m, lp, bound, (None, math.inf, "lp")
     m, lp, bound, _ = _cut_loop(m, h, res.values, bound, rows, max(rounds, 0), steps, None)
-    return m, lp, bound, _incumbent(m, h, lp, bound, replace(cfg, warm_start=None), steps, tell,
-                                    left)
+    return m, lp, bound, _incumbent(m, h, lp, bound, cfg, steps, tell, left)
 
 
 def _incumbent(m: Model, h: Any, lp: NDArray[np.float64], bound: float, cfg: PieceSettings,

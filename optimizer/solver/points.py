@@ -8,7 +8,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.model.rows import Model
-from optimizer.solver.restricted import cases_of_groups
 
 INT_TOL = 1e-6
 
@@ -90,3 +89,12 @@ def round_staff(m: Model, lp: NDArray[np.float64]) -> NDArray[np.float64]:
             v[q] -= take
             extra -= take
     return v
+
+
+def cases_of_groups(m: Model, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Positions (in the piece) of the cases of the group targets marked in `mask`."""
+    cols = m.layout.y0 + np.flatnonzero(mask)
+    if not len(cols):
+        return np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([m.a_index[m.a_start[c]:m.a_start[c + 1]] for c in cols])
+    return np.unique(rows[rows < len(m.piece.cases)]).astype(np.int64)

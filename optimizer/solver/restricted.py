@@ -18,6 +18,7 @@ from scipy.sparse import csc_matrix
 from optimizer.model.rows import LinearArrays, Model
 from optimizer.solver import highs
 from optimizer.solver.highs import HighsResult, Outcome
+from optimizer.solver.points import cases_of_groups, fill_bands
 
 if TYPE_CHECKING:
     from optimizer.solver.piece import PieceSettings
@@ -87,18 +88,7 @@ def restricted_mip(m: Model, base: NDArray[np.float64], integral: NDArray[np.boo
         lower[idx] = upper[idx] = np.round(base[idx])
     res = run_fixed(m, lower, upper, seconds, cfg, best)
     if res.values is not None and res.objective < best_obj:
-        from optimizer.solver.points import fill_bands  # (points uses cases_of_groups)
-
         best, best_obj = fill_bands(m, res.values), res.objective
     steps.append(f"restricted mip ({int(free_case.sum())} free cases) {res.outcome.value} "
                  f"{best_obj:.2f}")
     return best, best_obj
-
-
-def cases_of_groups(m: Model, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Positions (in the piece) of the cases of the group targets marked in `mask`."""
-    cols = m.layout.y0 + np.flatnonzero(mask)
-    if not len(cols):
-        return np.zeros(0, dtype=np.int64)
-    rows = np.concatenate([m.a_index[m.a_start[c]:m.a_start[c + 1]] for c in cols])
-    return np.unique(rows[rows < len(m.piece.cases)]).astype(np.int64)

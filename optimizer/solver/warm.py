@@ -12,9 +12,10 @@ differ (a barred court's options gone, a kept case out of the piece).
 In the variant:
 - a cut is carried when it is still valid there. A residual-capacity cut depends only on one
   `coordinate_officers` row: Σ_{T} x − r·B ≤ (k − r)·q holds for every plan in which the cases
-  T ⊆ X are binary, B = Σ_Z z is whole and Σ_X x ≤ k·B. So it is carried when the variant's
-  row for the same officers Z has the same k and holds every case of T still present (cases
-  gone are 0, which keeps it valid); otherwise it is dropped;
+  T ⊆ X are binary, B = Σ_Z z is whole and Σ_X x ≤ k·B, with 0 < r < k, q whole and
+  |T| ≤ k·q + r. So it is carried when the variant's row for the same officers Z holds every
+  case of T still present (cases gone are 0, which keeps it valid) and its coefficients are
+  such a cut for that row's k (`_is_residual_capacity`); otherwise it is dropped;
 - the basis: each column and row takes its base status, new columns start at their lower
   bound, new rows with their slack basic; a case that lost its basic option gets its row's
   slack instead. If the count of basic variables still does not match the rows, the basis is
@@ -47,7 +48,6 @@ class WarmStart:
 
     col_key: NDArray[np.int64]
     row_key: NDArray[np.int64]  # the model's rows (the cut rows follow them in the basis)
-    k: float  # cases per lent officer of the coordinate rows the cuts come from
     cuts: rc.Cuts
     basis: Basis | None  # columns, then the model's rows, then the cut rows
     officers: NDArray[np.float64] | None = None  # z of the piece's final plan
@@ -75,13 +75,11 @@ class Carried:
         return self.cuts is not None or self.basis is not None or self.officers is not None
 
 
-def keep(m: Model, rows: list[rc.CoordinateRow], cuts: rc.Cuts, basis: Basis | None
-         ) -> WarmStart | None:
+def keep(m: Model, cuts: rc.Cuts, basis: Basis | None) -> WarmStart | None:
     """What this piece leaves for its variants (None: its model has no keys)."""
     if m.col_key is None or m.row_key is None:
         return None
-    k = rows[0].k if rows else 0.0
-    return WarmStart(m.col_key, m.row_key, k, cuts, basis)
+    return WarmStart(m.col_key, m.row_key, cuts, basis)
 
 
 def _positions(keys: NDArray[np.int64], of: NDArray[np.int64]) -> NDArray[np.int64]:
