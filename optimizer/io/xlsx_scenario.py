@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from optimizer.data.scenario import Rules, Scenario, Weights
+from optimizer.io.identity import is_unlinked
 from optimizer.io.place_names import full_name, region_by_code, resolve_place
 from optimizer.io.xlsx_columns import (
     ASSETS,
@@ -71,8 +72,8 @@ def _get(record: Any, path: str) -> Any:
 
 
 def _cell(col: Column, value: Any, names: _Names) -> Any:
-    if value is None:
-        return None
+    if value is None or (col.field == "debtor_id" and is_unlinked(value)):
+        return None  # a case without a debtor identifier reads back as one (never linked)
     if col.kind == "bool":
         return YES if value else NO
     if col.kind in ENUMS:
