@@ -23,8 +23,9 @@ COURTS = [
     ["B", "青田县人民法院", "基层", "M", "青田县", 20, 2, 100, 60],
     ["C", "缙云县人民法院", "基层", "M", "缙云县", 20, 2, 100, 60],
 ]
-CASE_HEADER = ["案号", "执行法院", "立案日期", "发现财产日期", "扣除天数", "执行标的", "申请执行人", "申请执行人类型",
-               "申请执行人住所地", "被执行人", "被执行人类型", "被执行人住所地", "被执行人编号", "消极执行"]
+CASE_HEADER = ["案号", "执行法院", "立案日期", "发现财产日期", "扣除天数", "执行标的", "申请执行人",
+               "申请执行人类型", "申请执行人住所地", "被执行人", "被执行人类型", "被执行人住所地", "被执行人编号",
+               "消极执行"]
 ASSET_HEADER = ["案号", "财产类型", "财产所在地", "财产价值"]
 
 
@@ -84,8 +85,8 @@ def test_case_numbers_are_one_whatever_their_width_brackets_or_invisible_charact
     with pytest.raises(ScenarioError) as e:
         read_workbook(workbook(tmp_path / "dup.xlsx", rows))
     [defect] = e.value.defects
-    assert str(defect).startswith("案件!第4行 案号: 案号 '（２０２５）浙１１０２执１号' 重复，与第2行 '（2025）浙1102执1号' "
-                                  "为同一案号")
+    assert str(defect).startswith("案件!第4行 案号: 案号 '（２０２５）浙１１０２执１号' 重复，"
+                                  "与第2行 '（2025）浙1102执1号' 为同一案号")
     assets = [["〔2025〕浙1102执1号", "存款", "莲都区", 100], ["（2025）浙1102执2号", "车辆", "青田县", 200],
               ["（２０２５）浙１１０２执２号\ufeff", "股权", "缙云县", 300]]
     s = read_workbook(workbook(tmp_path / "ok.xlsx", rows[:2], assets))
@@ -157,13 +158,15 @@ def test_dates_as_the_case_system_exports_them(tmp_path: Path) -> None:
         read_workbook(workbook(tmp_path / "year.xlsx", [case(1, 立案日期=2025)]))
 
 
-@pytest.mark.parametrize(("written", "meant"), [("莲都法院", "丽水市莲都区人民法院"), ("莲都区人民法院", "丽水市莲都区人民法院"),
-                                                ("丽水中院", "丽水市中级人民法院"), ("青田法院", "青田县人民法院")])
+@pytest.mark.parametrize(("written", "meant"), [
+    ("莲都法院", "丽水市莲都区人民法院"), ("莲都区人民法院", "丽水市莲都区人民法院"),
+    ("丽水中院", "丽水市中级人民法院"), ("青田法院", "青田县人民法院")])
 def test_short_court_names_get_a_suggestion(tmp_path: Path, written: str, meant: str) -> None:
     with pytest.raises(ScenarioError) as e:
         read_workbook(workbook(tmp_path / "short.xlsx", [case(1, 执行法院=written)]))
     [defect] = e.value.defects
-    assert f"'{written}' 不是 法院 表中的法院 (unknown court)；是否为 {meant}？(did you mean {meant}?)" in str(defect)
+    suggestion = f"'{written}' 不是 法院 表中的法院 (unknown court)；是否为 {meant}？(did you mean {meant}?)"
+    assert suggestion in str(defect)
 
 
 def test_template_drop_downs_reach_the_last_row(tmp_path: Path) -> None:
