@@ -12,6 +12,7 @@ name without one is a warning, never a link (`xlsx_debtors`).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,6 +301,18 @@ def _places(book: _Book) -> list[dict[str, Any]]:
     return out
 
 
+_SHEET_ORDER = (SCENARIO_SHEET, COURTS.name, CASES.name, ASSETS.name, PLACES.name, WEIGHTS_SHEET, RULES_SHEET)
+_AT = re.compile(r"^([^!\s]+)(?:!第(\d+)行)?")
+
+
+def _reading_order(d: Defect) -> tuple[int, int]:
+    """Defects as a planner reads the workbook: sheet by sheet, row by row (a sheet's own first)."""
+    m = _AT.match(d.path)
+    if m is None or m[1] not in _SHEET_ORDER:
+        return (len(_SHEET_ORDER), 0)
+    return (_SHEET_ORDER.index(m[1]), int(m[2]) if m[2] else 0)
+
+
 def _open(path: str | Path) -> Any:
     from openpyxl import load_workbook
 
@@ -326,7 +339,7 @@ def import_workbook(path: str | Path) -> Imported:
     checked = Checked(book.where, book.cells, book.missing, book.defects)
     scenario = check_all(raw, checked)
     if scenario is None:
-        raise ScenarioError(checked.defects)
+        raise ScenarioError(sorted(checked.defects, key=_reading_order))
     names = {p["id"]: str(p["name"]) for p in raw["places"]}
     return Imported(scenario, book.warnings + same_name_warnings(cases, book.where.cases, names))
 
