@@ -136,6 +136,8 @@ def _head(checked: Checked, raw: dict[str, Any]) -> Scenario | None:
     except ValidationError as e:
         for err in e.errors(include_url=False):
             path = ".".join(str(p) for p in err["loc"])
+            if err["type"] == "missing" and locate(path, checked.where) is None:
+                continue  # a missing sheet or item of 场景 is named where it is read
             checked.add(path, None, field_message(err), required=err["type"] == "missing")
         return None
 

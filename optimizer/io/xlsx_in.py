@@ -80,6 +80,7 @@ class _Book:
         self.used_places: set[str] = set()
         self.court_ids: dict[str, str] = {}  # id or unique name → id
         self.court_names: list[str] = []
+        self.unchecked: set[str] = set()  # court references not checked (no court sheet)
         self.missing: set[tuple[str, str]] = set()  # (sheet, header) of missing columns
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
@@ -117,7 +118,8 @@ class _Book:
         if text in self.court_ids:
             return self.court_ids[text]
         if self.sheets.get(COURTS.name) is None:
-            return text  # no court sheet: that one defect is named, not one per reference
+            self.unchecked.add(text)  # no court sheet: that one defect is named, not one per reference
+            return text
         hint = suggest_courts(text, self.court_names)
         did_you_mean = f"；是否为 {'、'.join(hint)}？(did you mean {' / '.join(hint)}?)" if hint else ""
         raise CellProblem(f"'{text}' 不是 法院 表中的法院 (unknown court){did_you_mean}")
@@ -336,7 +338,7 @@ def import_workbook(path: str | Path) -> Imported:
     raw = {"format_version": 1, **head, "places": _places(book), "courts": courts, "cases": cases,
            "weights": _read_settings(book, WEIGHTS_SHEET, Weights),
            "rules": _read_settings(book, RULES_SHEET, Rules)}
-    checked = Checked(book.where, book.cells, book.missing, book.defects)
+    checked = Checked(book.where, book.cells, book.missing, book.defects, dropped=book.unchecked)
     scenario = check_all(raw, checked)
     if scenario is None:
         raise ScenarioError(sorted(checked.defects, key=_reading_order))

@@ -148,6 +148,19 @@ def test_sheets_are_found_by_their_headers_or_listed(tmp_path: Path) -> None:
     [defect] = e.value.defects  # not one per asset row that names a case
     assert defect.path == "案件" and "缺少工作表 案件" in defect.message
     assert "'案件信息'（备注、无关内容）" in defect.message and "'财产'（案号、财产类型" in defect.message
+    del wb["法院"]  # no court sheet: named once, not once per court a case or the 场景 sheet names
+    wb["案件信息"].title = "案件"
+    for row in (CASE_HEADER, case(1), case(2)):
+        wb["案件"].append(row)
+    wb.save(tmp_path / "no-courts.xlsx")
+    with pytest.raises(ScenarioError) as e:
+        read_workbook(tmp_path / "no-courts.xlsx")
+    assert [d.path for d in e.value.defects] == ["法院"], e.value.defects
+    del wb["场景"]
+    wb.save(tmp_path / "no-head.xlsx")
+    with pytest.raises(ScenarioError) as e:
+        read_workbook(tmp_path / "no-head.xlsx")
+    assert [d.path for d in e.value.defects] == ["场景", "法院"], e.value.defects
 
 
 def test_dates_as_the_case_system_exports_them(tmp_path: Path) -> None:
