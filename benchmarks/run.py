@@ -9,7 +9,6 @@ Exit codes: 0 done, 2 invalid input (arguments, missing or malformed data files)
 from __future__ import annotations
 
 import argparse
-import csv
 import glob
 import json
 import math
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.errors import BenchInputError
+from optimizer.io.csv_out import write_csv
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "benchmarks" / "gap"  # beside the repository
@@ -57,10 +57,7 @@ def _save(name: str, rows: list[dict[str, Any]], json_path: str | None) -> None:
     path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     if rows:
         with (OUT / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
-            keys = sorted({k for r in rows for k in r})
-            w = csv.DictWriter(f, fieldnames=keys)
-            w.writeheader()
-            w.writerows(rows)
+            write_csv(f, rows, sorted({k for r in rows for k in r}))  # text never read as a formula
     print(f"\nwrote {path} and {OUT / (name + '.csv')}", file=sys.stderr)
 
 

@@ -40,9 +40,14 @@ def _done(what: str) -> None:
 
 
 def cmd_import(a: argparse.Namespace) -> int:
-    from optimizer.io.xlsx_in import read_workbook
+    from optimizer.io.xlsx_in import import_workbook
 
-    scenario = read_workbook(a.workbook)
+    imported = import_workbook(a.workbook)
+    scenario = imported.scenario
+    if imported.warnings:
+        _done(f"注意 {len(imported.warnings)} warning(s):")
+        for w in imported.warnings:
+            _done(f"  - {w}")
     text = json.dumps(scenario.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
     if a.out == "-":
         sys.stdout.write(text)

@@ -146,8 +146,9 @@ def cmd_recommend(a: argparse.Namespace) -> int:
 
 
 def cmd_sweep(a: argparse.Namespace) -> int:
+    from optimizer.io.csv_out import to_csv
     from optimizer.report.workbench import sweep_text
-    from optimizer.workbench.sweep import chart_svg, parse_axis, sweep, to_csv
+    from optimizer.workbench.sweep import chart_svg, parse_axis, sweep
 
     axes = [parse_axis(x) for x in a.vary]
     if not axes:

@@ -11,10 +11,18 @@ import math
 import re
 from typing import Any
 
+from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
+
+from optimizer.io.identity import visible
 from optimizer.io.xlsx_columns import ENUM_SYNONYMS, ENUMS, NO_WORDS, NULL_WORD, YES_WORDS
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+#: a date, optionally followed by a time of day (the case system exports "2025-03-01 00:00:00")
+_TIME = r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME + "$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+#: a date left as the spreadsheet's day number (a cell in General format shows 45717 for
+#: 2025-03-01); read only within these years, so that a year (2025) or an amount is not a date
+_SERIAL_YEARS = (1950, 2100)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -23,14 +31,15 @@ class CellProblem(ValueError):
 
 
 def text_of(raw: Any) -> str:
-    """A cell as trimmed text (numbers without a trailing .0: a code typed as a number)."""
+    """A cell as trimmed text without invisible characters (a zero-width space pasted with a
+    case number); numbers without a trailing .0 (a code typed as a number)."""
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime):
         return raw.date().isoformat()
-    return str(raw).strip()
+    return visible(str(raw))
 
 
 def _shown(raw: Any) -> str:
@@ -39,11 +48,34 @@ def _shown(raw: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def read_date(raw: Any) -> dt.date:
+def _serial_date(raw: Any, epoch: dt.datetime) -> dt.date | None:
+    """A day number of the spreadsheet (General format) as a date, if it is one in range."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and re.fullmatch(r"\d{5}(\.\d+)?", raw.strip()):
+        raw = float(raw)
+    if not isinstance(raw, int | float) or not math.isfinite(raw):
+        return None
+    try:
+        day = from_excel(raw, epoch)
+    except (ValueError, OverflowError):
+        return None
+    day = day.date() if isinstance(day, dt.datetime) else day
+    if isinstance(day, dt.date) and _SERIAL_YEARS[0] <= day.year <= _SERIAL_YEARS[1]:
+        return day
+    return None
+
+
+def read_date(raw: Any, epoch: dt.datetime = WINDOWS_EPOCH) -> dt.date:
+    """A date cell, a day number (General format, `epoch` the workbook's), or text: 2025-03-01,
+    2025/3/1, 2025.3.1, 2025年3月1日, 20250301, each with or without a time of day."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
+    serial = _serial_date(raw, epoch)
+    if serial is not None:
+        return serial
     text = text_of(raw)
     m = _DATE.match(text) or _COMPACT_DATE.match(text)
     if m:

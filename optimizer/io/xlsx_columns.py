@@ -91,7 +91,8 @@ CASES = SheetSpec("案件", (
     Column("被执行人类型", "debtor.kind", "party", True, "自然人/企业/国有企业/党政机关", 12),
     Column("被执行人住所地", "debtor.place", "place", True, _PLACE_HELP, 16),
     Column("被执行人编号", "debtor_id", "id", False,
-           "证件号码或统一社会信用代码，关联同一被执行人的案件；空则用被执行人名称 (debtor id)", 16),
+           "证件号码或统一社会信用代码，编号相同的案件为同一被执行人的关联案件；空则不关联，同名不视为同一人 "
+           "(debtor id: links cases; a name alone never does)", 16),
     Column("行为义务", "act_obligation", "bool", False, "是否执行行为义务 是/否", 8),
     Column("消极执行", "flags.passive_handling", "bool", False, "是/否 (passive handling)", 8),
     Column("不当干预", "flags.interference", "bool", False, "是/否 (interference suspected)", 8),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl.utils.datetime import WINDOWS_EPOCH
+
 from optimizer.io.xlsx_cells import read_bool, read_date, read_enum, read_float, read_int, text_of
 from optimizer.io.xlsx_columns import ENUMS, Column, SheetSpec
 
-_HEADER_SEARCH_ROWS = 10  # the case system may put a title line or two above the headers
+HEADER_SEARCH_ROWS = 10  # the case system may put a title line or two above the headers
 
 
 @dataclass
@@ -24,7 +27,7 @@ class SheetRows:
     missing: list[Column]  # required columns the sheet lacks
 
 
-def _normal(header: Any) -> str:
+def normal_header(header: Any) -> str:
     """A header cell as a lookup key: trimmed, no spaces, no required-marker `*`, lower case."""
     return "".join(text_of(header).split()).strip("*＊").lower()
 
@@ -36,11 +39,11 @@ def read_sheet(ws: Any, spec: SheetSpec) -> SheetRows:
     lines = ws.iter_rows(values_only=True)
     header_at, mapping = 0, {}
     for number, line in enumerate(lines, start=1):
-        found = {i: known[_normal(h)] for i, h in enumerate(line) if _normal(h) in known}
+        found = {i: known[normal_header(h)] for i, h in enumerate(line) if normal_header(h) in known}
         if len(found) >= min(2, len(spec.columns)):
             header_at, mapping = number, found
             break
-        if number >= _HEADER_SEARCH_ROWS:
+        if number >= HEADER_SEARCH_ROWS:
             break
     if not header_at:
         return SheetRows([], [c for c in spec.columns if c.required])
@@ -62,10 +65,11 @@ def read_key_values(ws: Any) -> Iterator[tuple[int, str, Any]]:
         yield number, key, line[1] if len(line) > 1 else None
 
 
-def cell_value(kind: str, raw: Any) -> Any:
-    """A non-empty cell read as `kind` (text, id, int, float, date, bool or an enum)."""
+def cell_value(kind: str, raw: Any, epoch: dt.datetime = WINDOWS_EPOCH) -> Any:
+    """A non-empty cell read as `kind` (text, id, int, float, date, bool or an enum); `epoch`:
+    the workbook's date system, for a date left as a day number."""
     if kind == "date":
-        return read_date(raw)
+        return read_date(raw, epoch)
     if kind == "int":
         return read_int(raw)
     if kind == "float":

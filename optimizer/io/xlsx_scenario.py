@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from optimizer.data.scenario import Rules, Scenario, Weights
+from optimizer.io.identity import is_unlinked
 from optimizer.io.place_names import full_name, region_by_code, resolve_place
 from optimizer.io.xlsx_columns import (
     ASSETS,
@@ -39,9 +40,10 @@ from optimizer.io.xlsx_columns import (
     Column,
     SheetSpec,
 )
-from optimizer.io.xlsx_style import DATE_FORMAT, save_workbook, text_safe, write_table
+from optimizer.io.xlsx_style import DATE_FORMAT, print_layout, save_workbook, write_table
 
-_VALIDATED_ROWS = 5000  # drop-down lists reach this far down an empty template
+#: drop-down lists and date checks cover every row a sheet can have (Excel's last row)
+_LAST_ROW = 1_048_576
 
 
 class _Names:
@@ -70,8 +72,8 @@ def _get(record: Any, path: str) -> Any:
 
 
 def _cell(col: Column, value: Any, names: _Names) -> Any:
-    if value is None:
-        return None
+    if value is None or (col.field == "debtor_id" and is_unlinked(value)):
+        return None  # a case without a debtor identifier reads back as one (never linked)
     if col.kind == "bool":
         return YES if value else NO
     if col.kind in ENUMS:
@@ -97,8 +99,9 @@ def _data_sheet(wb: Any, spec: SheetSpec, records: list[list[Any]], documented: 
     ws = wb.create_sheet(spec.name)
     headers = [c.header for c in spec.columns]
     widths = {i: c.width + 2 for i, c in enumerate(spec.columns)}
-    write_table(ws, headers, (text_safe(ws, r) for r in records), _formats(spec), widths)
-    _validations(ws, spec, max(len(records) + 1, _VALIDATED_ROWS))
+    write_table(ws, headers, records, _formats(spec), widths)
+    _validations(ws, spec, _LAST_ROW)
+    print_layout(ws)
     if documented:
         for cell, col in zip(ws[1], spec.columns, strict=True):
             required = "必填 required" if col.required else "选填 optional"

@@ -13,7 +13,6 @@ variant) and, on request, a chart of one KPI against the first axis.
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 import time
@@ -194,15 +193,6 @@ def sweep(source: Problem | str | Path, axes: list[Axis], params: SolveParams | 
         rows.append({"variant": k, **settings, "status": plan.status, "objective": plan.objective,
                      "bound": plan.bound, "gap": plan.gap, "seconds": round(seconds, 2), **kpis})
     return rows
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=keys, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
 
 
 def chart_svg(rows: list[dict[str, Any]], axes: list[Axis], kpi: str = "objective") -> str:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import docx
 import httpx
 import pytest
 
@@ -299,8 +300,12 @@ def _drafts_screenshot(drafts_zip: Path, tmp: Path) -> None:
     if not (shutil.which("soffice") and shutil.which("pdftoppm")):
         pytest.fail("COURTPLAN_SCREENSHOTS=1 needs LibreOffice (soffice) and poppler (pdftoppm)")
     with zipfile.ZipFile(drafts_zip) as z:
-        name = next(n for n in sorted(z.namelist()) if "指令执行" in n)
-        (tmp / "draft.docx").write_bytes(z.read(name))
+        def text(n: str) -> str:
+            return "".join(p.text for p in docx.Document(io.BytesIO(z.read(n))).paragraphs)
+
+        name = next(n for n in sorted(z.namelist()) if n.endswith("_执行裁定书.docx")
+                    and "指令本辖区其他人民法院执行" in text(n))
+        (tmp / "draft.docx").write_bytes(z.read(name))  # a 指令执行 ruling
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/lo", "--convert-to", "pdf",
                     "--outdir", str(tmp), str(tmp / "draft.docx")], check=True, capture_output=True, timeout=180)
     subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(tmp / "draft.pdf"),

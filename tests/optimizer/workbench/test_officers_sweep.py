@@ -10,10 +10,11 @@ import pytest
 
 from optimizer.cli import main
 from optimizer.data.problem import Problem
+from optimizer.io.csv_out import to_csv
 from optimizer.pipeline import plan_problem
 from optimizer.solver.params import SolveParams
 from optimizer.workbench.officers import court_estimates, exact_courts, pair_estimates
-from optimizer.workbench.sweep import chart_svg, parse_axis, sweep, to_csv, variant
+from optimizer.workbench.sweep import chart_svg, parse_axis, sweep, variant
 from optimizer.workbench.view import view
 from tests.conftest import plan_for
 from tests.optimizer.workbench.conftest import loaded
