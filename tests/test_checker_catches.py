@@ -84,7 +84,8 @@ def test_add_months_uses_the_corresponding_day_or_the_months_end(start, months, 
 
 def test_art237_period_runs_from_property_found_and_adds_excluded_days():
     s = SimpleNamespace(rules=SimpleNamespace(overdue_months=6))
-    k = SimpleNamespace(filed=dt.date(2025, 1, 1), excluded_days=3, property_found=None)
+    k = SimpleNamespace(filed=dt.date(2025, 1, 1), excluded_days=3, property_found=None,
+                        act_obligation=False)
     assert art237_last_day(s, k) == dt.date(2025, 7, 4)
     k.property_found = dt.date(2025, 7, 2)
     assert art237_last_day(s, k) == dt.date(2026, 1, 5)
@@ -187,7 +188,7 @@ def test_supervision_at_184_days_is_not_for_the_clock():
     lawful = edit(plan, "K1", court_id="A", **KEEP)
     wrong = edit(lawful, "K1", mode="supervise", decided_by="M",
                  basis="督促执行令（执行程序解释第11条）")
-    catches(s, lawful, wrong, "supervise needs passivity or the Art. 237 clock")
+    catches(s, lawful, wrong, "supervise needs passivity, the Art. 237 clock")
     catches(s, lawful, wrong, "moved (supervise) without any reason")
 
 
@@ -196,7 +197,7 @@ def test_supervision_on_29_february_is_early():
     lawful = edit(plan, "K1", court_id="A", **KEEP)
     wrong = edit(lawful, "K1", mode="supervise", decided_by="M",
                  basis="督促执行令（执行程序解释第11条）")
-    catches(s, lawful, wrong, "supervise needs passivity or the Art. 237 clock")
+    catches(s, lawful, wrong, "supervise needs passivity, the Art. 237 clock")
 
 
 # ---------------------------------------------------------------- 5. applicant's request

@@ -43,7 +43,7 @@ def why_not(p: Problem, c: Context, i: int, mode: Mode, court: int) -> str:
                 "(执行程序解释第12条)")
     if c.interference[i] and in_home_locality(p, np.array([i]), np.array([court]))[0]:
         return "不当干预: never into the debtor's home locality (docs/law.md 不当干预)"
-    wants = int(MODE_SPECS[mode].remedies) | int(Trigger.INTERFERENCE | Trigger.DEADLINE_MISSED)
+    wants = int(MODE_SPECS[mode].opened_by) | int(Trigger.INTERFERENCE | Trigger.DEADLINE_MISSED)
     if mode != Mode.KEEP and not (c.trig[i] & wants):
         return (f"必要性原则: {mode.label} remedies none of the case's triggers (docs/law.md "
                 "necessity)")
@@ -116,7 +116,14 @@ def _loan_errors(p: Problem, r: Restrictions, lend_from: np.ndarray,
     names = p.court_ids
     for j, (f, t, n) in enumerate(zip(r.loan_from.tolist(), r.loan_to.tolist(),
                                       r.loan_officers.tolist(), strict=True)):
-        if not ((lend_from == f) & (lend_to == t)).any():
+        if p.understaffed_court[f] and p.in_district[f]:
+            out.append(f"changes.loans[{j}]: {names[f]} is short of staff (执行力量不足: utilisation "
+                       f"{p.utilisation_before[f]:.2f} > rules.understaffed_utilisation): it lends "
+                       "no officer (协同执行 brings force to the court that lacks it)")
+        elif f in r.loan_to.tolist():
+            out.append(f"changes.loans[{j}]: {names[f]} both lends and borrows officers (another "
+                       "loan brings it officers): a court that borrows lends none")
+        elif not ((lend_from == f) & (lend_to == t)).any():
             out.append(f"changes.loans[{j}]: {names[f]} may not lend to {names[t]}: officers are "
                        "lent by a sibling or the parent, both inside the district, to an "
                        "intermediate or lower court (执行工作规定第74条第2款: 上级法院统一调度)")

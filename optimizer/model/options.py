@@ -4,7 +4,7 @@ Rules (docs/law.md):
 - necessity: a case with no trigger only keeps; a mode is offered only if it remedies one of the
   case's triggers; 终本 candidates (no property, no act obligation) only keep;
 - 内部交叉 needs ≥ `min_internal_teams` teams; 督促 only where a deadline can help (passivity,
-  or past the Art. 237 clock with property);
+  past the Art. 237 clock with property, or past the planner's watch period);
 - 指令 targets lie in the decider's district (decider = the court one level up, itself inside
   the dispatcher's district), same level; 提级 goes exactly one level up; a designated case is
   not designated again unless `allow_redesignation`;
@@ -97,13 +97,13 @@ def _internal(c: Context) -> Triples:
 
 def _supervise(c: Context) -> Triples:
     """A 督促执行令 from the court one level up, where a deadline can help."""
-    ok = c.decider_ok & ~c.must_move & (c.has(Trigger.PASSIVE) | c.has(Trigger.OVERDUE))
+    ok = c.decider_ok & ~c.must_move & c.has(Trigger.PASSIVE | Trigger.OVERDUE | Trigger.WATCH)
     return np.flatnonzero(ok), c.p.case_court[ok], c.decider[ok]
 
 
 def _elevate(c: Context) -> Triples:
     """Exactly one level up; the court above decides to execute the case itself."""
-    wants = int(Mode.ELEVATE.spec.remedies) | _HARD
+    wants = int(Mode.ELEVATE.spec.opened_by) | _HARD
     ok = c.decider_ok & c.has(wants) & (c.p.officers[np.maximum(c.decider, 0)] > 0)
     return np.flatnonzero(ok), c.decider[ok], c.decider[ok]
 
@@ -125,7 +125,7 @@ def _designate(c: Context) -> Triples:
     across provinces only for an interference case whose debtor's home is the whole province
     (nothing inside it is lawful). The K cheapest are kept (`rules.max_candidates`)."""
     p = c.p
-    wants = int(Mode.DESIGNATE.spec.remedies) | _HARD
+    wants = int(Mode.DESIGNATE.spec.opened_by) | _HARD
     ok = c.movable & c.has(wants)
     if not p.rules.allow_redesignation:
         ok &= p.case_prior != PRIOR_DESIGNATED
@@ -209,7 +209,8 @@ def build_options(p: Problem, restrictions: Restrictions | None = None) -> Optio
     wants = np.zeros(p.n_courts, dtype=bool)
     wants[coord_court[c.has(Trigger.UNDERSTAFFED)[coord_case]]] = True
     wants[r.loan_to] = True
-    pair = wants[lend_to]
+    # a court that borrows lends none: only a fixed loan's borrower could be both
+    pair = wants[lend_to] & ~np.isin(lend_from, r.loan_to)
     lend_from, lend_to, lend_cost = lend_from[pair], lend_to[pair], lend_cost[pair]
 
     ind, pruned = _individual(c, r, rows)
@@ -248,8 +249,13 @@ def _individual(c: Context, r: Restrictions,
     case, mode, court, decider = case[legal], mode[legal], court[legal], decider[legal]
     terms, assets = option_costs(p, case, mode, court)
     terms[:, STABILITY] = r.stability(p, case, mode, court)
-    # cases outside the district are constants of nobody's plan: they cost nothing
-    terms[~p.in_district[p.case_court[case]]] = 0.0
+    # cases outside the district are constants of nobody's plan: they cost nothing, and no
+    # matter of theirs is entrusted (the dispatcher decides nothing for them)
+    outside = ~p.in_district[p.case_court[case]]
+    terms[outside] = 0.0
+    if outside.any():
+        assets = AssetPlan(assets.pair_option, assets.pair_asset,
+                           assets.entrusted & ~outside[assets.pair_option])
     # prune designate targets to the K cheapest per case; keep/elevate etc. always stay
     is_d = mode == Mode.DESIGNATE
     keep = ~is_d

@@ -17,8 +17,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.law.modes import Mode, Situation, Trigger, basis_for
+from optimizer.law.modes import Mode, Trigger
 from optimizer.model.costs import CASE_TERMS
+from optimizer.results.case_plans import basis_texts
 from optimizer.solver.params import SolveParams
 from optimizer.workbench.force import force_option, force_target, solve_with
 from optimizer.workbench.view import PlanView
@@ -119,20 +120,8 @@ class _Rows:
 
 def _bases(v: PlanView, case: NDArray[np.int64], mode: NDArray[np.int64],
            court: NDArray[np.int64], decider: NDArray[np.int64]) -> list[str]:
-    """The legal basis of each option (few distinct situations: computed once each)."""
-    p = v.p
-    trig = p.triggers[case]
-    applied = (p.case_flags[case] & int(Trigger.REQUEST)) != 0
-    missed = (trig & int(Trigger.DEADLINE_MISSED)) != 0
-    short = (trig & int(Trigger.UNDERSTAFFED)) != 0
-    moved = court != p.case_court[case]
-    keys = np.column_stack([mode, p.overdue[case], applied, missed, moved, court == decider, short])
-    uniq, inverse = np.unique(keys.astype(np.int64), axis=0, return_inverse=True)
-    texts = [basis_for(Mode(int(m)), Situation(overdue=bool(a), applied=bool(b),
-                                               deadline_missed=bool(c), moved=bool(d),
-                                               to_decider=bool(e), officers=bool(f), entrusted=""))
-             for m, a, b, c, d, e, f in uniq.tolist()]
-    return [texts[j] for j in np.asarray(inverse).ravel().tolist()]
+    """The legal basis of each option, from the plan's one table (entrusted matters aside)."""
+    return basis_texts(v.p, case, mode, court, decider, np.zeros(len(case), dtype=np.int64))
 
 
 def _over_ceiling(v: PlanView, case: NDArray[np.int64], to: NDArray[np.int64]) -> NDArray[np.bool_]:

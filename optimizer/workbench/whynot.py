@@ -95,7 +95,7 @@ def _pruned_estimate(v: PlanView, i: int, w: int) -> float | None:
     the marginal load penalty (as for any alternative)."""
     p = v.p
     if not (v.p.court_level[w] == v.p.court_level[p.case_court[i]]
-            and p.triggers[i] & int(Mode.DESIGNATE.spec.remedies | Trigger.INTERFERENCE
+            and p.triggers[i] & int(Mode.DESIGNATE.spec.opened_by | Trigger.INTERFERENCE
                                     | Trigger.DEADLINE_MISSED)):
         return None
     terms, _ = option_costs(p, np.array([i]), np.array([int(Mode.DESIGNATE)]), np.array([w]))
