@@ -99,10 +99,9 @@ def plan_problem(problem: Problem, changes: ChangeSet | None = None,
         raise ValueError("give either a previous plan (re-planning) or a warm start, not both")
     plan = _plan(problem, changes, params, progress, previous, warm_start)
     if plan.status == Status.INFEASIBLE and (changes or previous is not None):
-        def trial(c: ChangeSet) -> float | None:
-            q = _plan(problem, c, QUICK, None, previous)
-            return None if q.status == Status.INFEASIBLE else q.objective
-        raise ChangesConflict(explain(problem, changes, trial))
+        def trial(c: ChangeSet) -> Plan:
+            return _plan(problem, c, QUICK, None, previous)
+        raise ChangesConflict(explain(problem, changes, trial, QUICK))
     return plan
 
 

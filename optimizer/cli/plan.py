@@ -19,9 +19,13 @@ def cmd_validate(a: argparse.Namespace) -> int:
     from optimizer.data.read import read_scenario
     from optimizer.report.text import scenario_summary
 
+    from optimizer.data.calendar_check import calendar_warnings
+
     t0 = time.perf_counter()
     s = read_scenario(a.file)
     print(scenario_summary(s))
+    for w in calendar_warnings(s):
+        print(f"警告 Warning: {w}")
     print(f"OK: {a.file} is a valid scenario ({time.perf_counter() - t0:.1f}s)")
     return 0
 

@@ -268,7 +268,7 @@ class _ClockRules(_Record):
     """The Art. 237 clock (statutory) and the planner's watch period for 督促 (a setting)."""
 
     overdue_months: int = Field(
-        6, description="民事诉讼法第237条: six calendar months unexecuted, counted from the day after "
+        6, ge=6, le=6, description="民事诉讼法第237条: six calendar months unexecuted, counted from the day after "
         "filing (or after property was found; an obligation to act from filing), net of the "
         "periods of 执行程序解释 Art. 13, a last day on a 法定休假日 moving to the next working day. "
         "Statutory: only 6 is accepted (kept so that older files read); a shorter period for the "
@@ -280,12 +280,12 @@ class _ClockRules(_Record):
         "clock; 1–5. A case past it but within the six months may be supervised, never cited "
         "under 第237条, and its applicant's request stays a wish.")
 
-    @field_validator("overdue_months")
+    @field_validator("overdue_months", mode="before")
     @classmethod
-    def _statutory(cls, v: int) -> int:
-        if v != 6:
+    def _statutory(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool) and v != 6:
             raise ValueError(
-                f"the six months of 民事诉讼法第237条 are statutory, not a setting (got {v}); "
+                "the six months of 民事诉讼法第237条 are statutory, not a setting; "
                 "for a shorter watch period for 督促 on the superior court's own initiative "
                 "(执行工作规定第74条第1款) set rules.watch_months")
         return v

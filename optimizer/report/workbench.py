@@ -81,16 +81,24 @@ def explanation_text(e: Explanation, regrets: list[Regret] | None = None,
     if e.note:
         lines.append(f"  说明 Note: {e.note}")
     exact = {(r.mode, r.court_id): r for r in regrets or []}
+    ranged = any(not r.exact for r in exact.values())
     rows = []
     for a in e.alternatives[:max_alternatives]:
         r = exact.get((a.mode, a.court_id))
-        rows.append([_mode(a.mode), court(a.court_id), court(a.decided_by), f"{a.own_change:+,.2f}",
-                     f"{a.load_change:+,.2f}", f"{a.estimate:+,.2f}",
-                     f"{r.regret:+,.2f}" if r else "", "；".join(BINDS[b].split(" ")[0] for b in a.binds)])
+        row = [_mode(a.mode), court(a.court_id), court(a.decided_by), f"{a.own_change:+,.2f}",
+               f"{a.load_change:+,.2f}", f"{a.estimate:+,.2f}", f"{r.regret:+,.2f}" if r else ""]
+        if ranged:
+            row.append(f"[{r.regret_low:+,.2f}, {r.regret_high:+,.2f}]" if r else "")
+        rows.append([*row, "；".join(BINDS[b].split(" ")[0] for b in a.binds)])
     if rows:
-        lines.append(table(["其他合法方式 alternative", "法院 court", "决定 decider", "自身 own",
-                            "负荷 load", "估算 estimate", "精确 exact", "约束 binds"], rows,
-                           {3, 4, 5, 6}))
+        head = ["其他合法方式 alternative", "法院 court", "决定 decider", "自身 own", "负荷 load",
+                "估算 estimate", "精确 exact", *(["证明范围 proven range"] if ranged else []),
+                "约束 binds"]
+        lines.append(table(head, rows, {3, 4, 5, 6}))
+        if ranged:
+            lines.append("  精确值为两次求解目标值之差；计划或重解未证明最优时，真实差额在证明范围内 "
+                         "exact = the two solves' objectives apart; where a solve is not proven "
+                         "optimal the true regret lies in the proven range (bounds of both)")
     else:
         lines.append("  无其他合法方式 no other lawful option")
     return "\n".join(lines)

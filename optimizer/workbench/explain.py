@@ -79,6 +79,16 @@ class Regret:
     status: str  # the forced plan's status
     objective: float
     bound: float
+    #: the range the two proven bounds allow the true regret (optimum forced − optimum of the
+    #: scenario): [forced bound − plan objective, forced objective − plan bound]; one point
+    #: when both solves are optimal
+    regret_low: float = 0.0
+    regret_high: float = 0.0
+
+    @property
+    def exact(self) -> bool:
+        """Both solves proven optimal: the regret is exact, not a range."""
+        return self.regret_high - self.regret_low <= 1e-6 * max(1.0, abs(self.objective))
 
 
 _BIND_BITS = {name: 1 << k for k, name in enumerate(BINDS)}
@@ -237,6 +247,8 @@ def exact_regret(v: PlanView, case_id: str, alt: Alternative,
     forced = (force_target(v.p, v.o, i, alt.row) if alt.group_target
               else force_option(v.p, v.o, i, alt.row))
     plan = solve_with(v.p, forced, params)
+    base = v.plan
     return Regret(case_id, alt.mode, alt.court_id, alt.estimate,
-                  round(plan.objective - v.plan.objective, 4), plan.status, plan.objective,
-                  plan.bound)
+                  round(plan.objective - base.objective, 4), plan.status, plan.objective,
+                  plan.bound, regret_low=round(min(plan.bound, plan.objective) - base.objective, 4),
+                  regret_high=round(plan.objective - min(base.bound, base.objective), 4))
