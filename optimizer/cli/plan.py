@@ -16,10 +16,9 @@ from optimizer.solver.params import DEFAULT_GAP, DEFAULT_TIME_LIMIT, SolveParams
 
 
 def cmd_validate(a: argparse.Namespace) -> int:
+    from optimizer.data.calendar_check import calendar_warnings
     from optimizer.data.read import read_scenario
     from optimizer.report.text import scenario_summary
-
-    from optimizer.data.calendar_check import calendar_warnings
 
     t0 = time.perf_counter()
     s = read_scenario(a.file)

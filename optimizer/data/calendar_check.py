@@ -1,12 +1,13 @@
-"""Checks of a scenario's clocks against the holiday calendar (法定休假日, 民事诉讼法第85条第3款).
+"""A scenario's clocks against the holiday calendar (法定休假日, 民事诉讼法第85条第3款).
 
-(A day listed both as a holiday and as a working day in the scenario's `calendar` is a defect,
-found with the other cross-record checks in `validate.py`.) A warning (the file is usable): a period that decides a case — the Art. 237 six months, or the
-planner's watch period — ends in a year whose holiday arrangement neither the shipped notices
-nor `calendar.covers_years` give. Its holidays are then unknown, only its weekends counted, so a
-case may be called overdue a few days early. Only periods whose verdict a holiday could change
-are named: those ending before the plan date by at most `NEAR_DAYS` (one ending later is not
-overdue whatever the holidays; one ending a month or more before is overdue whatever they are).
+A day listed both as a holiday and as a working day in the scenario's `calendar` is a defect,
+found with the other cross-record checks in `validate.py`. A warning (the file is usable): a
+period that decides a case — the Art. 237 six months, or the planner's watch period — ends in a
+year whose holiday arrangement neither the shipped notices nor `calendar.covers_years` give.
+Its holidays are then unknown, only its weekends counted, so a case may be called overdue a few
+days early. Only periods whose verdict a holiday could change are named: those ending before
+the plan date by at most `NEAR_DAYS` (one ending later is not overdue whatever the holidays; one
+ending a month or more before is overdue whatever they are).
 """
 
 from __future__ import annotations

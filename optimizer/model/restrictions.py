@@ -191,7 +191,7 @@ def restrictions_from(p: Problem, ch: ChangeSet, previous: dict[str, tuple[str, 
         source[("bar_executing", cidx[c])] = f"changes.bar_executing[{j}]"
     for j, c in enumerate(ch.bar_receiving):
         source[("bar_receiving", cidx[c])] = f"changes.bar_receiving[{j}]"
-    for j, f in enumerate(ch.forbid):
+    for j in range(len(ch.forbid)):
         source[("forbid", j)] = f"changes.forbid[{j}]"
     return Restrictions(
         pin_mode=pin_mode, pin_court=pin_court, keep=keep,
