@@ -24,14 +24,15 @@ def _num(x: float | None) -> str:
 
 
 def diff_text(d: Diff, max_cases: int = 30) -> str:
-    head = [f"比较 Compare: A {d.scenario_a} ({d.status_a}) → B {d.scenario_b} ({d.status_b})"]
+    head = [f"比较 Compare: A {safe(d.scenario_a)} ({d.status_a}) → B {safe(d.scenario_b)} "
+            f"({d.status_b})", *(f"警告 Warning: {safe(w)}" for w in d.warnings)]
     if d.is_empty:
-        return head[0] + "\n两方案相同 the plans are the same"
+        return "\n".join(head) + "\n两方案相同 the plans are the same"
     nums = [["目标值 objective", *map(_num, (d.objective.a, d.objective.b, d.objective.change))],
             ["下界 bound", *map(_num, (d.bound.a, d.bound.b, d.bound.change))]]
     nums += [[f"{TERM_LABELS.get(k, k)} {k}", *map(_num, (t.a, t.b, t.change))]
              for k, t in d.terms.items()]
-    parts = [head[0], table(["项 item", "A", "B", "B−A"], nums, {1, 2, 3})]
+    parts = ["\n".join(head), table(["项 item", "A", "B", "B−A"], nums, {1, 2, 3})]
     kpis = [[k, str(a), str(b)] for k, (a, b) in d.kpis.items() if a != b]
     if kpis:
         parts.append("指标变化 KPIs that differ\n" + table(["指标 KPI", "A", "B"], kpis, {1, 2}))
