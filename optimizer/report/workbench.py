@@ -139,9 +139,15 @@ def recommendation_text(r: Recommendation) -> str:
     lines = [f"新案 New case {safe(r.case_id)}；事由 reasons: {'、'.join(r.reasons) or '无 none'}"]
     rows = [[_mode(o.mode), o.court_id, o.decided_by or "—", f"{o.own_cost:,.2f}",
              f"{o.load_cost:,.2f}", f"{o.lending_cost:,.2f}" + (f" ({o.lend_from})" if o.lend_from else ""),
-             f"{o.incremental:,.2f}"] for o in r.options]
+             f"{o.group_cost:,.2f}", f"{o.incremental:,.2f}"] for o in r.options]
     lines.append(table(["方式 mode", "法院 court", "决定 decider", "自身 own", "负荷 load",
-                        "借调 lending", "增量 incremental"], rows, {3, 4, 5, 6}))
+                        "借调 lending", "解散关联组 group apart", "增量 incremental"], rows,
+                       {3, 4, 5, 6, 7}))
+    for o in r.options:
+        if o.dissolves:
+            moves = "、".join(f"{safe(c)} {_mode(m)} @{court}" for c, m, court in o.dissolves)
+            lines.append(f"  {_mode(o.mode)} @{o.court_id}: 集中执行解散，其他关联案件 the group "
+                         f"dissolves, the others go: {moves}")
     lines += [f"未列入 Left out: {x}" for x in r.excluded]
     lines += [f"注 Note: {x}" for x in r.notes]
     return "\n".join(lines)
