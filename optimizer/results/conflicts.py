@@ -157,7 +157,7 @@ def explain(p: Problem, ch: ChangeSet, trial: Trial, quick: SolveParams = QUICK)
     if u is not None:
         plan = solve(ch.model_copy(update={"rules": {**ch.rules, "max_utilisation": u}}))
         if plan is not None and plan.status != Status.INFEASIBLE:
-            options.append((plan.objective, f"raising the ceiling (max_utilisation) to {u:.2f}"))
+            options.append((plan.objective, f"raising the ceiling (max_utilisation) to {u:g}"))
     text = _conflict_words(names, rules)
     if options:
         options.sort()
