@@ -354,7 +354,8 @@ def test_the_watch_period_opens_only_supervision():
     data = clock_case("2025-08-15")
     data["rules"]["watch_months"] = 3
     s, plan = solved(data)
-    own = "督促执行令（执行工作规定第74条第1款：上级法院依职权督促，逾督促观察期未执行完结；参照执行程序解释第11条第1款）"
+    own = ("督促执行令（执行工作规定第74条第1款：上级法院依职权督促，逾督促观察期未执行完结；"
+           "参照执行程序解释第11条第1款）")
     lawful = edit(plan, "K1", mode="supervise", court_id="A", decided_by="M", basis=own)
     wrong = edit(lawful, "K1", mode="designate", court_id="B", basis=DESIGNATE_74)
     catches(s, lawful, wrong, "the watch period opens only 督促")

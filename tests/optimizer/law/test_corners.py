@@ -114,7 +114,7 @@ def test_validate_warns_about_a_period_ending_in_an_uncovered_year() -> None:
     data["calendar"] = {"holidays": ["2027-01-01"], "covers_years": [2027]}
     assert calendar_warnings(parse_scenario(data)) == []
     data["calendar"] = {"holidays": ["2027-01-04"], "working_days": ["2027-01-04"]}
-    with pytest.raises(ScenarioError, match="calendar.working_days: 2027-01-04 is listed both"):
+    with pytest.raises(ScenarioError, match=r"calendar\.working_days: 2027-01-04 is listed both"):
         parse_scenario(data)
 
 

@@ -74,7 +74,7 @@ def test_exact_regret_equals_the_pinned_re_solve(solved, k: int) -> None:  # typ
 
 
 def test_explain_answers_for_every_member_of_every_group(solved) -> None:  # type: ignore[no-untyped-def]
-    p, plan, v = solved
+    p, _, v = solved
     members = [p.case_ids[i] for i in range(p.n_cases) if p.related_groups[0][i] >= 0]
     assert members
     for e in explain(v, members):
