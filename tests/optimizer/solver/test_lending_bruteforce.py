@@ -33,6 +33,7 @@ from optimizer.results.evaluate import evaluate
 from optimizer.solver.params import SolveParams
 from tests.builders import base_courts, case, scenario
 from tests.checker import check_plan
+from tests.optimizer.solver.test_bruteforce import within_ceilings
 
 PLACES = ["331102", "331121", "331122"]
 
@@ -105,20 +106,14 @@ def brute_force(p: Problem) -> float:
                for q in range(len(o.lend_from))]
     count = math.prod(len(a) for a in amounts) * math.prod(max(len(r), 1) for r in per_case)
     assume(count <= 20_000 and not len(o.target_group))
-    ceiling = p.rules.max_utilisation
     best = math.inf
     for osel in itertools.product(*per_case):
         for zsel in itertools.product(*amounts):
             lent = np.array(zsel, dtype=np.int64)
             d = Decision(np.array(osel, dtype=np.int64), np.zeros(0, dtype=np.int64), lent)
             ev = evaluate(p, o, d)
-            if not lawful_lending(p, o, ev, lent):
-                continue
-            if ceiling is not None:
-                limit = np.maximum(ceiling * p.cases_per_officer * ev.staff_after, ev.load_before)
-                if np.any((ev.load_after > limit + 1e-9) & p.in_district):
-                    continue
-            best = min(best, ev.objective)
+            if lawful_lending(p, o, ev, lent) and within_ceilings(p, ev):
+                best = min(best, ev.objective)
     return best
 
 
