@@ -97,12 +97,14 @@ def plan_problem(problem: Problem, changes: ChangeSet | None = None,
     changes = changes or ChangeSet()
     if previous is not None and warm_start is not None:
         raise ValueError("give either a previous plan (re-planning) or a warm start, not both")
+    if isinstance(warm_start, Plan) and warm_start.scenario != problem.scenario.name:
+        raise ChangesError(f"--warm-start: a plan of scenario {warm_start.scenario!r}, not of "
+                           f"this scenario {problem.scenario.name!r}")
     plan = _plan(problem, changes, params, progress, previous, warm_start)
     if plan.status == Status.INFEASIBLE and (changes or previous is not None):
-        def trial(c: ChangeSet) -> float | None:
-            q = _plan(problem, c, QUICK, None, previous)
-            return None if q.status == Status.INFEASIBLE else q.objective
-        raise ChangesConflict(explain(problem, changes, trial))
+        def trial(c: ChangeSet) -> Plan:
+            return _plan(problem, c, QUICK, None, previous)
+        raise ChangesConflict(explain(problem, changes, trial, QUICK))
     return plan
 
 

@@ -37,6 +37,7 @@ ZERO_WEIGHTS = {
     "mode_concentrate": 0.0, "mode_coordinate": 0.0, "mode_elevate": 0.0,
     "unresolved_passive": 0.0, "unresolved_overdue": 0.0, "unresolved_complex": 0.0,
     "unresolved_understaffed": 0.0, "unresolved_request": 0.0, "unresolved_related": 0.0,
+    "unresolved_watch": 0.0,
     "load_slopes": [0.0, 0.0, 0.0], "officer_lending": 0.0, "officer_lending_fixed": 0.0,
 }
 

@@ -4,29 +4,40 @@ optimizer module except the data types of the two files.
 
 Rules of law checked (besides the arithmetic of the plan):
 - necessity: a case moves only for a reason; an applicant's request is a reason only once the
-  Art. 237 clock has run (an earlier request is shown in `wishes`);
-- the Art. 237 clock counts calendar months from filing (or from `property_found`), the period
-  ending on the corresponding day (the month's last day where none) plus the excluded days;
+  Art. 237 clock has run (an earlier request is shown in `wishes`); the planner's watch period
+  opens only 督促;
+- the Art. 237 clock counts six calendar months (statutory) from filing (or from
+  `property_found`, but an obligation to act always from filing), the period ending on the
+  corresponding day (the month's last day where none) plus the excluded days, moved to the next
+  working day when it is a 法定休假日 (`checker_clock.py`);
 - interference: a case that changes court never lands in the debtor's home locality, and one
   that starts there leaves it; a debtor registered at a prefecture (province) code has the whole
   prefecture (province) as home;
 - who decides: 内部交叉 the court itself, 督促/提级/协同 the court one level up, 指令 the lowest
   common superior of both courts, 集中 a common superior of every member court and the target;
-- 协同执行 that brings officers borrows at least one officer per `cases_per_lent_officer` cases;
-- the recorded basis cites what the decision rests on and nothing it does not;
-- courts and cases outside the dispatcher's district are neither moved, lent from nor counted.
+- 协同执行 that brings officers borrows at least one officer per `cases_per_lent_officer` cases,
+  net of any it lends; no court both lends and borrows, a court short of staff or whose cases
+  receive lent officers lends none, and a lender lies in the district of the court deciding the
+  borrower's 协同 (the borrower's court one level up, inside the dispatcher's district);
+- the recorded basis cites what the decision rests on and nothing it does not: 民事诉讼法第237条
+  only for an applicant who applied after the six months;
+- courts and cases outside the dispatcher's district are neither moved, lent from nor counted,
+  and the plan decides nothing for such a case (no entrusted matter, no basis, no decider);
+- the per-rule counts of the Art. 237 pool and of the watch period agree with the scenario.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import math
 import re
 from collections import defaultdict
 
 from optimizer.data.scenario import Scenario
 from optimizer.results.plan import Plan
+from tests.checker_clock import add_months, art237_last_day, clock_run, watch_run
+
+__all__ = ["add_months", "art237_last_day", "check_plan", "cites", "clock_run", "home_prefix",
+           "mentions"]
 
 MODES = {"keep", "internal", "supervise", "designate", "elevate", "concentrate", "coordinate"}
 STAY = {"keep", "internal", "supervise", "coordinate"}
@@ -59,27 +70,6 @@ def cites(basis: str, doc: str, article: int) -> bool:
 
 def mentions(basis: str, doc: str) -> bool:
     return any(name in basis for name in DOCS[doc])
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    """The corresponding day `months` calendar months after `d`; the month's last day where that
-    month has no corresponding day (民法典第二百零二条; 民事诉讼法第八十五条)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
-def art237_last_day(s: Scenario, k) -> dt.date:
-    """Last day of the Art. 237 period: counted from filing, or from when property was found,
-    extended by the excluded days (执行程序解释第13条)."""
-    months = getattr(s.rules, "overdue_months", 6)
-    start = getattr(k, "property_found", None) or k.filed
-    return add_months(start, months) + dt.timedelta(days=k.excluded_days)
-
-
-def clock_run(s: Scenario, k) -> bool:
-    """Is the plan date strictly after the last day of the Art. 237 period?"""
-    return s.period.start > art237_last_day(s, k)
 
 
 def home_prefix(debtor_place: str, scope: str) -> str:
@@ -148,6 +138,7 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
     load_after = dict(load_before)
     coordinate_count: dict[str, int] = defaultdict(int)
     officer_cases: dict[str, int] = defaultdict(int)  # 协同 cases that need lent officers
+    pool: dict[str, int] = defaultdict(int)  # per-rule counts the plan must agree with
     for k in s.cases:
         p = by_id[k.id]
         where = f"case {k.id}"
@@ -164,8 +155,11 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
         inside = k.court in district
         has_property = bool(k.assets) or k.act_obligation
         overdue = clock_run(s, k) and has_property
+        watched = watch_run(s, k) and has_property and inside and not terminable(k)
         applied = overdue and k.wish.requests_escalation  # an Art. 237 application
         short = short_staffed(k.court)
+        pool["art237_overdue"] += overdue and inside and not terminable(k)
+        pool["watch_period"] += watched
         if p.mode == "coordinate" and inside:
             coordinate_count[k.court] += 1
             if short:
@@ -174,6 +168,10 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
             bad.append(f"{where}: {p.mode} must keep the court")
         if not inside and (p.mode != "keep" or p.court_id != k.court):
             bad.append(f"{where}: case outside the district was changed")
+        if not inside and (p.entrusted_assets or p.basis or p.decided_by or p.reasons
+                           or getattr(p, "wishes", ())):
+            bad.append(f"{where}: the plan decides nothing for a case outside the district "
+                       "(no entrusted matter, basis, decider, reason or wish)")
         # who decides (执行程序解释第11条; 执行工作规定第74条; 法发〔2024〕9号)
         decided_by = p.decided_by
         if p.mode == "internal" and decided_by != k.court:
@@ -201,14 +199,16 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
             trig = (k.flags.interference or k.flags.passive_handling or k.flags.complex
                     or applied or overdue or short
                     or k.debtor_id in related or k.prior_action == "supervised_deadline_missed")
-            if not trig:
-                bad.append(f"{where}: moved ({p.mode}) without any reason")
+            if not trig and not (watched and p.mode == "supervise"):
+                bad.append(f"{where}: moved ({p.mode}) without any reason"
+                           + (" (the watch period opens only 督促)" if watched else ""))
             if terminable(k):
                 bad.append(f"{where}: 终本 candidate must not be moved")
             if p.mode == "internal" and cur.teams < r.min_internal_teams:
                 bad.append(f"{where}: internal needs {r.min_internal_teams} teams")
-            if p.mode == "supervise" and not (k.flags.passive_handling or overdue):
-                bad.append(f"{where}: supervise needs passivity or the Art. 237 clock")
+            if p.mode == "supervise" and not (k.flags.passive_handling or overdue or watched):
+                bad.append(f"{where}: supervise needs passivity, the Art. 237 clock or the "
+                           "watch period")
             if p.mode in ("supervise", "elevate") and (parent is None or parent not in district):
                 bad.append(f"{where}: {p.mode} needs a decider inside the district")
             if p.mode == "designate":
@@ -279,22 +279,14 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
             bad.append(f"staff move {m}: both courts must be inside the district")
             continue
         f, t = courts[m.from_court], courts[m.to_court]
-        if not (f.parent == t.parent or f.id == t.parent) or f.id == t.id:
-            bad.append(f"staff move {m}: lender must be a sibling or the parent")
+        # the borrower's court one level up decides the 协同: the lender lies in its district
+        if (not (f.parent == t.parent or f.id == t.parent) or f.id == t.id
+                or t.parent not in district):
+            bad.append(f"staff move {m}: the lender must lie in the district of the court deciding "
+                       f"the 协同 ({t.parent}, inside the district): a sibling or that court")
         lent[m.from_court] += m.officers
         borrowed[m.to_court] += m.officers
-    for cid, n in lent.items():
-        limit = math.floor(courts[cid].officers * (1 - r.lending_min_keep_share) + 1e-9)
-        if n > limit:
-            bad.append(f"court {cid}: lends {n} officers, limit {limit}")
-    for cid, n in borrowed.items():
-        if n > coordinate_count[cid]:
-            bad.append(f"court {cid}: borrows {n} officers for {coordinate_count[cid]} coordinated cases")
-    per_officer = getattr(r, "cases_per_lent_officer", 10.0)
-    for cid, n in officer_cases.items():
-        if n > per_officer * borrowed[cid] + 1e-9:
-            bad.append(f"court {cid}: {n} 协同 cases need officers but only {borrowed[cid]} "
-                       f"borrowed ({per_officer:g} cases per lent officer)")
+    bad += _check_lending(s, courts, lent, borrowed, coordinate_count, officer_cases, short_staffed)
     for c in plan.courts:
         if c.court_id not in district:
             bad.append(f"court {c.court_id}: outside the district, must not be counted")
@@ -311,6 +303,10 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
             limit = max(r.max_utilisation * src.cases_per_officer * staff, load_before[c.court_id])
             if load_after[c.court_id] > limit + 1e-6:
                 bad.append(f"court {c.court_id}: load {load_after[c.court_id]} above ceiling {limit}")
+    counts = plan.kpis.get("rules", {}) if isinstance(plan.kpis, dict) else {}
+    for key, n in pool.items():
+        if key in counts and counts[key] != n:
+            bad.append(f"kpis.rules.{key}: the plan counts {counts[key]}, the scenario gives {n}")
     total = sum(plan.terms.values())
     if abs(total - plan.objective) > 1e-3 * max(1.0, abs(total)):
         bad.append(f"objective {plan.objective} ≠ sum of terms {total}")
@@ -320,6 +316,35 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
     case_terms = sum(v for k, v in plan.terms.items() if k not in ("load", "staff_lending"))
     if abs(case_sum - case_terms) > 1e-2 * max(1.0, abs(case_terms)):
         bad.append(f"per-case costs {case_sum} ≠ case terms {case_terms}")
+    return bad
+
+
+def _check_lending(s: Scenario, courts, lent, borrowed, coordinate_count, officer_cases,
+                   short_staffed) -> list[str]:
+    """协同 brings force to the court that lacks it: limits, no court both lending and borrowing,
+    no lending by a court short of staff or whose cases receive lent officers, the officers per
+    case on net borrowing."""
+    r = s.rules
+    bad: list[str] = []
+    for cid, n in lent.items():
+        limit = math.floor(courts[cid].officers * (1 - r.lending_min_keep_share) + 1e-9)
+        if n > limit:
+            bad.append(f"court {cid}: lends {n} officers, limit {limit}")
+        if borrowed.get(cid, 0) > 0:
+            bad.append(f"court {cid}: both lends ({n}) and borrows ({borrowed[cid]}) officers")
+        if short_staffed(cid):
+            bad.append(f"court {cid}: short of staff, yet lends {n} officers")
+        if officer_cases.get(cid, 0) > 0:
+            bad.append(f"court {cid}: its cases receive 协同 officers, yet it lends {n}")
+    for cid, n in borrowed.items():
+        if n > coordinate_count[cid]:
+            bad.append(f"court {cid}: borrows {n} officers for {coordinate_count[cid]} coordinated cases")
+    per_officer = getattr(r, "cases_per_lent_officer", 10.0)
+    for cid, n in officer_cases.items():
+        net = borrowed.get(cid, 0) - lent.get(cid, 0)
+        if n > 0 and n > per_officer * net + 1e-9:
+            bad.append(f"court {cid}: {n} 协同 cases need officers but only {net} borrowed net "
+                       f"({per_officer:g} cases per lent officer)")
     return bad
 
 
@@ -338,6 +363,9 @@ def _check_basis(where: str, k, p, overdue: bool, applied: bool) -> list[str]:
     art237 = "第237条" in b or "第二百三十七条" in b
     if art237 and not overdue:
         bad.append(f"{where}: basis cites 第237条 before the six months have run")
+    elif art237 and not applied:
+        bad.append(f"{where}: basis cites 第237条 although the applicant made no Art. 237 "
+                   "application (the superior acts on its own initiative: 执行工作规定第74条)")
     if art237 and overdue:
         said = ("已申请" in b, "未申请" in b)
         if said != (k.wish.requests_escalation, not k.wish.requests_escalation):

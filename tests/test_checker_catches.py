@@ -20,7 +20,7 @@ from optimizer.data.scenario import Scenario
 from optimizer.pipeline import solve
 from optimizer.results.plan import CasePlan, CourtPlan, Plan, StaffMove
 from optimizer.solver.params import SolveParams
-from tests.builders import base_courts, case, scenario, zhejiang_scenario
+from tests.builders import base_courts, case, scenario, zhejiang_courts, zhejiang_scenario
 from tests.checker import add_months, art237_last_day, check_plan, cites, home_prefix
 from tests.optimizer.law.test_rules import (
     clock_case,
@@ -84,7 +84,8 @@ def test_add_months_uses_the_corresponding_day_or_the_months_end(start, months, 
 
 def test_art237_period_runs_from_property_found_and_adds_excluded_days():
     s = SimpleNamespace(rules=SimpleNamespace(overdue_months=6))
-    k = SimpleNamespace(filed=dt.date(2025, 1, 1), excluded_days=3, property_found=None)
+    k = SimpleNamespace(filed=dt.date(2025, 1, 1), excluded_days=3, property_found=None,
+                        act_obligation=False)
     assert art237_last_day(s, k) == dt.date(2025, 7, 4)
     k.property_found = dt.date(2025, 7, 2)
     assert art237_last_day(s, k) == dt.date(2026, 1, 5)
@@ -187,7 +188,7 @@ def test_supervision_at_184_days_is_not_for_the_clock():
     lawful = edit(plan, "K1", court_id="A", **KEEP)
     wrong = edit(lawful, "K1", mode="supervise", decided_by="M",
                  basis="督促执行令（执行程序解释第11条）")
-    catches(s, lawful, wrong, "supervise needs passivity or the Art. 237 clock")
+    catches(s, lawful, wrong, "supervise needs passivity, the Art. 237 clock")
     catches(s, lawful, wrong, "moved (supervise) without any reason")
 
 
@@ -196,7 +197,7 @@ def test_supervision_on_29_february_is_early():
     lawful = edit(plan, "K1", court_id="A", **KEEP)
     wrong = edit(lawful, "K1", mode="supervise", decided_by="M",
                  basis="督促执行令（执行程序解释第11条）")
-    catches(s, lawful, wrong, "supervise needs passivity or the Art. 237 clock")
+    catches(s, lawful, wrong, "supervise needs passivity, the Art. 237 clock")
 
 
 # ---------------------------------------------------------------- 5. applicant's request
@@ -323,3 +324,101 @@ def test_zhejiang_scenario_validates():
     # the Zhejiang builder is a valid scenario with both prefectures
     s = parse_scenario(zhejiang_scenario([case("K1", "J")]))
     assert {c.id for c in s.courts} == {"H", "M1", "A", "B", "C", "M2", "J"}
+
+
+# ---------------------------------------------------------------- 13. 法定休假日, 14. watch
+def test_supervision_before_a_holiday_ends_the_six_months_is_early():
+    # filed 5 April 2025: six months end on 5 October, inside 国庆节 (1–8 October): 9 October
+    s, plan = solved(clock_case("2025-04-05", start="2025-10-07", requests=True))
+    lawful = edit(plan, "K1", court_id="A", **KEEP,
+                  wishes=("申请执行人申请上一级法院执行（未满六个月，尚不构成民事诉讼法第237条的申请）",))
+    wrong = edit(lawful, "K1", mode="supervise", decided_by="M", wishes=(),
+                 basis="督促执行令（民事诉讼法第237条、执行程序解释第10条：逾六个月未执行，申请执行人已申请；"
+                       "执行程序解释第11条第1款）")
+    catches(s, lawful, wrong, "moved (supervise) without any reason")
+    catches(s, lawful, wrong, "第237条 before the six months")
+    catches(s, lawful, wrong, "not shown in wishes")
+
+
+def test_article_237_is_cited_only_for_an_application():
+    s, plan = solved(clock_case("2025-06-01"))  # past the six months, nobody applied
+    lawful = edit(plan, "K1", mode="supervise", court_id="A", decided_by="M",
+                  basis="督促执行令（执行工作规定第74条第1款：上级法院依职权督促；逾六个月未执行，申请执行人未申请；"
+                        "参照执行程序解释第11条第1款）")
+    wrong = edit(lawful, "K1", basis="督促执行令（民事诉讼法第237条：逾六个月未执行，申请执行人未申请；"
+                                     "参照执行程序解释第11条第1款）")
+    catches(s, lawful, wrong, "no Art. 237 application")
+
+
+def test_the_watch_period_opens_only_supervision():
+    data = clock_case("2025-08-15")
+    data["rules"]["watch_months"] = 3
+    s, plan = solved(data)
+    own = ("督促执行令（执行工作规定第74条第1款：上级法院依职权督促，逾督促观察期未执行完结；"
+           "参照执行程序解释第11条第1款）")
+    lawful = edit(plan, "K1", mode="supervise", court_id="A", decided_by="M", basis=own)
+    wrong = edit(lawful, "K1", mode="designate", court_id="B", basis=DESIGNATE_74)
+    catches(s, lawful, wrong, "the watch period opens only 督促")
+    counted = replace(lawful, kpis={"rules": {"watch_period": 0, "art237_overdue": 1}})
+    catches(s, lawful, counted, "kpis.rules.watch_period")
+    catches(s, lawful, counted, "kpis.rules.art237_overdue")
+
+
+def test_an_act_obligations_clock_runs_from_filing():
+    data = clock_case("2025-03-01", property_found="2025-11-01", act_obligation=True,
+                      requests=True)
+    s, plan = solved(data)
+    applied = ("督促执行令（民事诉讼法第237条、执行程序解释第10条：逾六个月未执行，申请执行人已申请；"
+               "执行程序解释第11条第1款）")
+    lawful = edit(plan, "K1", mode="supervise", court_id="A", decided_by="M", basis=applied,
+                  wishes=())
+    assert not check_plan(s, lawful)
+    found = replace(lawful, kpis={"rules": {"art237_overdue": 0}})
+    catches(s, lawful, found, "kpis.rules.art237_overdue: the plan counts 0, the scenario gives 1")
+
+
+# ---------------------------------------------------------------- 10. lending rules
+def _lending_world() -> tuple[Scenario, Plan]:
+    from tests.optimizer.law.test_corners import lend_back_and_forth
+
+    s, plan = solved(lend_back_and_forth())
+    return s, plan
+
+
+def test_no_court_both_lends_and_borrows_and_short_courts_lend_none():
+    s, lawful = _lending_world()
+    assert {m.from_court for m in lawful.staff_moves} == {"C"}
+    back = replace(lawful, staff_moves=(*lawful.staff_moves, StaffMove("A", "B", 1)))
+    catches(s, lawful, back, "court A: both lends (1) and borrows")
+    catches(s, lawful, back, "court A: short of staff, yet lends 1")
+    catches(s, lawful, back, "court A: its cases receive 协同 officers, yet it lends 1")
+
+
+def test_the_ratio_holds_on_net_borrowing():
+    s, lawful = _lending_world()
+    # A borrows 2 from C for its three cases (2 per officer); lending 1 back leaves 1 net
+    out = replace(lawful, staff_moves=(*lawful.staff_moves, StaffMove("A", "C", 1)))
+    catches(s, lawful, out, "court A: 3 协同 cases need officers but only 1 borrowed net")
+
+
+def test_a_lender_lies_in_the_deciding_courts_district():
+    s, plan = solved(zhejiang_scenario([case("K1", "A", complex=True)], zhejiang_courts(
+        A={"officers": 10, "cases_per_officer": 10.0, "open_caseload": 120.0},
+        J={"officers": 40})))
+    lawful = edit(plan, "K1", mode="coordinate", court_id="A", decided_by="M1", note=None,
+                  basis="协同执行调度决定（执行工作规定第8条、第74条第2款）", coordination="officers")
+    lawful = replace(lawful, staff_moves=(StaffMove("B", "A", 1),))
+    wrong = replace(lawful, staff_moves=(StaffMove("J", "A", 1),))
+    catches(s, lawful, wrong, "the lender must lie in the district of the court deciding")
+
+
+# ---------------------------------------------------------------- C. the district's edge
+def test_the_plan_decides_nothing_for_a_case_outside_the_district():
+    far = [{"id": "房产1", "kind": "real_estate", "place": "330302", "value": 5e5}]
+    data = zhejiang_scenario([case("K1", "J", assets=far), case("K2", "A")],
+                             zhejiang_courts(J={"officers": 40}), dispatcher="M1")
+    s, plan = solved(data)
+    lawful = edit(plan, "K1", court_id="J", **KEEP, entrusted_assets=(), wishes=())
+    wrong = edit(lawful, "K1", entrusted_assets=("房产1",),
+                 basis="事项委托（参照委托执行规定第2条第2款、第4条第2款，经执行指挥中心综合管理平台办理）")
+    catches(s, lawful, wrong, "the plan decides nothing for a case outside the district")

@@ -16,12 +16,15 @@ from optimizer.solver.params import DEFAULT_GAP, DEFAULT_TIME_LIMIT, SolveParams
 
 
 def cmd_validate(a: argparse.Namespace) -> int:
+    from optimizer.data.calendar_check import calendar_warnings
     from optimizer.data.read import read_scenario
     from optimizer.report.text import scenario_summary
 
     t0 = time.perf_counter()
     s = read_scenario(a.file)
     print(scenario_summary(s))
+    for w in calendar_warnings(s):
+        print(f"警告 Warning: {w}")
     print(f"OK: {a.file} is a valid scenario ({time.perf_counter() - t0:.1f}s)")
     return 0
 
@@ -99,16 +102,21 @@ def _previous(path: str | None, flag: str = "--previous") -> Any:
         raise ChangesError(f"{flag} {path}: not a plan file ({e})") from None
 
 
-def _warm_start(path: str | None) -> Any:
+def _warm_start(path: str | None, scenario: str) -> Any:
     """What `--warm-start PLAN` starts from: the warm start saved beside the plan
-    (`PLAN.warm.npz`, `--keep-warm-start`) when there is one, else the plan itself."""
+    (`PLAN.warm.npz`, `--keep-warm-start`) when there is one, else the plan itself. A warm
+    start written for another scenario is refused, naming both."""
     from optimizer.data.changes import ChangesError
-    from optimizer.io.warmfile import WarmFileError, read_warm, warm_path
+    from optimizer.io.warmfile import WarmFileError, read_warm, warm_path, warm_scenario
 
     if path is None or not warm_path(path).exists():
         return _previous(path, "--warm-start")
     if not os.path.isfile(path):
         raise ChangesError(f"--warm-start {path}: no such plan file")
+    other = warm_scenario(warm_path(path))
+    if other is not None and other != scenario:
+        raise ChangesError(f"--warm-start {path}: a plan of scenario {other!r}, not of this "
+                           f"scenario {scenario!r} (plan this scenario without --warm-start)")
     try:
         return read_warm(warm_path(path))
     except WarmFileError as e:
@@ -116,8 +124,10 @@ def _warm_start(path: str | None) -> Any:
 
 
 def cmd_solve(a: argparse.Namespace) -> int:
+    from optimizer.data.read import read_scenario
     from optimizer.pipeline import ChangesConflict, plan_scenario
     from optimizer.report.text import plan_summary
+    from optimizer.solver.progress import Phase, ProgressEvent
 
     params = SolveParams(time_limit=a.time_limit, gap=a.gap, seed=a.seed, workers=a.workers,
                          ray_address=a.ray, keep_warm_start=a.keep_warm_start)
@@ -126,10 +136,12 @@ def cmd_solve(a: argparse.Namespace) -> int:
         return EXIT_INVALID
     changes = changes_from_args(a)
     previous = _previous(a.previous)
-    warm = _warm_start(a.warm_start)
     try:
         with Progress(a.quiet) as progress:
-            plan = plan_scenario(a.scenario, changes, params, progress, previous, warm)
+            progress(ProgressEvent(Phase.READ, f"reading {a.scenario}", 0.0))
+            scenario = read_scenario(a.scenario)
+            warm = _warm_start(a.warm_start, scenario.name)
+            plan = plan_scenario(scenario, changes, params, progress, previous, warm)
     except ChangesConflict as e:
         err(str(e))
         return EXIT_INFEASIBLE
@@ -144,7 +156,7 @@ def cmd_solve(a: argparse.Namespace) -> int:
         from optimizer.io.warmfile import warm_path, write_warm
 
         if a.keep_warm_start and plan.warm_starts:
-            write_warm(warm_path(a.out), plan.warm_starts)
+            write_warm(warm_path(a.out), plan.warm_starts, plan.scenario)
             print(f"wrote {warm_path(a.out)} (热启动 warm start for what-if variants: "
                   f"--warm-start {a.out})")
         elif warm_path(a.out).exists():  # an older plan's: it must not pass for this one's

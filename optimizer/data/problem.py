@@ -17,7 +17,8 @@ from optimizer.data.case_columns import case_columns, days
 from optimizer.data.geography import travel_minutes
 from optimizer.data.scenario import Level, PartyKind, PriorAction, Rules, Scenario, Weights
 from optimizer.data.validate import district_of
-from optimizer.law.clock import clock_start, is_overdue
+from optimizer.law.calendar import Calendar, national_calendar
+from optimizer.law.clock import STATUTORY_MONTHS, clock_start, is_overdue, period_end
 from optimizer.law.courts import BASIC, HIGH, INTERMEDIATE, SUPREME, CourtTree
 from optimizer.law.modes import Trigger
 
@@ -150,12 +151,41 @@ class Problem:
             return np.where(cap > 0, self.open_caseload / np.where(cap > 0, cap, 1), np.inf)
 
     @cached_property
+    def understaffed_court(self) -> NDArray[np.bool_]:
+        """Courts short of staff before the plan (执行力量不足: utilisation above
+        `rules.understaffed_utilisation`): their cases may borrow officers (协同执行), and they
+        lend none (协同 brings force to the court that lacks it)."""
+        return _frozen(self.utilisation_before > self.rules.understaffed_utilisation)
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """法定休假日: the shipped State Council arrangements with the scenario's additions."""
+        c = self.scenario.calendar
+        return national_calendar().with_days(c.holidays, c.working_days, c.covers_years)
+
+    @cached_property
     def overdue(self) -> NDArray[np.bool_]:
         """Past the Art. 237 clock at the plan date (`period.start`), with property or an act
-        obligation to execute (执行程序解释 Art. 10)."""
+        obligation to execute (执行程序解释 Art. 10): six calendar months, a last day on a
+        法定休假日 moving to the next working day (民事诉讼法第85条第3款)."""
         late = is_overdue(self.case_clock_start, self.case_excluded_days,
-                          self.scenario.period.start, self.rules.overdue_months)
+                          self.scenario.period.start, STATUTORY_MONTHS, self.calendar)
         return late & (self.case_has_assets | self.case_act)
+
+    @cached_property
+    def watch(self) -> NDArray[np.bool_]:
+        """Past the planner's watch period for 督促 (`rules.watch_months`, 执行工作规定第74条第1款)
+        but not past the statutory six months; all False when the watch is off."""
+        months = self.rules.watch_months
+        if months is None:
+            return np.zeros(self.n_cases, dtype=bool)
+        late = is_overdue(self.case_clock_start, self.case_excluded_days,
+                          self.scenario.period.start, months, self.calendar)
+        return late & (self.case_has_assets | self.case_act) & ~self.overdue
+
+    def clock_end(self, months: int = STATUTORY_MONTHS) -> NDArray[np.datetime64]:
+        """Each case's last day of the period (the Art. 237 clock by default), holidays counted."""
+        return period_end(self.case_clock_start, months, self.case_excluded_days, self.calendar)
 
     @cached_property
     def early_request(self) -> NDArray[np.bool_]:
@@ -172,11 +202,11 @@ class Problem:
         """Trigger bits per case, including the derived ones (overdue, understaffed, related)."""
         t = self.case_flags.copy()
         t |= self.overdue * int(Trigger.OVERDUE)
+        t |= self.watch * int(Trigger.WATCH)
         # an applicant's request to the court one level up exists only past the six months
         # (民事诉讼法第237条; 执行程序解释第10条): before that it is a wish, not a trigger
         t &= ~np.where(self.overdue, 0, int(Trigger.REQUEST))
-        short = self.utilisation_before[self.case_court] > self.rules.understaffed_utilisation
-        t |= short * int(Trigger.UNDERSTAFFED)
+        t |= self.understaffed_court[self.case_court] * int(Trigger.UNDERSTAFFED)
         grp = self.related_groups[0]
         t = np.where(grp >= 0, t | int(Trigger.RELATED), t & ~int(Trigger.RELATED))
         # 终本 candidates are not moved; cases outside the district are nobody's decision here
@@ -247,7 +277,7 @@ def _case_arrays(s: Scenario, pidx: dict[str, int], cidx: dict[str, int]) -> dic
                                 dtype=np.int64),
         "case_state_debtor": np.isin(np.array(k.debtor_kind, dtype=object),
                                      [PartyKind.STATE_OWNED.value, PartyKind.GOVERNMENT.value]),
-        "case_clock_start": clock_start(filed, found),
+        "case_clock_start": clock_start(filed, found, _bools(k.act_obligation)),
         "case_excluded_days": np.array(k.excluded_days, dtype=np.int64),
         "case_act": _bools(k.act_obligation),
         "case_objects": _bools(k.objects_to_transfer),

@@ -18,7 +18,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from optimizer.law.modes import MODE_SPECS
 
@@ -218,6 +218,10 @@ class _Weights(_Record):
     unresolved_related: Weight = Field(
         150.0, description="Related case not concentrated. ≤ 1,000,000,000."
     )
+    unresolved_watch: Weight = Field(
+        100.0, description="Past the planner's watch period (rules.watch_months) and not "
+        "supervised. ≤ 1,000,000,000."
+    )
     load_slopes: tuple[Weight, ...] = Field(
         (30.0, 120.0, 400.0), min_length=1, max_length=MAX_LOAD_BANDS,
         description="Cost per workload unit above the target, in rising bands (convex): 1–10 "
@@ -254,7 +258,59 @@ else:
                            __doc__=_Weights.__doc__, **_mode_weights())
 
 
-class Rules(_Record):
+# ---------------------------------------------------------------- the clocks (期间)
+# The statutory six months, the planner's watch period and the holiday calendar live in these
+# blocks (docs/law.md, rules 5 and 13): the Art. 237 period is the law's, not a setting.
+MAX_CALENDAR_DAYS = 3660
+
+
+class _ClockRules(_Record):
+    """The Art. 237 clock (statutory) and the planner's watch period for 督促 (a setting)."""
+
+    overdue_months: int = Field(
+        6, ge=6, le=6, description="民事诉讼法第237条: six calendar months unexecuted, counted from the day after "
+        "filing (or after property was found; an obligation to act from filing), net of the "
+        "periods of 执行程序解释 Art. 13, a last day on a 法定休假日 moving to the next working day. "
+        "Statutory: only 6 is accepted (kept so that older files read); a shorter period for the "
+        "superior court's own 督促 is `watch_months`.")
+    watch_months: int | None = Field(
+        None, ge=1, le=5,
+        description="督促观察期 (null = off): calendar months after which the superior court "
+        "supervises (督促) on its own initiative (执行工作规定第74条第1款), counted like the Art. 237 "
+        "clock; 1–5. A case past it but within the six months may be supervised, never cited "
+        "under 第237条, and its applicant's request stays a wish.")
+
+    @field_validator("overdue_months", mode="before")
+    @classmethod
+    def _statutory(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool) and v != 6:
+            raise ValueError(
+                "the six months of 民事诉讼法第237条 are statutory, not a setting; "
+                "for a shorter watch period for 督促 on the superior court's own initiative "
+                "(执行工作规定第74条第1款) set rules.watch_months")
+        return v
+
+
+class CalendarDays(_Record):
+    """法定休假日 (民事诉讼法第85条第3款): the scenario's additions to the State Council's holiday
+    arrangements shipped for 2024–2026 (`optimizer/law/holidays.json`). A period whose last day is
+    a rest day ends on the next working day."""
+
+    holidays: tuple[dt.date, ...] = Field(
+        (), max_length=MAX_CALENDAR_DAYS,
+        description="Rest days (放假) to add, e.g. a later year's notice; they override a shipped "
+        "working day.")
+    working_days: tuple[dt.date, ...] = Field(
+        (), max_length=MAX_CALENDAR_DAYS,
+        description="Working days (e.g. a 调休 weekend day); they override a weekend or a shipped "
+        "holiday.")
+    covers_years: tuple[Annotated[int, Field(ge=1990, le=2100)], ...] = Field(
+        (), max_length=100,
+        description="Years whose whole arrangement this block gives (the validator then does not "
+        "warn about periods ending in them).")
+
+
+class Rules(_ClockRules):
     """Rule switches (hard constraints) with their defaults."""
 
     target_utilisation: float = Field(
@@ -274,11 +330,6 @@ class Rules(_Record):
         1.1, description="Utilisation before the plan above which a court is short of staff; "
         "above 0 and at most 100.",
     )
-    overdue_months: int = Field(
-        6, ge=1, le=120,
-        description="Art. 237 clock (民事诉讼法第237条): calendar months unexecuted, counted from the "
-        "day after filing (or after property was found), net of the periods of 执行程序解释 Art. 13; "
-        "1–120.")
     cases_per_lent_officer: float = Field(
         10.0, ge=0.1, le=10_000, allow_inf_nan=False,
         description="协同执行 for a staff shortage: how many such cases one lent officer serves in the "
@@ -324,3 +375,4 @@ class Scenario(_Record):
     cases: tuple[Case, ...]
     weights: Weights = Weights()
     rules: Rules = Rules()
+    calendar: CalendarDays = CalendarDays()

@@ -126,6 +126,10 @@ def check_scenario(s: Scenario) -> list[Defect]:
                 n_in_district += k.court in district
             defects += _check_case(s, i, k, place_ids, court_by_id)
     defects += _check_staffing(s, listed, district)
+    both = sorted(set(s.calendar.holidays) & set(s.calendar.working_days))
+    defects += [Defect("calendar.working_days", None,
+                       f"{d.isoformat()} is listed both as a holiday and as a working day")
+                for d in both]
     if s.dispatcher in court_by_id and district and n_in_district == 0:
         defects.append(Defect("dispatcher", s.dispatcher,
                               f"the district of '{s.dispatcher}' holds no case to plan"))

@@ -35,15 +35,19 @@ def warm_path(plan_path: str | Path) -> Path:
     return Path(f"{plan_path}.warm.npz")
 
 
-def write_warm(path: str | Path, warm_starts: dict[tuple[int, ...], WarmStart]) -> None:
-    """Write the pieces' warm starts (atomically: a reader never sees half a file)."""
-    write_atomic(path, warm_bytes(warm_starts))
+def write_warm(path: str | Path, warm_starts: dict[tuple[int, ...], WarmStart],
+               scenario: str | None = None) -> None:
+    """Write the pieces' warm starts (atomically: a reader never sees half a file), with the
+    name of the scenario they belong to."""
+    write_atomic(path, warm_bytes(warm_starts, scenario))
 
 
-def warm_bytes(warm_starts: dict[tuple[int, ...], WarmStart]) -> bytes:
-    """The pieces' warm starts as the bytes of a warm-start file."""
+def warm_bytes(warm_starts: dict[tuple[int, ...], WarmStart], scenario: str | None = None) -> bytes:
+    """The pieces' warm starts as the bytes of a warm-start file (and the scenario's name)."""
     arrays: dict[str, np.ndarray] = {"format": np.array([FORMAT]),
                                      "pieces": np.array([len(warm_starts)])}
+    if scenario is not None:
+        arrays["scenario"] = np.array([scenario], dtype=np.str_)
     for n, (courts, w) in enumerate(warm_starts.items()):
         empty = np.zeros(0, dtype=np.int8)
         values: tuple[np.ndarray, ...] = (
@@ -64,6 +68,19 @@ def read_warm(path: str | Path | bytes, name: str | None = None
     if isinstance(path, bytes):
         return _read(io.BytesIO(path), name or "(warm start)")
     return _read(path, str(path))
+
+
+def warm_scenario(path: str | Path) -> str | None:
+    """The name of the scenario whose plan wrote the warm-start file (None: not recorded, or
+    not readable — `read_warm` then names the problem)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if "scenario" not in z.files or z["scenario"].dtype.kind != "U":
+                return None
+            return str(z["scenario"][0])
+    except (OSError, KeyError, IndexError, TypeError, ValueError, AttributeError,
+            zipfile.BadZipFile):
+        return None
 
 
 def _read(source: str | Path | io.BytesIO, name: str) -> dict[tuple[int, ...], WarmStart]:

@@ -48,6 +48,7 @@ class Trigger(IntFlag):
     RELATED = 32  # 同一被执行人多案在不同法院
     INTERFERENCE = 64  # 不当干预: must leave the home locality (hard)
     DEADLINE_MISSED = 128  # 督促期满未执结: must be designated or elevated (hard)
+    WATCH = 256  # 逾督促观察期 (rules.watch_months), within the six months: 督促 on own initiative
 
 
 NO_TRIGGER = Trigger(0)
@@ -75,6 +76,8 @@ TRIGGER_SPECS: tuple[TriggerSpec, ...] = (
     TriggerSpec(Trigger.RELATED, "关联案件分散多院", "related cases spread", "unresolved_related"),
     TriggerSpec(Trigger.INTERFERENCE, "不当干预（地方保护）", "interference", None),
     TriggerSpec(Trigger.DEADLINE_MISSED, "督促期满未执结", "supervision deadline missed", None),
+    TriggerSpec(Trigger.WATCH, "逾督促观察期（未满六个月）", "past the watch period (within six months)",
+                "unresolved_watch"),
 )
 TRIGGER_LABELS = {t.trigger: t.label_zh for t in TRIGGER_SPECS}
 
@@ -102,23 +105,33 @@ class ModeSpec:
     decider: Decider
     document: str  # the document the decision issues (文书)
 
+    @property
+    def opened_by(self) -> Trigger:
+        """The soft triggers for which the mode is offered: those it remedies, except the
+        planner's watch period, which opens only 督促 (执行工作规定第74条第1款 "应当督促下级法院限期
+        执行"; moving a case needs the six months or another reason). A mode that moves a case
+        for another reason still remedies the watch."""
+        return self.remedies if self.mode is Mode.SUPERVISE else self.remedies & ~Trigger.WATCH
+
 
 MODE_SPECS: tuple[ModeSpec, ...] = (
     ModeSpec(Mode.KEEP, "keep", "不交叉", "keep", None, 0.0, NO_TRIGGER, False, Decider.NONE, ""),
     ModeSpec(Mode.INTERNAL, "internal", "内部交叉", "another team", "mode_internal", 20.0,
              Trigger.PASSIVE, False, Decider.SELF, "本院执行局决定"),
     ModeSpec(Mode.SUPERVISE, "supervise", "督促执行", "supervise", "mode_supervise", 40.0,
-             Trigger.PASSIVE | Trigger.OVERDUE | Trigger.REQUEST, False, Decider.PARENT,
+             Trigger.PASSIVE | Trigger.OVERDUE | Trigger.REQUEST | Trigger.WATCH, False,
+             Decider.PARENT,
              "督促执行令"),
     ModeSpec(Mode.DESIGNATE, "designate", "指令执行", "designate", "mode_designate", 120.0,
-             Trigger.PASSIVE | Trigger.OVERDUE | Trigger.UNDERSTAFFED | Trigger.REQUEST, True,
+             Trigger.PASSIVE | Trigger.OVERDUE | Trigger.UNDERSTAFFED | Trigger.REQUEST
+             | Trigger.WATCH, True,
              Decider.SUPERIOR, "指令执行裁定书"),
     ModeSpec(Mode.ELEVATE, "elevate", "提级执行", "elevate", "mode_elevate", 220.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-             | Trigger.REQUEST, True, Decider.PARENT, "提级执行裁定书"),
+             | Trigger.REQUEST | Trigger.WATCH, True, Decider.PARENT, "提级执行裁定书"),
     ModeSpec(Mode.CONCENTRATE, "concentrate", "集中执行", "concentrate", "mode_concentrate", 120.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-             | Trigger.RELATED, True, Decider.GROUP, "集中执行裁定书"),
+             | Trigger.RELATED | Trigger.WATCH, True, Decider.GROUP, "集中执行裁定书"),
     ModeSpec(Mode.COORDINATE, "coordinate", "协同执行", "coordinate", "mode_coordinate", 90.0,
              Trigger.COMPLEX | Trigger.UNDERSTAFFED, False, Decider.PARENT, "协同执行调度决定"),
 )
@@ -129,20 +142,24 @@ MODE_LABELS = {s.mode: s.label_zh for s in MODE_SPECS}
 
 
 # ---------------------------------------------------------------- the recorded basis (规范性)
-# Every decision names the document and the articles that empower it (docs/law.md, "The
-# recorded basis"). Abbreviations: 执行程序解释 = 最高人民法院关于适用《民事诉讼法》执行程序若干
-# 问题的解释; 执行工作规定 = 最高人民法院关于人民法院执行工作若干问题的规定（试行）; 委托执行规定 =
-# 最高人民法院关于委托执行若干问题的规定.
+# Every decision names the document and the articles that empower it. This table is the one the
+# product cites: docs/law.md ("The recorded basis") prints it, and a test checks the two agree.
+# Abbreviations: 执行程序解释 = 最高人民法院关于适用《民事诉讼法》执行程序若干问题的解释; 执行工作规定 =
+# 最高人民法院关于人民法院执行工作若干问题的规定（试行）; 委托执行规定 = 最高人民法院关于委托执行若干
+# 问题的规定. 民事诉讼法第237条 and 执行程序解释第10条 are cited only where the applicant applied
+# after the statutory six months: a decision on the superior court's own initiative rests on
+# 执行工作规定第74条, whatever the case's age.
 _APPLIED = "民事诉讼法第237条、执行程序解释第10条：逾六个月未执行，申请执行人已申请"
-_OWN_OVERDUE = "民事诉讼法第237条：逾六个月未执行，申请执行人未申请"
+_OWN_OVERDUE = "逾六个月未执行，申请执行人未申请"
 _DEADLINE = "执行程序解释第12条：督促执行令限期届满仍未执行完结"
 _DISPATCH = "执行工作规定第74条第2款：上级法院统一调度"
+_SUPERVISE_OWN = "执行工作规定第74条第1款：上级法院依职权督促"
 BASIS: dict[str, str] = {
     "internal": "内部交叉：本院决定更换执行团队（不变更执行法院）",
     "supervise_applied": f"督促执行令（{_APPLIED}；执行程序解释第11条第1款）",
-    "supervise_overdue": f"督促执行令（执行工作规定第74条第1款：上级法院依职权督促；{_OWN_OVERDUE}；"
-                         "参照执行程序解释第11条第1款）",
-    "supervise_own": "督促执行令（执行工作规定第74条第1款：上级法院依职权督促；参照执行程序解释第11条第1款）",
+    "supervise_overdue": f"督促执行令（{_SUPERVISE_OWN}；{_OWN_OVERDUE}；参照执行程序解释第11条第1款）",
+    "supervise_watch": f"督促执行令（{_SUPERVISE_OWN}，逾督促观察期未执行完结；参照执行程序解释第11条第1款）",
+    "supervise_own": f"督促执行令（{_SUPERVISE_OWN}；参照执行程序解释第11条第1款）",
     "designate_applied": f"指令执行裁定（{_APPLIED}；执行程序解释第11条第2款）",
     "designate_overdue": f"指令执行裁定（{_DISPATCH}；{_OWN_OVERDUE}）",
     "designate_own": f"指令执行裁定（{_DISPATCH}）",
@@ -156,13 +173,18 @@ BASIS: dict[str, str] = {
     "concentrate_stay": f"集中执行（{_DISPATCH}；本案已在集中执行法院，不变更执行法院）",
     "coordinate_officers": "协同执行调度决定（执行工作规定第8条、第74条第2款：上级法院统一调度执行力量）",
     "coordinate_complex": "协同执行（执行工作规定第8条：上级法院协调，重大疑难复杂案件）",
-    # suffixes
+    # suffixes, joined to the main basis by "；"
     "applied": _APPLIED,
     "deadline": _DEADLINE,
     "entrust_out": "事项委托（委托执行规定第2条第2款、第4条第2款：经执行指挥中心综合管理平台办理，"
                    "受托法院不立案）",
     "entrust_in": "事项委托（参照委托执行规定第2条第2款、第4条第2款，经执行指挥中心综合管理平台办理）",
 }
+#: what the plan says where it decides nothing: a 终本 candidate's reason, a case outside the
+#: dispatcher's district (its note), an applicant's request before the six months (a wish)
+TERMINABLE_REASON = "终本候选：无可供执行财产、无行为义务（民诉法解释第517条）"
+OUTSIDE_DISTRICT_NOTE = "辖区外案件：不属本院统一调度，本方案不作决定（执行工作规定第74条第2款“本辖区”）"
+EARLY_REQUEST_WISH = "申请执行人申请上一级法院执行（未满六个月，尚不构成民事诉讼法第237条的申请）"
 
 
 @dataclass(frozen=True)
@@ -170,6 +192,7 @@ class Situation:
     """What the basis of one decision depends on."""
 
     overdue: bool  # past the Art. 237 clock (net)
+    watch: bool  # past the planner's watch period, within the six months
     applied: bool  # the applicant applied to the court one level up (only counts when overdue)
     deadline_missed: bool  # a 督促 deadline passed without the case being executed
     moved: bool  # the executing court changes
@@ -207,4 +230,6 @@ def _main_basis(mode: Mode, s: Situation) -> str:
         return BASIS[f"{key}_deadline"]
     if s.overdue:
         return BASIS[f"{key}_applied" if s.applied else f"{key}_overdue"]
+    if s.watch and mode is Mode.SUPERVISE:
+        return BASIS["supervise_watch"]
     return BASIS[f"{key}_own"]

@@ -4,7 +4,7 @@ Rules (docs/law.md):
 - necessity: a case with no trigger only keeps; a mode is offered only if it remedies one of the
   case's triggers; 终本 candidates (no property, no act obligation) only keep;
 - 内部交叉 needs ≥ `min_internal_teams` teams; 督促 only where a deadline can help (passivity,
-  or past the Art. 237 clock with property);
+  past the Art. 237 clock with property, or past the planner's watch period);
 - 指令 targets lie in the decider's district (decider = the court one level up, itself inside
   the dispatcher's district), same level; 提级 goes exactly one level up; a designated case is
   not designated again unless `allow_redesignation`;
@@ -97,13 +97,13 @@ def _internal(c: Context) -> Triples:
 
 def _supervise(c: Context) -> Triples:
     """A 督促执行令 from the court one level up, where a deadline can help."""
-    ok = c.decider_ok & ~c.must_move & (c.has(Trigger.PASSIVE) | c.has(Trigger.OVERDUE))
+    ok = c.decider_ok & ~c.must_move & c.has(Trigger.PASSIVE | Trigger.OVERDUE | Trigger.WATCH)
     return np.flatnonzero(ok), c.p.case_court[ok], c.decider[ok]
 
 
 def _elevate(c: Context) -> Triples:
     """Exactly one level up; the court above decides to execute the case itself."""
-    wants = int(Mode.ELEVATE.spec.remedies) | _HARD
+    wants = int(Mode.ELEVATE.spec.opened_by) | _HARD
     ok = c.decider_ok & c.has(wants) & (c.p.officers[np.maximum(c.decider, 0)] > 0)
     return np.flatnonzero(ok), c.decider[ok], c.decider[ok]
 
@@ -125,7 +125,7 @@ def _designate(c: Context) -> Triples:
     across provinces only for an interference case whose debtor's home is the whole province
     (nothing inside it is lawful). The K cheapest are kept (`rules.max_candidates`)."""
     p = c.p
-    wants = int(Mode.DESIGNATE.spec.remedies) | _HARD
+    wants = int(Mode.DESIGNATE.spec.opened_by) | _HARD
     ok = c.movable & c.has(wants)
     if not p.rules.allow_redesignation:
         ok &= p.case_prior != PRIOR_DESIGNATED
@@ -209,16 +209,20 @@ def build_options(p: Problem, restrictions: Restrictions | None = None) -> Optio
     wants = np.zeros(p.n_courts, dtype=bool)
     wants[coord_court[c.has(Trigger.UNDERSTAFFED)[coord_case]]] = True
     wants[r.loan_to] = True
-    pair = wants[lend_to]
+    # a court that borrows lends none: only a fixed loan's borrower could be both
+    pair = wants[lend_to] & ~np.isin(lend_from, r.loan_to)
     lend_from, lend_to, lend_cost = lend_from[pair], lend_to[pair], lend_cost[pair]
 
-    ind, pruned = _individual(c, r, rows)
-    grp = _restrict_groups(p, r, concentration(p, c))
+    ind, pruned, law_moves = _individual(c, r, rows)
+    all_groups = concentration(p, c)
+    grp = _restrict_groups(p, r, all_groups)
+    if len(all_groups.mc):  # a case the law lets move, even if the planner's changes do not
+        law_moves[all_groups.mc[all_groups.tc[all_groups.mt] != p.case_court[all_groups.mc]]] = True
     # a case ordered into a 集中执行 keeps only its group's targets (where it has some)
     ordered = r.must_concentrate(p, ind.case) & np.isin(ind.case, grp.mc)
     if ordered.any():
         ind = ind.subset(np.flatnonzero(~ordered))
-    ind, exceptions = _apply_hard_triggers(c, ind, grp)
+    ind, exceptions = _apply_hard_triggers(c, ind, grp, law_moves)
     barred = r.barred_cases(p)
     for i in [i for i in exceptions if barred[i]]:
         exceptions[i] = ("执行法院被禁止执行（规划变更 bar_executing）: no lawful 指令/提级/集中 "
@@ -236,27 +240,36 @@ def build_options(p: Problem, restrictions: Restrictions | None = None) -> Optio
 
 def _individual(c: Context, r: Restrictions,
                 rows: list[tuple[Mode, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
-                ) -> tuple[_Individual, int]:
+                ) -> tuple[_Individual, int, NDArray[np.bool_]]:
     """The lawful individual options left by the restrictions, costed, designation targets
-    pruned to the K cheapest per case (after the restrictions: a pinned target is kept)."""
+    pruned to the K cheapest per case (after the restrictions: a pinned target is kept); and
+    per case whether the law alone would let it change court (the restrictions aside)."""
     p = c.p
     case = np.concatenate([cs for _, cs, _, _ in rows])
     mode = np.concatenate([np.full(len(cs), int(m)) for m, cs, _, _ in rows])
     court = np.concatenate([ct for _, _, ct, _ in rows])
     decider = np.concatenate([d for _, _, _, d in rows])
-    legal = _lawful(c, case, mode, court) & r.allows(p, case, mode, court)
+    legal = _lawful(c, case, mode, court)
+    law_moves = np.zeros(p.n_cases, dtype=bool)
+    law_moves[case[legal & (court != p.case_court[case])]] = True
+    legal &= r.allows(p, case, mode, court)
     case, mode, court, decider = case[legal], mode[legal], court[legal], decider[legal]
     terms, assets = option_costs(p, case, mode, court)
     terms[:, STABILITY] = r.stability(p, case, mode, court)
-    # cases outside the district are constants of nobody's plan: they cost nothing
-    terms[~p.in_district[p.case_court[case]]] = 0.0
+    # cases outside the district are constants of nobody's plan: they cost nothing, and no
+    # matter of theirs is entrusted (the dispatcher decides nothing for them)
+    outside = ~p.in_district[p.case_court[case]]
+    terms[outside] = 0.0
+    if outside.any():
+        assets = AssetPlan(assets.pair_option, assets.pair_asset,
+                           assets.entrusted & ~outside[assets.pair_option])
     # prune designate targets to the K cheapest per case; keep/elevate etc. always stay
     is_d = mode == Mode.DESIGNATE
     keep = ~is_d
     keep[is_d] = top_k(case[is_d], terms[is_d].sum(axis=1), p.rules.max_candidates)
     sel = np.flatnonzero(keep)
     return (_Individual(case[sel], mode[sel], court[sel], decider[sel], terms[sel],
-                        assets.subset(sel, len(case))), int((~keep).sum()))
+                        assets.subset(sel, len(case))), int((~keep).sum()), law_moves)
 
 
 def _restrict_context(c: Context, r: Restrictions) -> Context:
@@ -297,10 +310,13 @@ class _Individual:
                            self.terms[rows], self.assets.subset(rows, len(self.case)))
 
 
-def _apply_hard_triggers(c: Context, ind: _Individual, grp: Groups
+def _apply_hard_triggers(c: Context, ind: _Individual, grp: Groups, law_moves: NDArray[np.bool_]
                          ) -> tuple[_Individual, dict[int, str]]:
     """Cases a hard trigger forces to move lose their non-moving options wherever a lawful
-    move exists; the others (stuck) keep, with the reason recorded."""
+    move exists; the others (stuck) keep. Where the law leaves no move, that is recorded as the
+    case's exception; where only the planner's changes (bars, forbids, pins) take every move
+    away, it is not: the rule gate then finds the hard rule broken, and the pipeline names the
+    conflicting changes."""
     c0 = c.p.case_court
     moves = np.zeros(c.p.n_cases, dtype=bool)
     moves[ind.case[ind.court != c0[ind.case]]] = True
@@ -308,7 +324,7 @@ def _apply_hard_triggers(c: Context, ind: _Individual, grp: Groups
         moves[grp.mc[grp.tc[grp.mt] != c0[grp.mc]]] = True
     stuck = c.must_move & ~moves
     exceptions: dict[int, str] = {}
-    for i in np.flatnonzero(stuck):
+    for i in np.flatnonzero(stuck & ~law_moves):
         why = ("interference: no court outside the debtor's home locality can be reached by a "
                "decider inside the district" if (c.trig[i] & int(Trigger.INTERFERENCE))
                else "督促期满未执结: no lawful 指令/提级 target inside the district")

@@ -82,8 +82,12 @@ class Restrictions:
         return ok
 
     def must_concentrate(self, p: Problem, case: NDArray[np.int64]) -> NDArray[np.bool_]:
-        """Cases ordered into a 集中执行 (their debtor's order, or a pin to concentrate)."""
-        return self.concentrate[p.case_debtor[case]] | (self.pin_mode[case] == int(Mode.CONCENTRATE))
+        """Cases ordered into a 集中执行: their debtor's order, or a pin of any case of their
+        debtor to concentrate — all or none: pinning one member pulls the whole group (to the
+        pinned court, the only target `allows_targets` leaves)."""
+        pinned = np.zeros(len(self.concentrate), dtype=bool)
+        pinned[p.case_debtor[self.pin_mode == int(Mode.CONCENTRATE)]] = True
+        return (self.concentrate | pinned)[p.case_debtor[case]]
 
     def barred_cases(self, p: Problem) -> NDArray[np.bool_]:
         """Cases at a court barred from executing (they must leave where the law allows)."""
@@ -176,14 +180,19 @@ def restrictions_from(p: Problem, ch: ChangeSet, previous: dict[str, tuple[str, 
     for j, d in enumerate(ch.concentrate):
         conc[didx[d]] = True
         source[("concentrate", didx[d])] = f"changes.concentrate[{j}]"
-    for d in ch.never_concentrate:
+    for j, d in enumerate(ch.never_concentrate):
         never[didx[d]] = True
+        source[("never_concentrate", didx[d])] = f"changes.never_concentrate[{j}]"
     prev_mode = np.full(n, _NONE, dtype=np.int64)
     prev_court = np.full(n, _NONE, dtype=np.int64)
     for cid, (mk, court) in (previous or {}).items():
         prev_mode[kidx[cid]], prev_court[kidx[cid]] = MODE_BY_KEY[mk], cidx[court]
     for j, c in enumerate(ch.bar_executing):
         source[("bar_executing", cidx[c])] = f"changes.bar_executing[{j}]"
+    for j, c in enumerate(ch.bar_receiving):
+        source[("bar_receiving", cidx[c])] = f"changes.bar_receiving[{j}]"
+    for j in range(len(ch.forbid)):
+        source[("forbid", j)] = f"changes.forbid[{j}]"
     return Restrictions(
         pin_mode=pin_mode, pin_court=pin_court, keep=keep,
         forbid_case=np.array([kidx[f.case] for f in ch.forbid], dtype=np.int64),

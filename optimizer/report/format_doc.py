@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from optimizer.data.scenario import (
     ApplicantWish,
     Asset,
+    CalendarDays,
     Case,
     CaseFlags,
     Court,
@@ -30,6 +31,7 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("ApplicantWish", ApplicantWish),
     ("Weights (objective, cost points ≈ minutes of a party's travel)", Weights),
     ("Rules (hard constraints and switches)", Rules),
+    ("CalendarDays (`calendar`: 法定休假日, 民事诉讼法第85条第3款)", CalendarDays),
 )
 
 def _notes(name: str) -> str:

@@ -24,14 +24,15 @@ def _num(x: float | None) -> str:
 
 
 def diff_text(d: Diff, max_cases: int = 30) -> str:
-    head = [f"比较 Compare: A {d.scenario_a} ({d.status_a}) → B {d.scenario_b} ({d.status_b})"]
+    head = [f"比较 Compare: A {safe(d.scenario_a)} ({d.status_a}) → B {safe(d.scenario_b)} "
+            f"({d.status_b})", *(f"警告 Warning: {safe(w)}" for w in d.warnings)]
     if d.is_empty:
-        return head[0] + "\n两方案相同 the plans are the same"
+        return "\n".join(head) + "\n两方案相同 the plans are the same"
     nums = [["目标值 objective", *map(_num, (d.objective.a, d.objective.b, d.objective.change))],
             ["下界 bound", *map(_num, (d.bound.a, d.bound.b, d.bound.change))]]
     nums += [[f"{TERM_LABELS.get(k, k)} {k}", *map(_num, (t.a, t.b, t.change))]
              for k, t in d.terms.items()]
-    parts = [head[0], table(["项 item", "A", "B", "B−A"], nums, {1, 2, 3})]
+    parts = ["\n".join(head), table(["项 item", "A", "B", "B−A"], nums, {1, 2, 3})]
     kpis = [[k, str(a), str(b)] for k, (a, b) in d.kpis.items() if a != b]
     if kpis:
         parts.append("指标变化 KPIs that differ\n" + table(["指标 KPI", "A", "B"], kpis, {1, 2}))
@@ -81,16 +82,24 @@ def explanation_text(e: Explanation, regrets: list[Regret] | None = None,
     if e.note:
         lines.append(f"  说明 Note: {e.note}")
     exact = {(r.mode, r.court_id): r for r in regrets or []}
+    ranged = any(not r.exact for r in exact.values())
     rows = []
     for a in e.alternatives[:max_alternatives]:
         r = exact.get((a.mode, a.court_id))
-        rows.append([_mode(a.mode), court(a.court_id), court(a.decided_by), f"{a.own_change:+,.2f}",
-                     f"{a.load_change:+,.2f}", f"{a.estimate:+,.2f}",
-                     f"{r.regret:+,.2f}" if r else "", "；".join(BINDS[b].split(" ")[0] for b in a.binds)])
+        row = [_mode(a.mode), court(a.court_id), court(a.decided_by), f"{a.own_change:+,.2f}",
+               f"{a.load_change:+,.2f}", f"{a.estimate:+,.2f}", f"{r.regret:+,.2f}" if r else ""]
+        if ranged:
+            row.append(f"[{r.regret_low:+,.2f}, {r.regret_high:+,.2f}]" if r else "")
+        rows.append([*row, "；".join(BINDS[b].split(" ")[0] for b in a.binds)])
     if rows:
-        lines.append(table(["其他合法方式 alternative", "法院 court", "决定 decider", "自身 own",
-                            "负荷 load", "估算 estimate", "精确 exact", "约束 binds"], rows,
-                           {3, 4, 5, 6}))
+        head = ["其他合法方式 alternative", "法院 court", "决定 decider", "自身 own", "负荷 load",
+                "估算 estimate", "精确 exact", *(["证明范围 proven range"] if ranged else []),
+                "约束 binds"]
+        lines.append(table(head, rows, {3, 4, 5, 6}))
+        if ranged:
+            lines.append("  精确值为两次求解目标值之差；计划或重解未证明最优时，真实差额在证明范围内 "
+                         "exact = the two solves' objectives apart; where a solve is not proven "
+                         "optimal the true regret lies in the proven range (bounds of both)")
     else:
         lines.append("  无其他合法方式 no other lawful option")
     return "\n".join(lines)
@@ -130,9 +139,15 @@ def recommendation_text(r: Recommendation) -> str:
     lines = [f"新案 New case {safe(r.case_id)}；事由 reasons: {'、'.join(r.reasons) or '无 none'}"]
     rows = [[_mode(o.mode), o.court_id, o.decided_by or "—", f"{o.own_cost:,.2f}",
              f"{o.load_cost:,.2f}", f"{o.lending_cost:,.2f}" + (f" ({o.lend_from})" if o.lend_from else ""),
-             f"{o.incremental:,.2f}"] for o in r.options]
+             f"{o.group_cost:,.2f}", f"{o.incremental:,.2f}"] for o in r.options]
     lines.append(table(["方式 mode", "法院 court", "决定 decider", "自身 own", "负荷 load",
-                        "借调 lending", "增量 incremental"], rows, {3, 4, 5, 6}))
+                        "借调 lending", "解散关联组 group apart", "增量 incremental"], rows,
+                       {3, 4, 5, 6, 7}))
+    for o in r.options:
+        if o.dissolves:
+            moves = "、".join(f"{safe(c)} {_mode(m)} @{court}" for c, m, court in o.dissolves)
+            lines.append(f"  {_mode(o.mode)} @{o.court_id}: 集中执行解散，其他关联案件 the group "
+                         f"dissolves, the others go: {moves}")
     lines += [f"未列入 Left out: {x}" for x in r.excluded]
     lines += [f"注 Note: {x}" for x in r.notes]
     return "\n".join(lines)

@@ -16,7 +16,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
-from optimizer.law.modes import TRIGGER_LABELS, Mode, Situation, Trigger, basis_for
+from optimizer.law.modes import (
+    EARLY_REQUEST_WISH,
+    OUTSIDE_DISTRICT_NOTE,
+    TERMINABLE_REASON,
+    TRIGGER_LABELS,
+    Mode,
+    Situation,
+    Trigger,
+    basis_for,
+)
 from optimizer.model.costs import CASE_TERMS
 from optimizer.model.options import Options
 from optimizer.results.evaluate import Evaluation
@@ -24,8 +33,6 @@ from optimizer.results.plan import CasePlan, case_plans_from_columns
 
 T = TypeVar("T")
 
-TERMINABLE_REASON = "终本候选：无财产可供执行、无行为义务"
-EARLY_REQUEST_WISH = "申请执行人申请上一级法院执行（未满六个月，尚不构成民事诉讼法第237条的申请）"
 OBJECTS_WISH = "申请执行人反对变更执行法院"
 #: `Situation.entrusted` by code: no entrusted asset, all in the province, one outside it
 _ENTRUSTED = ("", "in", "out")
@@ -77,7 +84,8 @@ def _reasons(p: Problem) -> list[tuple[str, ...]]:
 
 
 def _wishes(p: Problem) -> list[tuple[str, ...]]:
-    """The applicant's wishes per case, in words; an early Art. 237 request is one of them."""
+    """The applicant's wishes per case, in words; an early Art. 237 request is one of them.
+    A case outside the district has none here: nobody here decides it."""
     cids = p.court_ids
 
     def words(key: int) -> tuple[str, ...]:
@@ -92,19 +100,26 @@ def _wishes(p: Problem) -> list[tuple[str, ...]]:
 
     keys = (p.early_request.astype(np.int64) | (p.case_objects.astype(np.int64) << 1)
             | ((p.case_preferred + 1) << 2))
-    return _shared(keys, words)
+    return _shared(np.where(p.in_district[p.case_court], keys, 0), words)
 
 
-def _bases(p: Problem, ev: Evaluation, entrusted: NDArray[np.int64]) -> list[str]:
-    """The document and articles (规范性) of each case's decision (`basis_for`)."""
-    requested = (p.case_flags & int(Trigger.REQUEST)) != 0
-    missed = (p.triggers & int(Trigger.DEADLINE_MISSED)) != 0
-    short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
-    # key: the mode in bits 0–2, the six facts of `Situation` in bits 3–8, entrusted above
-    facts = (p.overdue, requested, missed, ev.court != p.case_court, ev.court == ev.decider, short)
-    keys = ev.mode.astype(np.int64) | (entrusted << 9)
+def basis_texts(p: Problem, case: NDArray[np.int64], mode: NDArray[np.int64],
+                court: NDArray[np.int64], decider: NDArray[np.int64],
+                entrusted: NDArray[np.int64]) -> list[str]:
+    """The document and articles (规范性) of each (case, mode, court) decision (`basis_for`):
+    the plan's and the workbench's alternatives read the one table. `entrusted` is the
+    `Situation.entrusted` code per row (0 none, 1 in the province, 2 outside it)."""
+    requested = (p.case_flags[case] & int(Trigger.REQUEST)) != 0
+    trig = p.triggers[case]
+    missed = (trig & int(Trigger.DEADLINE_MISSED)) != 0
+    short = (trig & int(Trigger.UNDERSTAFFED)) != 0
+    # key: the mode in bits 0–2, the seven facts of `Situation` in bits 3–9, entrusted above
+    facts = (p.overdue[case], requested, missed, court != p.case_court[case], court == decider,
+             short, p.watch[case])
+    keys = mode.astype(np.int64) | (entrusted.astype(np.int64) << 10)
     for bit, fact in enumerate(facts, start=3):
         keys |= fact.astype(np.int64) << bit
+    keys = np.where(p.in_district[p.case_court[case]], keys, int(Mode.KEEP))
 
     def text(key: int) -> str:
         def on(bit: int) -> bool:
@@ -112,9 +127,20 @@ def _bases(p: Problem, ev: Evaluation, entrusted: NDArray[np.int64]) -> list[str
 
         return basis_for(Mode(key & 7), Situation(
             overdue=on(3), applied=on(4), deadline_missed=on(5), moved=on(6), to_decider=on(7),
-            officers=on(8), entrusted=_ENTRUSTED[key >> 9]))
+            officers=on(8), watch=on(9), entrusted=_ENTRUSTED[key >> 10]))
 
     return _shared(keys, text)
+
+
+def _notes(p: Problem, o: Options) -> list[str | None]:
+    """Why a rule could not be met (the options' exceptions); a case outside the district is
+    listed as such and nothing else."""
+    notes: list[str | None] = [None] * p.n_cases
+    for i, why in o.exceptions.items():
+        notes[i] = why
+    for i in np.flatnonzero(~p.in_district[p.case_court]).tolist():
+        notes[i] = OUTSIDE_DISTRICT_NOTE
+    return notes
 
 
 def case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
@@ -124,7 +150,7 @@ def case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
     entrusted, ent_code = _entrusted(p, ev)
     short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
     coordinate = ev.mode == Mode.COORDINATE
-    notes, no_assets = o.exceptions, ()
+    no_assets: tuple[str, ...] = ()
     costs = np.round(ev.case_terms, 4).T.tolist()
     return case_plans_from_columns({
         "case_id": p.case_ids,
@@ -135,9 +161,9 @@ def case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
         if entrusted else [no_assets] * p.n_cases,
         "costs": [dict(zip(CASE_TERMS, row, strict=True)) for row in zip(*costs, strict=True)],
         "reasons": _reasons(p),
-        "note": [notes.get(i) for i in range(p.n_cases)] if notes else [None] * p.n_cases,
+        "note": _notes(p, o),
         "decided_by": _lookup(cids, ev.decider),
-        "basis": _bases(p, ev, ent_code),
+        "basis": basis_texts(p, np.arange(p.n_cases), ev.mode, ev.court, ev.decider, ent_code),
         "coordination": _lookup(("coordination", "officers"),
                                 np.where(coordinate, short.astype(np.int64), -1)),
         "wishes": _wishes(p),

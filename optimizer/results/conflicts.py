@@ -10,25 +10,25 @@ plan among them is named. Planner scale: one short search per change.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-
-import numpy as np
 
 from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
+from optimizer.results.plan import Plan, Status
 from optimizer.solver.params import SolveParams
 
-#: builds and solves a variant: the plan's objective, or None when it has no feasible plan
-Trial = Callable[[ChangeSet], float | None]
+#: builds and solves a variant: its plan (status `infeasible` when no plan meets every rule)
+Trial = Callable[[ChangeSet], Plan]
 
 
 class ChangesConflict(Exception):
     """The changes leave no feasible plan; the message names the conflict (the CLI exits 3)."""
 
 
+#: the quick re-solves that test each subset and price each relaxation
 QUICK = SolveParams(time_limit=3.0, workers=1)
-
-
+_RULES_SHOWN = 3
 def describe(p: Problem, ch: ChangeSet, field: str, index: int) -> str:
     """One change in planner words."""
     v = getattr(ch, field)
@@ -76,21 +76,23 @@ def _subset(ch: ChangeSet, entries: list[tuple[str, int]]) -> ChangeSet:
 
 def ceiling_needed(p: Problem, ch: ChangeSet, feasible: Callable[[ChangeSet], bool]
                    ) -> float | None:
-    """The lowest load ceiling (to 0.01) at which the changes have a plan, or None."""
+    """The least load ceiling at the printed precision (hundredths) at which the changes have a
+    plan, or None: a search over whole hundredths, so the value printed is the least that
+    suffices (1.21, not a 1.22 rounded up from 1.2134)."""
     current = ch.rules.get("max_utilisation", p.rules.max_utilisation)
     if current is None:
         return None
 
-    def at(u: float) -> ChangeSet:
-        return ch.model_copy(update={"rules": {**ch.rules, "max_utilisation": u}})
+    def at(hundredths: int) -> ChangeSet:
+        return ch.model_copy(update={"rules": {**ch.rules, "max_utilisation": hundredths / 100}})
 
-    lo, hi = float(current), 100.0
+    lo, hi = math.floor(float(current) * 100 + 1e-9), 10_000  # lo fails (the conflict), hi?
     if not feasible(at(hi)):
         return None
-    while hi - lo > 0.01:
-        mid = (lo + hi) / 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
         lo, hi = (lo, mid) if feasible(at(mid)) else (mid, hi)
-    return float(np.ceil(hi * 100 - 1e-9) / 100)
+    return hi / 100
 
 
 def overflow(p: Problem, ch: ChangeSet, field: str, index: int) -> str:
@@ -110,11 +112,21 @@ def overflow(p: Problem, ch: ChangeSet, field: str, index: int) -> str:
     return f" exceeds {pin.court}'s ceiling by {load - limit:,.1f} workload units"
 
 
-def explain(p: Problem, ch: ChangeSet, trial: Trial) -> str:
-    """The conflict in planner words, with the cheapest relaxation that resolves it."""
-    cache: dict[str, float | None] = {}
+def _conflict_words(names: list[str], rules: tuple[str, ...]) -> str:
+    """The conflicting changes (one or several) and the hard rules they break."""
+    head = names[0] if len(names) == 1 else "; ".join(names)
+    verb = "conflicts" if len(names) == 1 else "together they conflict"
+    shown = "; ".join(rules[:_RULES_SHOWN]) + ("; …" if len(rules) > _RULES_SHOWN else "")
+    return (f"no feasible plan 无可行方案: {head} — {verb} with the hard rules"
+            + (f" ({shown})" if shown else ""))
 
-    def solve(c: ChangeSet) -> float | None:
+
+def explain(p: Problem, ch: ChangeSet, trial: Trial, quick: SolveParams = QUICK) -> str:
+    """The conflict in planner words, with the cheapest relaxation that resolves it. `quick`
+    are the parameters of the trial re-solves (the objectives quoted are theirs)."""
+    cache: dict[str, Plan | None] = {}
+
+    def solve(c: ChangeSet) -> Plan | None:
         key = c.model_dump_json(by_alias=True)
         if key not in cache:
             try:
@@ -124,7 +136,8 @@ def explain(p: Problem, ch: ChangeSet, trial: Trial) -> str:
         return cache[key]
 
     def feasible(c: ChangeSet) -> bool:
-        return solve(c) is not None
+        plan = solve(c)
+        return plan is not None and plan.status != Status.INFEASIBLE
 
     core = minimal_conflict(ch, feasible)
     if not core:
@@ -132,19 +145,23 @@ def explain(p: Problem, ch: ChangeSet, trial: Trial) -> str:
                 "already issued, conflict with the load ceilings)")
     changed = ch.apply(p)
     names = [describe(p, ch, f, i) + overflow(changed, ch, f, i) for f, i in core]
+    alone = solve(_subset(ch, core))
+    rules = alone.stats.rule_violations if alone is not None else ()
     options: list[tuple[float, str]] = []
     for (f, i), name in zip(core, names, strict=True):
-        obj = solve(ch.without(f, i))
-        if obj is not None:
-            options.append((obj, f"dropping [{name.split(' exceeds')[0]}]"))
+        if feasible(ch.without(f, i)):
+            plan = solve(ch.without(f, i))
+            assert plan is not None
+            options.append((plan.objective, f"dropping [{name.split(' exceeds')[0]}]"))
     u = ceiling_needed(p, ch, feasible)
     if u is not None:
-        obj = solve(ch.model_copy(update={"rules": {**ch.rules, "max_utilisation": u}}))
-        if obj is not None:
-            options.append((obj, f"raising the ceiling (max_utilisation) to {u:g}"))
-    text = "no feasible plan 无可行方案: " + "; ".join(names) + " — together they conflict"
+        plan = solve(ch.model_copy(update={"rules": {**ch.rules, "max_utilisation": u}}))
+        if plan is not None and plan.status != Status.INFEASIBLE:
+            options.append((plan.objective, f"raising the ceiling (max_utilisation) to {u:g}"))
+    text = _conflict_words(names, rules)
     if options:
         options.sort()
         text += ("; resolved by " + " or ".join(o for _, o in options)
-                 + f"; cheapest: {options[0][1]} (objective {options[0][0]:,.1f})")
+                 + f"; cheapest: {options[0][1]} (objective {options[0][0]:,.1f}, from a quick "
+                 f"re-solve: at most {quick.time_limit:g} s, gap within {quick.gap:.2%})")
     return text

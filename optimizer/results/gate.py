@@ -5,8 +5,10 @@ as a feasible plan.
 Hard rules checked:
 - each case takes exactly one option of its own, or its debtor group's target (all or none);
 - officers lent are whole, non-negative, within each lender's limit; a court's 协同执行 cases for
-  lack of staff have officers borrowed (one per `cases_per_lent_officer` cases) and officers are
-  borrowed only for them (at most one per case);
+  lack of staff have officers borrowed, net of any it lends (one per `cases_per_lent_officer`
+  cases), and officers are borrowed only for them (at most one per case); no court both lends
+  and borrows, a court short of staff lends none, and each lender lies in the district of the
+  court deciding the borrower's 协同 (the court one level up);
 - a court's load stays under its ceiling (`max_utilisation`), or no worse than before;
 - interference cases that must leave their home locality are not at a court inside it, and a
   missed 督促 deadline leads to 指令/提级/集中 (unless the options record an exception);
@@ -106,8 +108,22 @@ def _officers(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     out += _name("courts", np.flatnonzero(ev.borrowed - fixed_in > staffing + _TOL), courts,
                  "borrows more officers than it has 协同执行 cases for lack of staff")
     k = p.rules.cases_per_lent_officer
-    out += _name("courts", np.flatnonzero(staffing > k * ev.borrowed + _TOL), courts,
-                 f"协同执行 for lack of staff without officers lent (one per {k:g} cases)")
+    net = ev.borrowed - ev.lent_out
+    out += _name("courts", np.flatnonzero((staffing > 0) & (staffing > k * net + _TOL)), courts,
+                 f"协同执行 for lack of staff without officers lent, net of those it lends (one "
+                 f"per {k:g} cases)")
+    out += _name("courts", np.flatnonzero((ev.lent_out > 0) & (ev.borrowed > 0)), courts,
+                 "both lends and borrows officers (协同 brings force to the court that lacks it)")
+    out += _name("courts", np.flatnonzero((ev.lent_out > 0) & p.understaffed_court), courts,
+                 "lends officers although short of staff (执行力量不足)")
+    on = lent > 0
+    decider = p.court_parent[o.lend_to[on]]
+    level = p.court_level[np.maximum(decider, 0)]
+    inside = ((decider >= 0) & p.in_district[np.maximum(decider, 0)]
+              & (p.tree.ancestors[o.lend_from[on], level] == decider))
+    out += _name("courts", np.unique(o.lend_from[on][~inside]), courts,
+                 "lends to a court outside the district of the court deciding its 协同 (the "
+                 "borrower's court one level up)")
     return out
 
 

@@ -15,10 +15,17 @@ from optimizer.solver.piece import PieceResult
 
 
 def free_cases(p: Problem, o: Options) -> NDArray[np.bool_]:
-    """Cases with a choice: more than one option, counting each of its group's targets."""
+    """Cases with a choice: more than one option, counting each of its group's targets — and
+    every member of a group one of whose members has a choice (a target is all or none: its
+    column counts in each member's row, so no member may be left out of the piece)."""
     n_opt = np.bincount(o.case, minlength=p.n_cases)
     n_targets = np.bincount(o.member_case, minlength=p.n_cases)
-    return (n_opt + n_targets) > 1
+    free = (n_opt + n_targets) > 1
+    if len(o.member_case):
+        t_free = np.bincount(o.member_target, weights=free[o.member_case],
+                             minlength=len(o.target_group)) > 0
+        free[o.member_case[t_free[o.member_target]]] = True
+    return free
 
 
 def fixed_shift(p: Problem, court_after: NDArray[np.int64], fixed: NDArray[np.bool_]

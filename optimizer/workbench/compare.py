@@ -68,6 +68,8 @@ class Diff:
     staff_added: tuple[tuple[str, str, int], ...]  # (from, to, officers) in B, not in A
     staff_removed: tuple[tuple[str, str, int], ...]
     court_names: dict[str, str] = field(default_factory=dict)  # id → name, for people
+    #: what makes the comparison doubtful: plans of two scenarios (by name) or plan dates
+    warnings: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -146,4 +148,16 @@ def compare(a: Plan, b: Plan) -> Diff:
         cases_only_in_b=tuple(sorted(by_b.keys() - ids_a)),
         staff_added=added, staff_removed=removed,
         court_names={c.court_id: c.name for c in (*a.courts, *b.courts)},
+        warnings=_warnings(a, b),
     )
+
+
+def _warnings(a: Plan, b: Plan) -> tuple[str, ...]:
+    """Plans of different scenarios or dates: the diff is shown, but it is not a what-if."""
+    out = []
+    if a.scenario != b.scenario:
+        out.append(f"两份计划来自不同场景 the plans are of different scenarios: A {a.scenario!r}, "
+                   f"B {b.scenario!r} — differences may come from the scenarios, not the plans")
+    if a.plan_date != b.plan_date:
+        out.append(f"规划日期不同 different plan dates: A {a.plan_date}, B {b.plan_date}")
+    return tuple(out)

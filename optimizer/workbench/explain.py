@@ -17,8 +17,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.law.modes import Mode, Situation, Trigger, basis_for
+from optimizer.law.modes import Mode, Trigger
 from optimizer.model.costs import CASE_TERMS
+from optimizer.results.case_plans import basis_texts
 from optimizer.solver.params import SolveParams
 from optimizer.workbench.force import force_option, force_target, solve_with
 from optimizer.workbench.view import PlanView
@@ -78,6 +79,16 @@ class Regret:
     status: str  # the forced plan's status
     objective: float
     bound: float
+    #: the range the two proven bounds allow the true regret (optimum forced − optimum of the
+    #: scenario): [forced bound − plan objective, forced objective − plan bound]; one point
+    #: when both solves are optimal
+    regret_low: float = 0.0
+    regret_high: float = 0.0
+
+    @property
+    def exact(self) -> bool:
+        """Both solves proven optimal: the regret is exact, not a range."""
+        return self.regret_high - self.regret_low <= 1e-6 * max(1.0, abs(self.objective))
 
 
 _BIND_BITS = {name: 1 << k for k, name in enumerate(BINDS)}
@@ -119,20 +130,8 @@ class _Rows:
 
 def _bases(v: PlanView, case: NDArray[np.int64], mode: NDArray[np.int64],
            court: NDArray[np.int64], decider: NDArray[np.int64]) -> list[str]:
-    """The legal basis of each option (few distinct situations: computed once each)."""
-    p = v.p
-    trig = p.triggers[case]
-    applied = (p.case_flags[case] & int(Trigger.REQUEST)) != 0
-    missed = (trig & int(Trigger.DEADLINE_MISSED)) != 0
-    short = (trig & int(Trigger.UNDERSTAFFED)) != 0
-    moved = court != p.case_court[case]
-    keys = np.column_stack([mode, p.overdue[case], applied, missed, moved, court == decider, short])
-    uniq, inverse = np.unique(keys.astype(np.int64), axis=0, return_inverse=True)
-    texts = [basis_for(Mode(int(m)), Situation(overdue=bool(a), applied=bool(b),
-                                               deadline_missed=bool(c), moved=bool(d),
-                                               to_decider=bool(e), officers=bool(f), entrusted=""))
-             for m, a, b, c, d, e, f in uniq.tolist()]
-    return [texts[j] for j in np.asarray(inverse).ravel().tolist()]
+    """The legal basis of each option, from the plan's one table (entrusted matters aside)."""
+    return basis_texts(v.p, case, mode, court, decider, np.zeros(len(case), dtype=np.int64))
 
 
 def _over_ceiling(v: PlanView, case: NDArray[np.int64], to: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -248,6 +247,8 @@ def exact_regret(v: PlanView, case_id: str, alt: Alternative,
     forced = (force_target(v.p, v.o, i, alt.row) if alt.group_target
               else force_option(v.p, v.o, i, alt.row))
     plan = solve_with(v.p, forced, params)
+    base = v.plan
     return Regret(case_id, alt.mode, alt.court_id, alt.estimate,
-                  round(plan.objective - v.plan.objective, 4), plan.status, plan.objective,
-                  plan.bound)
+                  round(plan.objective - base.objective, 4), plan.status, plan.objective,
+                  plan.bound, regret_low=round(min(plan.bound, plan.objective) - base.objective, 4),
+                  regret_high=round(plan.objective - min(base.bound, base.objective), 4))

@@ -2,9 +2,9 @@
 
 A case forced to an individual option loses its other rows and its debtor group's targets (a
 group is concentrated all or none, so a member taken out of it dissolves the concentration). A
-case forced to a group target loses its individual rows and the group's other targets: every
-member then follows it (each member's `one_option` row counts the target). The solve of the
-filtered options goes through the same `search` and `finish` as the pipeline.
+case forced to a group target pulls the whole group there: every member loses its individual
+rows and the group's other targets. The solve of the filtered options goes through the same
+`search` and `finish` as the pipeline.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def force_target(p: Problem, o: Options, case: int, target: int) -> Options:
     g = o.target_group[target]
     if p.related_groups[0][case] != g:
         raise ValueError(f"target row {target} is not one of case {case}'s group")
-    rows = o.case != case
+    rows = ~np.isin(o.case, o.member_case[o.member_target == target])
     targets = (o.target_group != g) | (np.arange(len(o.target_group)) == target)
     return keep_rows(o, rows, targets)
 

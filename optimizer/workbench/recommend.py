@@ -9,7 +9,10 @@ load penalty at the receiving court, from the plan's loads and staff; a 协同�
 staff where the court has no spare lent officer also prices one more officer on the cheapest
 lending pair with room. Options that would take a court above its ceiling are left out; so is
 concentration unless the plan already concentrates the debtor's other cases (then the new case
-may join them there). Everything else in the plan stays as it is.
+may join them there). Everything else in the plan stays as it is — except, under the all-or-none
+rule of 集中执行, the debtor's other cases when the plan concentrates them: an option that keeps
+the new case apart dissolves their group, and is priced with the cheapest lawful way for them to
+go apart (`dissolve.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ from optimizer.data.validate import Defect, ScenarioError, _check_case
 from optimizer.law.modes import TRIGGER_LABELS, Mode, Trigger
 from optimizer.model.costs import CASE_TERMS, band_penalty
 from optimizer.model.options import Options, build_options
+from optimizer.workbench.dissolve import (
+    Group,
+    NewOption,
+    Priced,
+    concentrated_group,
+    price,
+    related_shift,
+)
 from optimizer.workbench.view import PlanView
 
 
@@ -40,7 +51,12 @@ class Option:
     load_cost: float  # marginal load penalty at the receiving court
     lending_cost: float  # one more officer lent (cost, lender's rise, borrower's relief), if needed
     lend_from: str | None
-    incremental: float  # own + load + lending: what the plan's objective rises by
+    incremental: float  # own + load + lending + group: what the plan's objective rises by
+    #: the debtor's other cases, concentrated by the plan, go apart (集中执行 is all or none):
+    #: their own costs after minus before, and the (case, mode, court) each then takes; where
+    #: the plan does not concentrate them, what they cost more as planned once related
+    group_cost: float = 0.0
+    dissolves: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,8 @@ class _New:
     workload: float
     short: bool  # short of staff: 协同执行 needs lent officers
     spare: np.ndarray  # per court: 协同 cases its lent officers could still take
+    group: Group | None  # the debtor's other cases, when the plan concentrates them
+    shift: float  # otherwise: what the others, as planned, cost more once related to the new case
 
 
 def _new(v: PlanView, raw: Any) -> _New:
@@ -149,9 +167,12 @@ def _new(v: PlanView, raw: Any) -> _New:
     staffing = np.bincount(ev.court[(ev.mode == Mode.COORDINATE)
                                     & ((p.triggers & int(Trigger.UNDERSTAFFED)) != 0)],
                            minlength=p.n_courts)
-    return _New(case, small, build_options(small), i, float(small.case_workload[i]),
+    o = build_options(small)
+    group = concentrated_group(v, small, o, i)
+    return _New(case, small, o, i, float(small.case_workload[i]),
                 bool(small.triggers[i] & int(Trigger.UNDERSTAFFED)),
-                p.rules.cases_per_lent_officer * ev.borrowed - staffing)
+                p.rules.cases_per_lent_officer * ev.borrowed - staffing, group,
+                0.0 if group is not None else related_shift(v, small, o, i))
 
 
 def _price(v: PlanView, n: _New, m: Mode, b: int, decider: int, terms: np.ndarray
@@ -165,20 +186,36 @@ def _price(v: PlanView, n: _New, m: Mode, b: int, decider: int, terms: np.ndarra
             return f"{m.label} {ids[b]}: 无可借调人员 no officer can be lent"
         cost_lend, lender = lend
     more = 1 if lender else 0
+    group = _dissolve(v, n, m, b, more) if n.group is not None and m is not Mode.CONCENTRATE \
+        else None
+    if isinstance(group, str):
+        return f"{m.label} {ids[b]}: {group}"
     c_max = p.rules.max_utilisation
-    if c_max is not None:
+    if c_max is not None and group is None:
         before = p.open_caseload[b] + (n.workload if ids[b] == n.case.court else 0.0)
         limit = max(c_max * p.cases_per_officer[b] * (ev.staff_after[b] + more), before)
         if ev.load_after[b] + n.workload > limit + 1e-6:
             return f"{m.label} {ids[b]}: 超过负荷上限 above the court's ceiling"
     jb = np.array([b])
-    load = float(_penalty(v, jb, n.workload, more)[0] - _penalty(v, jb, 0.0, 0)[0])
+    load = (group.load_cost if group is not None
+            else float(_penalty(v, jb, n.workload, more)[0] - _penalty(v, jb, 0.0, 0)[0]))
     own = float(terms.sum())
+    extra = group.group_cost if group is not None else n.shift
     return Option(
         mode=m.key, court_id=ids[b], decided_by=ids[decider] if decider >= 0 else None,
         terms=dict(zip(CASE_TERMS, np.round(terms, 4).tolist(), strict=True)),
         own_cost=round(own, 4), load_cost=round(load, 4), lending_cost=round(cost_lend, 4),
-        lend_from=lender or None, incremental=round(own + load + cost_lend, 4))
+        lend_from=lender or None, incremental=round(own + load + cost_lend + extra, 4),
+        group_cost=round(extra, 4), dissolves=group.moves if group is not None else ())
+
+
+def _dissolve(v: PlanView, n: _New, m: Mode, b: int, more: int) -> Priced | str:
+    """The option keeps the new case apart from its concentrated group: price the others'
+    going apart with it."""
+    assert n.group is not None
+    x = NewOption(b, n.workload, more, m is Mode.COORDINATE and n.short,
+                  v.p.court_ids.index(n.case.court))
+    return price(v, n.small, n.o, n.group, x, n.spare)
 
 
 def recommend(v: PlanView, raw: Any, k: int = 5) -> Recommendation:
@@ -213,5 +250,8 @@ def _notes(v: PlanView, small: Problem, case: Case) -> tuple[str, ...]:
         out.append("新案使本院超过人手不足线：本院其他案件的事由随之变化（未计入）the new case takes "
                    "its court over the understaffed line: other cases' reasons change (not priced)")
     if small.related_groups[0][-1] >= 0:
-        out.append("关联案件：其他案件按计划不动 related cases: the others stay as planned")
+        out.append("关联案件：集中执行全有或全无——计划已集中其他关联案件时，单独处理本案即解散该组，"
+                   "其他案件另行安排（计入）；否则其他案件按计划不动 related cases: all or none — "
+                   "where the plan concentrates the others, an option apart dissolves the group "
+                   "and prices their going apart; otherwise the others stay as planned")
     return tuple(out)

@@ -30,9 +30,10 @@ RULES: dict[str, tuple[str, str]] = {
                                "执行工作规定第74条第2款（指定本辖区其他法院执行）"),
     "no_officers": ("该院无执行人员 the court has no officers", "民诉法第239条（执行工作由执行员进行）"),
     "home_locality": ("不当干预案件不得留在或移入被执行人属地 an interference case may not sit in "
-                      "the debtor's home locality", "民诉法第237条、执行工作规定第74条第2款（指令其他法院执行）"),
+                      "the debtor's home locality",
+                      "执行工作规定第74条第2款（指定本辖区其他法院执行）；答记者问一（不当干预）"),
     "level": ("指令执行须同级、提级仅上一级 designation keeps the level, elevation goes one level up",
-              "民诉法第235条（同级）、第237条（上一级）；执行程序解释第11条第2款"),
+              "民诉法第235条（同级）；执行程序解释第11条第2款（上一级人民法院决定由本院执行）"),
     "ping_pong": ("已指令执行一次，不再指令（不来回指令）designated once, not again (no ping-pong)",
                   "rules.allow_redesignation（见 docs/law.md 第8节）"),
     "decider_outside": ("共同上级法院不在本院辖区 no deciding court inside the district",
@@ -95,7 +96,7 @@ def _pruned_estimate(v: PlanView, i: int, w: int) -> float | None:
     the marginal load penalty (as for any alternative)."""
     p = v.p
     if not (v.p.court_level[w] == v.p.court_level[p.case_court[i]]
-            and p.triggers[i] & int(Mode.DESIGNATE.spec.remedies | Trigger.INTERFERENCE
+            and p.triggers[i] & int(Mode.DESIGNATE.spec.opened_by | Trigger.INTERFERENCE
                                     | Trigger.DEADLINE_MISSED)):
         return None
     terms, _ = option_costs(p, np.array([i]), np.array([int(Mode.DESIGNATE)]), np.array([w]))

@@ -37,17 +37,18 @@ def test_a_group_is_never_concentrated_down_a_level():
 
 
 def test_the_plan_acts_on_the_first_day_of_the_period():
-    # D. the plan says its date, and the Art. 237 clock is read on it: filed 2025-07-01 is not
-    # yet overdue on 2026-01-01 (the six months end on 2026-01-01), but is on 2026-01-02
-    k = case("K1", "A", filed="2025-07-01")
+    # D. the plan says its date, and the Art. 237 clock is read on it: filed 2025-06-16 is not
+    # yet overdue on 2025-12-16 (the six months end that Tuesday), but is on 2025-12-17
+    k = case("K1", "A", filed="2025-06-16")
     data = scenario([k], weights={"mode_supervise": 1.0, "unresolved_overdue": 100.0,
-                                  "mode_designate": 500.0, "mode_elevate": 500.0})
+                                  "mode_designate": 500.0, "mode_elevate": 500.0},
+                    start="2025-12-16")
     _, plan = plan_for(data)
-    assert plan.plan_date == "2026-01-01" and only(plan, "K1").mode == "keep"
-    assert json.loads(plan.to_json())["plan_date"] == "2026-01-01"
-    data["period"]["start"] = "2026-01-02"
+    assert plan.plan_date == "2025-12-16" and only(plan, "K1").mode == "keep"
+    assert json.loads(plan.to_json())["plan_date"] == "2025-12-16"
+    data["period"]["start"] = "2025-12-17"
     _, plan = plan_for(data)
-    assert plan.plan_date == "2026-01-02" and only(plan, "K1").mode == "supervise"
+    assert plan.plan_date == "2025-12-17" and only(plan, "K1").mode == "supervise"
 
 
 def test_cases_outside_the_district_cost_nothing_and_are_not_counted():

@@ -156,12 +156,14 @@ def test_clock_181_days_not_overdue_in_march():
 
 def test_clock_past_six_months_supervises_and_says_nobody_applied():
     # filed 30 June: the period ended on 30 December, 185 days before 1 January
-    # old planner: supervised, but the basis did not say whether the applicant applied
+    # old planner: supervised, but the basis did not say whether the applicant applied; nobody
+    # applied, so the superior acts on its own initiative (执行工作规定第74条), not under 第237条
     _, plan = plan_for(clock_case("2025-06-30"))
     p = only(plan, "K1")
     assert p.mode == "supervise" and p.court_id == "A" and p.decided_by == "M"
     assert "督促执行令" in p.basis and cites(p.basis, "执行程序解释", 11)
-    assert "第237条" in p.basis and "未申请" in p.basis and "已申请" not in p.basis
+    assert cites(p.basis, "执行工作规定", 74) and "未申请" in p.basis and "已申请" not in p.basis
+    assert "第237条" not in p.basis
 
 
 def test_clock_29_february():
@@ -171,7 +173,7 @@ def test_clock_29_february():
     assert only(plan, "K1").mode == "keep"
     _, plan = plan_for(clock_case("2023-08-31", start="2024-03-01"))
     p = only(plan, "K1")
-    assert p.mode == "supervise" and "第237条" in p.basis and "未申请" in p.basis
+    assert p.mode == "supervise" and "逾六个月" in p.basis and "未申请" in p.basis
 
 
 def test_clock_excluded_days_extend_the_calendar_period():

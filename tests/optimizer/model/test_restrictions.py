@@ -94,7 +94,7 @@ def test_fixed_loan_lent_exactly():
     ({"keep": ["X1"]}, "changes.keep[0]: case X1 may not stay at B: 不当干预"),
     ({"loans": [{"from": "A", "to": "M", "officers": 1}]}, "changes.loans[0]: A may not lend to M"),
     ({"loans": [{"from": "B", "to": "A", "officers": 19}]}, "changes.loans[0]: B may lend at most 3"),
-    ({"concentrate": ["D-K0"]}, "changes.concentrate[0]: debtor D-K0 has no lawful 集中执行 target"),
+    ({"concentrate": ["D-K0"]}, "changes.concentrate[0]: debtor D-K0: it has no lawful 集中执行 target"),
 ])
 def test_unlawful_changes_refused_naming_the_change(problem, data, message):
     with pytest.raises(ChangesError) as e:

@@ -51,7 +51,7 @@ def _expected(p: Problem, exceptions: dict[int, str], ev: Evaluation, i: int) ->
     trig = int(p.triggers[i])
     reasons = tuple(label for t, label in TRIGGER_LABELS.items() if trig & int(t))
     if p.terminable[i] and p.in_district[p.case_court[i]]:
-        reasons = ("终本候选：无财产可供执行、无行为义务",)
+        reasons = ("终本候选：无可供执行财产、无行为义务（民诉法解释第517条）",)
     first = int(np.searchsorted(p.asset_case, i))
     mine = [a for a in np.flatnonzero(ev.entrusted).tolist() if p.asset_case[a] == i]
     court, decider, mode = int(ev.court[i]), int(ev.decider[i]), Mode(int(ev.mode[i]))
@@ -66,7 +66,8 @@ def _expected(p: Problem, exceptions: dict[int, str], ev: Evaluation, i: int) ->
     if k.wish.preferred_court:
         wishes.append(f"申请执行人希望由{k.wish.preferred_court}执行")
     situation = Situation(
-        overdue=bool(p.overdue[i]), applied=bool(p.case_flags[i] & int(Trigger.REQUEST)),
+        overdue=bool(p.overdue[i]), watch=bool(p.watch[i]),
+        applied=bool(p.case_flags[i] & int(Trigger.REQUEST)),
         deadline_missed=bool(trig & int(Trigger.DEADLINE_MISSED)),
         moved=court != p.case_court[i], to_decider=court == decider, officers=short,
         entrusted=("out" if far else "in") if mine else "")

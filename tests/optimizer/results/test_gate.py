@@ -138,7 +138,8 @@ def test_staffing_coordination_without_officers_is_flagged():
     option = d.option.copy()
     option[1] = row(p, o, 1, Mode.COORDINATE, "A")  # K2 at A, which is short of staff
     broken = check(p, o, with_(d, option=option))
-    assert broken == ["courts A: 协同执行 for lack of staff without officers lent (one per 10 cases)"]
+    assert broken == ["courts A: 协同执行 for lack of staff without officers lent, net of those it "
+                      "lends (one per 10 cases)"]
     # in the world where A is not short, K2 is complex only: coordination without officers
     p, o = world()
     assert len(o.lend_from) == 0

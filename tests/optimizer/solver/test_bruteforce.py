@@ -66,6 +66,15 @@ def tiny(draw):
     return scenario(cases, courts, weights=weights, rules=rules)
 
 
+def within_ceilings(p: Problem, ev) -> bool:  # type: ignore[no-untyped-def]
+    """Every court of the district under its ceiling after the plan, or no worse than before."""
+    ceiling = p.scenario.rules.max_utilisation
+    if ceiling is None:
+        return True
+    limit = np.maximum(ceiling * p.cases_per_officer * ev.staff_after, ev.load_before)
+    return not np.any((ev.load_after > limit + 1e-9) & p.in_district)
+
+
 def brute_force(p: Problem) -> float:
     o = build_options(p)
     n_groups = int(o.target_group.max()) + 1 if len(o.target_group) else 0
@@ -79,7 +88,6 @@ def brute_force(p: Problem) -> float:
     for rows in per_case:
         count *= max(len(rows), 1)
     assume(count <= 20_000)
-    ceiling = p.scenario.rules.max_utilisation
     short = (p.triggers & int(Trigger.UNDERSTAFFED)) != 0
     k = p.rules.cases_per_lent_officer
     for gsel in itertools.product(*group_choices):
@@ -105,11 +113,8 @@ def brute_force(p: Problem) -> float:
                                        minlength=p.n_courts)
                 if np.any(ev.borrowed > staffing) or np.any(staffing > k * ev.borrowed + 1e-9):
                     continue
-                if ceiling is not None:
-                    limit = np.maximum(ceiling * p.cases_per_officer * ev.staff_after, ev.load_before)
-                    if np.any((ev.load_after > limit + 1e-9) & p.in_district):
-                        continue
-                best = min(best, ev.objective)
+                if within_ceilings(p, ev):
+                    best = min(best, ev.objective)
     return best
 
 

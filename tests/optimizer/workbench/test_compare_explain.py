@@ -91,7 +91,8 @@ def test_objection_binds_a_transfer(solved) -> None:  # type: ignore[no-untyped-
 
 def test_why_not_names_the_rule(solved) -> None:  # type: ignore[no-untyped-def]
     home = why_not(solved, "K5", "A")  # interference: the debtor's home county
-    assert not home.lawful and home.rule == "home_locality" and "237" in home.article
+    assert not home.lawful and home.rule == "home_locality" and "第74条" in home.article
+    assert "237" not in home.article  # the home-locality rule does not rest on Art. 237
     level = why_not(solved, "K0", "M")  # M has no officers
     assert level.rule == "no_officers"
     lawful = why_not(solved, "K0", "B")

@@ -78,7 +78,9 @@ def test_incremental_cost_is_the_best_completion(cases, new, officers, per_offic
                     objects=c["objects"], interference=c["interference"],
                     filed="2025-01-10" if c["old"] else "2025-12-01")
 
-    courts = base_courts(**{cid: {"officers": n, "open_caseload": x * n}
+    # (the open caseload holds at least the listed cases: a file with less is refused)
+    listed = {cid: sum(c["workload"] for c in cases if c["court"] == cid) for cid in COURTS}
+    courts = base_courts(**{cid: {"officers": n, "open_caseload": max(x * n, listed[cid])}
                             for cid, n, x in zip(COURTS, officers, per_officer, strict=True)})
     data = scenario([make(k, c) for k, c in enumerate(cases)], courts, weights=WEIGHTS,
                     rules={"max_utilisation": ceiling})
