@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 from optimizer.data.scenario import Court, Level
 from optimizer.io.place_names import full_name, region_by_code
+from optimizer.law.calendar import Calendar, national_calendar
 from optimizer.report.draft_texts import blank
 
 #: province code → abbreviation used in case numbers (案号的法院代字)
@@ -91,11 +92,10 @@ def address(place: str, fallback: str) -> str:
     return name if not province or name.startswith(province) else province + name
 
 
-def is_working_day(day: dt.date) -> bool:
-    """Whether a document may be dated `day`: Monday to Friday. The holiday calendar (法定节假日
-    and the 调休 working weekends) is not part of the product yet; when the law stage has it,
-    this is the one function to change."""
-    return day.weekday() < 5
+def is_working_day(day: dt.date, calendar: Calendar | None = None) -> bool:
+    """Whether a document may be dated `day`: not a 法定休假日 of `calendar` (default: the State
+    Council's arrangements, `optimizer/law/calendar.py`; weekends unless a 调休 working day)."""
+    return not bool((calendar or national_calendar()).is_rest_day([day])[0])
 
 
 def chinese_date(iso: str) -> str:
@@ -114,11 +114,13 @@ def chinese_date(iso: str) -> str:
     return "".join(_DIGITS[int(c)] for c in str(day.year)) + f"年{small(day.month)}月{small(day.day)}日"
 
 
-def document_date(iso: str) -> str:
+def document_date(iso: str, calendar: Calendar | None = None) -> str:
     """The date a document carries: the plan date if it is a working day, else a placeholder
     (the plan acts on a day the court does not sit; the clerk dates the document)."""
     try:
         day = dt.date.fromisoformat(iso)
     except ValueError:
         return blank("日期")
-    return chinese_date(iso) if is_working_day(day) else blank(f"日期（规划日期{chinese_date(iso)}非工作日）")
+    if is_working_day(day, calendar):
+        return chinese_date(iso)
+    return blank(f"日期（规划日期{chinese_date(iso)}非工作日）")

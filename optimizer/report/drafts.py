@@ -20,6 +20,7 @@ from collections import defaultdict
 from optimizer.data.scenario import Case, Court, Party, Scenario
 from optimizer.io.plan_labels import court_names
 from optimizer.io.xlsx_columns import ASSET_LABELS
+from optimizer.law.calendar import national_calendar
 from optimizer.report import draft_texts as texts
 from optimizer.report.citations import citation
 from optimizer.report.doc_numbers import (
@@ -57,7 +58,9 @@ class _Context:
         self.cases = {k.id: k for k in scenario.cases}
         self.codes = court_codes_from_cases((k.id, k.court) for k in scenario.cases)
         self.year = plan.plan_date[:4] or blank("年度")
-        self.date = document_date(plan.plan_date)
+        cal = scenario.calendar  # the scenario's own 法定休假日 and 调休 days override the shipped ones
+        self.date = document_date(plan.plan_date, national_calendar().with_days(
+            cal.holidays, cal.working_days, cal.covers_years))
         self.court_at: dict[str, str] = {}  # place → the court sitting there (lowest level first)
         for court in sorted(scenario.courts, key=lambda court: court.level != "basic"):
             self.court_at.setdefault(court.place, court.id)

@@ -105,15 +105,21 @@ def test_parties_by_kind(lishui: Scenario, lishui_plan: Plan) -> None:
     assert f"被执行人：{k.debtor.name}，【待填：性别】，【待填：出生日期】出生，【待填：民族】，住浙江省" in text
 
 
-@pytest.mark.parametrize(("day", "dated"), [("2026-01-05", "二〇二六年一月五日"), ("2026-01-03", None)])
+@pytest.mark.parametrize(("day", "dated"), [
+    ("2026-01-05", "二〇二六年一月五日"),
+    ("2026-01-03", None),  # a Saturday (and 元旦 holiday)
+    ("2026-01-01", None),  # 元旦: a Thursday, a 法定休假日 by 国办发明电〔2025〕7号
+    ("2026-01-04", "二〇二六年一月四日"),  # a Sunday made a working day (调休) by the same notice
+])
 def test_dated_only_on_a_working_day(lishui: Scenario, lishui_plan: Plan, day: str, dated: str | None) -> None:
     plan = dataclasses.replace(lishui_plan, plan_date=day)
     text = _text(docx.Document(io.BytesIO(draft_docx(plan, lishui, _first(plan, mode="elevate")))))
     if dated:
         assert dated in text and "【待填：日期" not in text
-    else:  # 3 January 2026 is a Saturday: the clerk dates the document
-        assert "【待填：日期（规划日期二〇二六年一月三日非工作日）】" in text
-        assert "\n二〇二六年一月三日\n" not in text
+    else:  # a rest day: the clerk dates the document
+        chinese = {"2026-01-03": "二〇二六年一月三日", "2026-01-01": "二〇二六年一月一日"}[day]
+        assert f"【待填：日期（规划日期{chinese}非工作日）】" in text
+        assert f"\n{chinese}\n" not in text
 
 
 def test_one_coordination_decision_per_lending_decision(lishui_plan: Plan,
