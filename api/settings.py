@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     poll_interval: float = Field(0.25, gt=0, description="How often a worker looks for cancels / work.")
     cors_origins: list[str] = Field(default_factory=list, description=(
         "Origins allowed to call the API from a browser (CORS); empty = CORS off."))
+    # heavy inputs and outputs run in bounded child processes (api/sandbox.py)
+    child_memory_bytes: int = Field(6 << 30, ge=64 << 20, description=(
+        "Memory a child reading a large scenario or workbook, or building a run's file, may use "
+        "(a national scenario takes 2.3 GB)."))
+    child_seconds: float = Field(300.0, gt=0, description="Deadline of such a child.")
+    child_slots: int = Field(2, ge=1, le=64, description="Such children at once per HTTP process.")
 
     def url(self) -> str:
         """The database URL: COURTPLAN_DATABASE_URL, else the SQLite file in the data directory."""
