@@ -1,0 +1,57 @@
+"""Operating the service: `backup` (the whole service database to one file) and `restore` (back
+from one). Like `serve`, they reach the `api` package by name at run time (tests/test_layout.py:
+the library does not import the web layer). See docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from optimizer.cli.common import EXIT_INVALID, err
+
+
+def _backup_module() -> tuple[Any, Any]:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    return importlib.import_module("api.backup"), importlib.import_module("api.settings").Settings()
+
+
+def cmd_backup(a: argparse.Namespace) -> int:
+    backup, settings = _backup_module()
+    try:
+        what = backup.backup(settings, Path(a.out))
+    except backup.BackupError as e:
+        err(str(e))
+        return EXIT_INVALID
+    print(f"wrote {a.out}: {what}; from {settings.where()}")
+    return 0
+
+
+def cmd_restore(a: argparse.Namespace) -> int:
+    backup, settings = _backup_module()
+    try:
+        what = backup.restore(settings, Path(a.backup), force=a.force)
+    except backup.BackupError as e:
+        err(str(e))
+        return EXIT_INVALID
+    print(f"{what}; into {settings.where()}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    where = ("the database is the service's: COURTPLAN_DATA_DIR (SQLite) or COURTPLAN_DATABASE_URL "
+             "(PostgreSQL: pg_dump/pg_restore must be installed)")
+    bk = sub.add_parser("backup", help="copy the service database to one file (safe while it runs)",
+                        epilog=where, formatter_class=fmt)
+    bk.add_argument("out", help="the backup file to write (0600; replaced whole or not at all)")
+    bk.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="replace the service database with a backup (stop the service first)",
+                        epilog=where, formatter_class=fmt)
+    rs.add_argument("backup", help="a file written by `courtplan backup`")
+    rs.add_argument("--force", action="store_true",
+                    help="replace a database that already holds scenarios")
+    rs.set_defaults(func=cmd_restore)
