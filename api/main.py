@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
-from api import errors
+from api import errors, metrics
 from api.db.engine import make_engine, migrate, session_factory
 from api.deps import Service, no_unknown_query
 from api.routes import admin, files, meta, runs, scenarios
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                            allow_methods=["GET", "POST", "PUT"], allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, body_timeout=settings.body_timeout)
+    metrics.install(app, settings)  # outermost: measures and logs the edge's refusals too
     return app
 
 

@@ -14,6 +14,8 @@ service parses large bodies in a memory-bounded child process as well (api/offlo
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from optimizer.data.validate import Defect, ScenarioError
@@ -66,7 +68,10 @@ def top_level_counts(data: bytes) -> dict[str, int]:
         q = int(np.searchsorted(quotes, marks[i]))
         if q < 2 or i + 1 >= len(marks) or kinds[i + 1] != 91:
             continue
-        key = data[int(quotes[q - 2]) + 1:int(quotes[q - 1])].decode("utf-8", "replace")
+        try:
+            key = str(json.loads(data[int(quotes[q - 2]):int(quotes[q - 1]) + 1]))
+        except ValueError:
+            continue
         after = np.flatnonzero(depth[i + 1:] == 1)
         end = i + 1 + (int(after[0]) if len(after) else len(marks) - i - 1)
         inner = slice(i + 2, end)

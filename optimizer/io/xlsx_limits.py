@@ -142,21 +142,21 @@ class _Scan:
     def _counts(self, name: str, sheet: _Sheet | None) -> None:
         lim = self.limits
         if self.shared_strings > lim.max_shared_strings:
-            raise self.refuse(f"共享字符串超过 {lim.max_shared_strings:,} 个 (shared strings above the "
-                              "limit: max_shared_strings)")
+            raise self.refuse(f"共享字符串超过 {lim.max_shared_strings:,} 个 (more than "
+                              f"{lim.max_shared_strings:,} shared strings: max_shared_strings)")
         if sheet is None:
             return
         rows = max(sheet.rows, sheet.highest_row)
         if rows > lim.max_rows:
-            raise self.refuse(f"工作表 {name} 有 {rows:,} 行，超过上限 {lim.max_rows:,} (rows above "
-                              "the limit: max_rows)")
+            raise self.refuse(f"工作表 {name} 至少有 {rows:,} 行，超过上限 {lim.max_rows:,} (at least "
+                              f"{rows:,} rows, above the limit of {lim.max_rows:,}: max_rows)")
         if sheet.widest > lim.max_columns:
             raise self.refuse(f"工作表 {name} 用到第 {sheet.widest:,} 列，超过上限 {lim.max_columns:,} "
-                              "(columns above the limit: max_columns)")
+                              f"(column {sheet.widest:,}, above the limit of {lim.max_columns:,}: max_columns)")
         cells = sum(max(s.cells, max(s.rows, s.highest_row) * s.widest) for s in self.sheets.values())
         if cells > lim.max_cells:
-            raise self.refuse(f"单元格（含补齐）超过 {lim.max_cells:,} 个 (cells, padding to the widest "
-                              "row included, above the limit: max_cells)")
+            raise self.refuse(f"单元格（含补齐）超过 {lim.max_cells:,} 个 (more than {lim.max_cells:,} "
+                              "cells, padding to the widest row included: max_cells)")
 
 
 def check_workbook(data: bytes, source: str = "workbook", limits: WorkbookLimits = DEFAULT_LIMITS) -> None:
