@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from api.db.engine import make_engine, migrate, prepare_data_dir
@@ -165,6 +165,29 @@ def restore(settings: Settings, source: Path, force: bool = False) -> str:
     finally:
         engine.dispose()
     return f"restored {source} ({kind}) and migrated it to this release's schema"
+
+
+def revision(settings: Settings) -> str | None:
+    """The schema revision the database is at (None: no courtplan schema yet)."""
+    engine = make_engine(settings)
+    try:
+        if not inspect(engine).has_table("alembic_version"):
+            return None
+        with engine.connect() as c:
+            return c.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
+
+
+def upgrade(settings: Settings) -> tuple[str | None, str | None]:
+    """Migrate the database to this release's schema: (revision before, revision after)."""
+    before = revision(settings)
+    engine = make_engine(settings)
+    try:
+        migrate(engine, settings)
+    finally:
+        engine.dispose()
+    return before, revision(settings)
 
 
 def _restore_sqlite(settings: Settings, source: Path) -> None:

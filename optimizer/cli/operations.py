@@ -1,6 +1,7 @@
-"""Operating the service: `backup` (the whole service database to one file) and `restore` (back
-from one). Like `serve`, they reach the `api` package by name at run time (tests/test_layout.py:
-the library does not import the web layer). See docs/operations.md.
+"""Operating the service: `backup` (the whole service database to one file), `restore` (back
+from one) and `migrate` (the schema brought to this release's, as after an upgrade). Like
+`serve`, they reach the `api` package by name at run time (tests/test_layout.py: the library
+does not import the web layer). See docs/operations.md.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ def cmd_restore(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(a: argparse.Namespace) -> int:
+    backup, settings = _backup_module()
+    before, after = backup.upgrade(settings)
+    change = "unchanged 无需升级" if before == after else "upgraded 已升级"
+    print(f"schema 数据库结构: {before or '(empty 空)'} → {after} ({change}); {settings.where()}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
     where = ("the database is the service's: COURTPLAN_DATA_DIR (SQLite) or COURTPLAN_DATABASE_URL "
@@ -55,3 +64,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs.add_argument("--force", action="store_true",
                     help="replace a database that already holds scenarios")
     rs.set_defaults(func=cmd_restore)
+    mi = sub.add_parser("migrate", help="bring the database to this release's schema (serve and worker "
+                        "also do it when they start)", epilog=where, formatter_class=fmt)
+    mi.set_defaults(func=cmd_migrate)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.jobs import Worker
 from api.main import create_app
-from tests.api.conftest import auth, store
+from tests.api.conftest import JSON, auth, store
 
 TOKEN = "metrics-token-0123456789abcdef"
 
@@ -89,7 +89,7 @@ def test_one_json_line_per_request(watched, keys):
         sid = store(watched, keys.m)["id"]
         watched.get(f"/scenarios/{sid}", headers=auth(keys.m))
         watched.get("/scenarios", headers={"Authorization": "Bearer cp_0123456789ab_" + "x" * 43})
-        watched.post("/scenarios", content=b"x" * 3_000_000, headers=auth(keys.m, **{"Content-Type": "application/json"}))
+        watched.post("/scenarios", content=b"x" * 3_000_000, headers=auth(keys.m, **JSON))
     finally:
         logging.getLogger("courtplan.access").removeHandler(handler)
     entries = [json.loads(line) for line in lines]

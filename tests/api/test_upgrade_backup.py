@@ -11,9 +11,9 @@ import zlib
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, insert, text
+from sqlalchemy import MetaData, insert
 
-from api.db.engine import MIGRATIONS, make_engine, migrate
+from api.db.engine import MIGRATIONS, make_engine
 from api.jobs import Worker
 from api.security import token_hash
 from optimizer.cli import main
@@ -36,6 +36,7 @@ def _at_first_release(settings) -> None:
         command.upgrade(cfg, "0001")
     scenario = parse_scenario(TINY)
     canonical = scenario.model_dump_json().encode()
+    digest = hashlib.sha256(canonical).hexdigest()
     plan = plan_scenario(scenario, params=SolveParams(time_limit=10))
     at = dt.datetime(2026, 1, 5, 8, 30, tzinfo=dt.UTC)
     meta = MetaData()
@@ -49,30 +50,32 @@ def _at_first_release(settings) -> None:
                                                 created_by="00000000000a"))
         c.execute(insert(t["scenario_versions"]).values(
             id=1, scenario_id="a" * 32, version=1, name=scenario.name, dispatcher=scenario.dispatcher,
-            courts=len(scenario.courts), cases=len(scenario.cases), content_hash=hashlib.sha256(canonical).hexdigest(),
+            courts=len(scenario.courts), cases=len(scenario.cases), content_hash=digest,
             size_bytes=len(canonical), created_at=at, created_by="00000000000a"))
         c.execute(insert(t["scenario_bodies"]).values(version_id=1, body=zlib.compress(canonical)))
         c.execute(insert(t["scenario_access"]).values(scenario_id="a" * 32, court="M"))
         c.execute(insert(t["runs"]).values(
             id="b" * 32, scenario_id="a" * 32, version_id=1, params={"time_limit": 10, "gap": None, "seed": 1},
-            changes={}, status="done", progress={"phase": "done"}, summary=None, error=None, cancel_requested=False,
-            attempts=1, worker="old-host:1", created_by="00000000000a", created_at=at, started_at=at,
-            finished_at=at, heartbeat_at=at, lease_expires_at=None, solve_seconds=1.5))
+            changes={}, status="done", progress={"phase": "done"}, summary=None, error=None,
+            cancel_requested=False, attempts=1, worker="old-host:1", created_by="00000000000a", created_at=at,
+            started_at=at, finished_at=at, heartbeat_at=at, lease_expires_at=None, solve_seconds=1.5))
         c.execute(insert(t["run_plans"]).values(run_id="b" * 32, body=zlib.compress(plan.to_json().encode())))
         c.execute(insert(t["audit"]).values(at=at, key_id="00000000000a", action="scenario.create",
-                                            scenario_id="a" * 32, content_hash=hashlib.sha256(canonical).hexdigest()))
+                                            scenario_id="a" * 32, content_hash=digest))
     engine.dispose()
 
 
-def test_a_first_release_database_upgrades_with_its_data(settings, tmp_path):
+def test_a_first_release_database_upgrades_with_its_data(settings, tmp_path, monkeypatch, capsys):
     with fresh_settings(settings, tmp_path, "upgrade") as old:
         _at_first_release(old)
         before = rows(old)
-        engine = make_engine(old)
-        migrate(engine, old)  # what `courtplan serve` does on start
-        with engine.connect() as c:
-            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
-        engine.dispose()
+        monkeypatch.setenv("COURTPLAN_DATA_DIR", str(old.data_dir))
+        if old.database_url:
+            monkeypatch.setenv("COURTPLAN_DATABASE_URL", old.database_url)
+        assert main(["migrate"]) == 0  # (what `courtplan serve` also does on start)
+        assert "0001 → 0002 (upgraded" in capsys.readouterr().out
+        assert main(["migrate"]) == 0
+        assert "0002 → 0002 (unchanged" in capsys.readouterr().out
         after = rows(old)
         for table, content in before.items():
             if table not in ("alembic_version", "runs"):
