@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,34 +21,34 @@ def _backup_module() -> tuple[Any, Any]:
     return importlib.import_module("api.backup"), importlib.import_module("api.settings").Settings()
 
 
-def cmd_backup(a: argparse.Namespace) -> int:
+def _operate(action: Callable[[Any, Any], str]) -> int:
+    """Run `action(api.backup, settings)`; print its message, or the reason it could not."""
     backup, settings = _backup_module()
     try:
-        what = backup.backup(settings, Path(a.out))
+        message = action(backup, settings)
     except backup.BackupError as e:
         err(str(e))
         return EXIT_INVALID
-    print(f"wrote {a.out}: {what}; from {settings.where()}")
+    print(message)
     return 0
+
+
+def cmd_backup(a: argparse.Namespace) -> int:
+    return _operate(lambda b, s: f"wrote {a.out}: {b.backup(s, Path(a.out))}; from {s.where()}")
 
 
 def cmd_restore(a: argparse.Namespace) -> int:
-    backup, settings = _backup_module()
-    try:
-        what = backup.restore(settings, Path(a.backup), force=a.force)
-    except backup.BackupError as e:
-        err(str(e))
-        return EXIT_INVALID
-    print(f"{what}; into {settings.where()}")
-    return 0
+    return _operate(lambda b, s: f"{b.restore(s, Path(a.backup), force=a.force)}; into {s.where()}")
+
+
+def _migrated(b: Any, s: Any) -> str:
+    before, after = b.upgrade(s)
+    change = "unchanged 无需升级" if before == after else "upgraded 已升级"
+    return f"schema 数据库结构: {before or '(empty 空)'} → {after} ({change}); {s.where()}"
 
 
 def cmd_migrate(a: argparse.Namespace) -> int:
-    backup, settings = _backup_module()
-    before, after = backup.upgrade(settings)
-    change = "unchanged 无需升级" if before == after else "upgraded 已升级"
-    print(f"schema 数据库结构: {before or '(empty 空)'} → {after} ({change}); {settings.where()}")
-    return 0
+    return _operate(_migrated)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
