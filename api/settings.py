@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     poll_interval: float = Field(0.25, gt=0, description="How often a worker looks for cancels / work.")
     cors_origins: list[str] = Field(default_factory=list, description=(
         "Origins allowed to call the API from a browser (CORS); empty = CORS off."))
+    max_small_body_bytes: int = Field(1 << 20, gt=0, description=(
+        "Largest body of the routes that take no scenario or workbook (runs, keys): api/limits.py."))
     # heavy inputs and outputs run in bounded child processes (api/sandbox.py)
     child_memory_bytes: int = Field(6 << 30, ge=64 << 20, description=(
         "Memory a child reading a large scenario or workbook, or building a run's file, may use "

@@ -91,3 +91,21 @@ def test_run_files_are_built_outside_the_http_process(client, keys, service, mon
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     assert int(r.headers["content-length"]) == len(r.content)
     assert all(n.endswith(".docx") for n in zipfile.ZipFile(io.BytesIO(r.content)).namelist())
+
+
+def test_bodies_of_routes_without_a_scenario_are_small(client, keys):
+    sid = store(client, keys.m)["id"]
+    many_keys = ("{" + ",".join(f'"a{i}":0' for i in range(150_000)) + "}").encode()  # 1.4 MB
+    assert len(many_keys) > 1 << 20
+
+    def chunks():  # no Content-Length: counted while streaming
+        for i in range(0, len(many_keys), 1 << 16):
+            yield many_keys[i:i + (1 << 16)]
+
+    for path in (f"/scenarios/{sid}/runs", "/keys"):
+        for body in (many_keys, chunks()):
+            r = client.post(path, content=body, headers=auth(keys.admin, **JSON))
+            assert r.status_code == 413, (path, r.status_code, r.text[:200])
+            assert "COURTPLAN_MAX_SMALL_BODY_BYTES" in r.json()["detail"][0]["message"]
+    ok = client.post(f"/scenarios/{sid}/runs", json={"time_limit": 5}, headers=auth(keys.m))
+    assert ok.status_code == 202
