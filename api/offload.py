@@ -106,6 +106,9 @@ def workbook_json(data: bytes) -> bytes:
         except SyntaxError as e:  # malformed XML (xml.etree's ParseError)
             raise ScenarioError([Defect("workbook", None, f"工作簿的 XML 无法读取 (the workbook's XML "
                                                           f"is malformed: {e.msg})")]) from None
+        except ValueError as e:  # e.g. defusedxml's refusals, should a declaration slip past the scan
+            raise ScenarioError([Defect("workbook", None, f"工作簿无法读取 (the workbook cannot be read: "
+                                                          f"{type(e).__name__})")]) from None
     return scenario.model_dump_json().encode("utf-8")
 
 

@@ -32,7 +32,8 @@ def convert(client, token, data: bytes):
     (hostile.external_entity, "DOCTYPE"), (hostile.entity_expansion, "DOCTYPE"),
     (lambda: hostile.many_shared_strings(1_000_001), "max_shared_strings"),
     (lambda: hostile.many_rows(20, dimension="A1:XFD20"), "max_columns"),
-    (lambda: hostile.zip_bomb(300), "max_uncompressed_bytes")])
+    (lambda: hostile.zip_bomb(300), "max_uncompressed_bytes"),
+    (lambda: hostile.workbook(iter([b'<worksheet><sheetData><row r="1"><c r="A1"'])), "malformed")])
 def test_hostile_workbooks_answer_422_naming_the_limit(client, keys, make, words):
     r = convert(client, keys.m, make())
     assert r.status_code == 422, r.text[:300]
