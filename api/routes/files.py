@@ -47,7 +47,7 @@ class WorkbookIn(_In):
     200: {"description": "The scenario read from the workbook (the format of `GET /schema`); "
           "nothing is stored: `POST /scenarios` stores it.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Scenario"}}}},
-    **responses(*AUTH)})
+    **responses(*AUTH, 503)})
 async def convert_workbook_route(body: WorkbookIn, _: Caller, request: Request) -> Response:
     """Read a scenario workbook (.xlsx, the case system's export) as `courtplan import` does;
     every defect is named by sheet, row and column (422)."""
@@ -104,7 +104,7 @@ def _streamed(path: Path, media_type: str, name: str | None = None) -> FileRespo
                         background=BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True))
 
 
-FILE = responses(401, 404, 409, 422)
+FILE = responses(401, 404, 409, 422, 503)
 
 
 @router.get("/runs/{run_id}/map.svg", responses={

@@ -33,7 +33,7 @@ async def _scenario(request: Request) -> Scenario | CheckedScenario:
 
 
 @router.post("/validate", response_model=ValidationOut, openapi_extra=SCENARIO_BODY,
-             responses=responses(*AUTH))
+             responses=responses(*AUTH, 503))
 async def validate(request: Request, _: Caller) -> ValidationOut:
     """Check a scenario and list every problem; 200 whether it is valid or not."""
     body = await request.body()
@@ -46,7 +46,7 @@ async def validate(request: Request, _: Caller) -> ValidationOut:
 
 
 @router.post("/scenarios", response_model=ScenarioOut, status_code=201, openapi_extra=SCENARIO_BODY,
-             responses=responses(*AUTH))
+             responses=responses(*AUTH, 503))
 async def create_scenario(request: Request, who: Caller, session: WriteSession) -> ScenarioOut:
     """Store a valid scenario as version 1 of a new scenario; invalid ones are refused (422)."""
     s = await _scenario(request)
@@ -55,7 +55,7 @@ async def create_scenario(request: Request, who: Caller, session: WriteSession) 
 
 
 @router.put("/scenarios/{scenario_id}", response_model=ScenarioOut, status_code=201,
-            openapi_extra=SCENARIO_BODY, responses=responses(*AUTH, 404))
+            openapi_extra=SCENARIO_BODY, responses=responses(*AUTH, 404, 503))
 async def update_scenario(scenario_id: str, request: Request, who: Caller,
                           session: WriteSession) -> ScenarioOut:
     """Store an edited scenario as its next version; earlier versions and their runs stay."""
