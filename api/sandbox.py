@@ -28,6 +28,7 @@ import multiprocessing as mp
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -113,12 +114,13 @@ def run_in_child(fn: Callable[..., T], *args: Any, memory: int, seconds: float, 
 def _run(fn: Callable[..., T], args: tuple[Any, ...], memory: int, seconds: float, status: int,
          what: str) -> T:
     ctx = _forkserver()
+    deadline = time.monotonic() + seconds  # from before the start: the child runs while it returns
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args, memory, seconds), daemon=True)
     proc.start()
     send.close()
     try:
-        if not receive.poll(seconds):
+        if not receive.poll(max(0.0, deadline - time.monotonic())):
             raise TooHeavy(status, f"{what} took longer than {seconds:g} s to process "
                                    "(COURTPLAN_CHILD_SECONDS)")
         kind, payload = receive.recv()

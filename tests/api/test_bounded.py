@@ -55,7 +55,7 @@ def test_a_body_needing_more_memory_than_allowed_is_413_not_a_dead_process(clien
 def test_a_body_taking_longer_than_allowed_is_413(client, keys, service):
     service.settings.child_seconds = 0.05
     r = client.post("/validate", content=LISHUI, headers=auth(keys.m, **JSON))
-    assert r.status_code == 413 and "COURTPLAN_CHILD_SECONDS" in r.text
+    assert r.status_code == 413 and "COURTPLAN_CHILD_SECONDS" in r.text, r.text[:300]
 
 
 def test_a_large_scenario_read_in_a_child_is_stored_exactly(client, keys, service):
