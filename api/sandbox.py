@@ -120,7 +120,8 @@ def _run(fn: Callable[..., T], args: tuple[Any, ...], memory: int, seconds: floa
     proc.start()
     send.close()
     try:
-        if not receive.poll(max(0.0, deadline - time.monotonic())):
+        ready = receive.poll(max(0.0, deadline - time.monotonic()))
+        if not ready or time.monotonic() > deadline:  # (a result found after the deadline is late too)
             raise TooHeavy(status, f"{what} took longer than {seconds:g} s to process "
                                    "(COURTPLAN_CHILD_SECONDS)")
         kind, payload = receive.recv()
