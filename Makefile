@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: demo test lint bench
+.PHONY: demo test lint bench wheelhouse
 demo: $(STAMP)  ## plan the shipped Lishui scenario
 	$(BIN)/courtplan solve scenarios/lishui.json --out plan.json
 
@@ -21,6 +21,22 @@ test: $(STAMP)  ## the whole test suite, plus ruff and mypy
 
 bench: $(STAMP)
 	$(BIN)/courtplan bench scale
+
+# Offline install (docs/operations.md): the product and every runtime dependency as wheels, built
+# where the package index is reachable; `sh build/wheelhouse/install-offline.sh /opt/courtplan`
+# installs them where it is not. The dependencies are fetched again only when pyproject.toml
+# changes; the product's own wheel is rebuilt every time.
+WHEELHOUSE := build/wheelhouse
+$(WHEELHOUSE)/.deps: pyproject.toml | $(STAMP)
+	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
+	$(BIN)/pip wheel --quiet --wheel-dir $(WHEELHOUSE) .
+	touch $@
+wheelhouse: $(WHEELHOUSE)/.deps  ## build/wheelhouse: courtplan and its dependencies, for pip --no-index
+	rm -rf $(WHEELHOUSE)/courtplan-*.whl build/lib build/bdist.*  # (no stale module in the wheel)
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir $(WHEELHOUSE) .
+	cp deploy/install-offline.sh $(WHEELHOUSE)/
+	$(BIN)/python -c 'import platform, sys; print("python=%d.%d" % sys.version_info[:2]); print("machine=" + platform.machine())' > $(WHEELHOUSE)/BUILT-WITH
+	@echo "wheelhouse: $(WHEELHOUSE) ($$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels, $$(du -sh $(WHEELHOUSE) | cut -f1))"
 
 # System packages for the browser, spreadsheet and PDF tests (Debian): installed only when missing.
 SYSTEM_PACKAGES := chromium chromium-driver poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk

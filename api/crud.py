@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from api.db.models import AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
+from api.offload import CheckedScenario
 from api.security import Principal
 from optimizer.data.scenario import Scenario as ScenarioData
 from optimizer.data.validate import Defect, ScenarioError
@@ -25,7 +26,7 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def district_of(s: ScenarioData) -> list[str]:
+def district_of(s: ScenarioData | CheckedScenario) -> list[str]:
     """The dispatcher and its superiors (parent, parent's parent, …) in the scenario's tree."""
     parent = {c.id: c.parent for c in s.courts}
     chain: list[str] = []
@@ -56,7 +57,7 @@ def scenario_version(session: Session, who: Principal, sid: str,
     return session.scalars(stmt).first()
 
 
-def store_scenario(session: Session, who: Principal, s: ScenarioData,
+def store_scenario(session: Session, who: Principal, s: ScenarioData | CheckedScenario,
                    sid: str | None = None) -> ScenarioVersion:
     """Store `s` as a new scenario (sid None) or as the next version of `sid` (which the caller
     has checked is visible). The key's court must be in the new version's district too."""

@@ -67,7 +67,9 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error responses a route can give."""
     text = {400: "Malformed request", 401: "No valid API key", 404: "Not found (or not in the key's district)",
             408: "The client stopped sending the body", 409: "Not possible in the run's state",
-            413: "Body above the size limit", 415: "Body is not JSON", 422: "Invalid input"}
+            413: "Body above the size limit, or too costly to read within the service's limits",
+            415: "Body is not JSON", 422: "Invalid input",
+            503: "Busy with other large requests, or the file needs more than the service's limits"}
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
 
 

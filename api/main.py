@@ -13,9 +13,10 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
-from api import errors
+from api import errors, metrics
 from api.db.engine import make_engine, migrate, session_factory
 from api.deps import Service, no_unknown_query
+from api.limits import SmallBodies
 from api.routes import admin, files, meta, runs, scenarios
 from api.security import EdgeMiddleware
 from api.settings import Settings
@@ -72,7 +73,9 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                            allow_methods=["GET", "POST", "PUT"], allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(SmallBodies, limit=settings.max_small_body_bytes)  # inside the edge: after its checks
     app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, body_timeout=settings.body_timeout)
+    metrics.install(app, settings)  # outermost: measures and logs the edge's refusals too
     return app
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +47,22 @@ def _children(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
                 p.kill()
 
 
+@contextlib.contextmanager
+def _metrics_folder(http_processes: int) -> Iterator[None]:
+    """Several HTTP processes count request latencies into one private folder (prometheus_client's
+    multiprocess mode), set before they start so that each imports the client in that mode."""
+    if http_processes <= 1:
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="courtplan-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    try:
+        yield
+    finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def serve(host: str, port: int, workers: int, http_processes: int = 1) -> int:
     import uvicorn
 
@@ -52,14 +71,15 @@ def serve(host: str, port: int, workers: int, http_processes: int = 1) -> int:
     log.info("data 数据: %s (COURTPLAN_DATA_DIR / COURTPLAN_DATABASE_URL)", settings.where())
     log.info("workers 求解进程: %d%s", workers, "" if workers else
              " — runs stay queued until a `courtplan worker` runs against this database")
-    with _children(workers):
+    access_log = settings.access_log == "text"  # (json: api/metrics.py writes the line)
+    with _children(workers), _metrics_folder(http_processes):
         if http_processes > 1:  # each process opens the (already migrated) database itself
             service.engine.dispose()
             uvicorn.run("api.main:create_app", factory=True, workers=http_processes, host=host,
-                        port=port, log_level="info", timeout_keep_alive=30)
+                        port=port, log_level="info", timeout_keep_alive=30, access_log=access_log)
         else:
             uvicorn.run(create_app(service=service), host=host, port=port, log_level="info",
-                        timeout_keep_alive=30)
+                        timeout_keep_alive=30, access_log=access_log)
     return 0
 
 

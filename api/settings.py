@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,19 @@ class Settings(BaseSettings):
     poll_interval: float = Field(0.25, gt=0, description="How often a worker looks for cancels / work.")
     cors_origins: list[str] = Field(default_factory=list, description=(
         "Origins allowed to call the API from a browser (CORS); empty = CORS off."))
+    max_small_body_bytes: int = Field(1 << 20, gt=0, description=(
+        "Largest body of the routes that take no scenario or workbook (runs, keys): api/limits.py."))
+    # heavy inputs and outputs run in bounded child processes (api/sandbox.py)
+    child_memory_bytes: int = Field(6 << 30, ge=64 << 20, description=(
+        "Memory a child reading a large scenario or workbook, or building a run's file, may use "
+        "(a national scenario takes 2.3 GB)."))
+    child_seconds: float = Field(300.0, gt=0, description="Deadline of such a child.")
+    child_slots: int = Field(2, ge=1, le=64, description="Such children at once per HTTP process.")
+    # watching the service (api/metrics.py, docs/operations.md)
+    access_log: Literal["text", "json", "off"] = Field("text", description=(
+        "One line per request: uvicorn's text line, one JSON object, or none."))
+    metrics_token: str | None = Field(None, min_length=16, description=(
+        "The bearer token Prometheus presents to read /metrics; unset: /metrics is off (404)."))
 
     def url(self) -> str:
         """The database URL: COURTPLAN_DATABASE_URL, else the SQLite file in the data directory."""

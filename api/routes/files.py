@@ -6,30 +6,32 @@ map (SVG), the offline HTML report, the plan workbook and the zip of document dr
 The run routes keep the service's rules: a run outside the key's district is 404, every file is
 an audited plan read (`plan.map`, `plan.report`, `plan.xlsx`, `plan.drafts`, with the scenario
 version's content hash), and the edge marks every response `Cache-Control: no-store`.
+
+Workbooks are read, and files built, in bounded child processes (`api/offload.py`): a hostile
+workbook or a province's drafts (hundreds of MB) cost a child, and a file is streamed from a
+private temporary folder, so the HTTP process never holds it whole.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import shutil
 import tempfile
-import zlib
 from pathlib import Path
-from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
 from pydantic import Field
+from starlette.background import BackgroundTask
 
 from api import crud
-from api.db.models import Run, RunPlan
+from api.db.models import Run, RunPlan, ScenarioBody
 from api.deps import Caller, ServiceDep, checked_id, not_found
 from api.errors import AUTH, responses
+from api.offload import build_plan_file, convert_workbook
 from api.schemas import _In
-from optimizer.data.read import parse_scenario
-from optimizer.data.scenario import Scenario
-from optimizer.data.validate import Defect, ScenarioError
-from optimizer.results.plan import Plan
 
 router = APIRouter(tags=["files"])
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,28 +43,12 @@ class WorkbookIn(_In):
     workbook: str = Field(min_length=1, description="The .xlsx file, base64 (standard alphabet).")
 
 
-def _workbook_scenario(data: bytes) -> dict[str, Any]:
-    """`courtplan import` on bytes: the workbook through a private temporary file; a defect that
-    would name that file names the request field instead."""
-    from optimizer.io.xlsx_in import read_workbook
-
-    with tempfile.TemporaryDirectory(prefix="courtplan-xlsx-") as tmp:
-        path = Path(tmp) / "workbook.xlsx"
-        path.write_bytes(data)
-        try:
-            scenario = read_workbook(path)
-        except ScenarioError as e:
-            raise ScenarioError([Defect("workbook" if d.path == str(path) else d.path, d.record, d.message)
-                                 for d in e.defects]) from None
-    return scenario.model_dump(mode="json")
-
-
 @router.post("/convert/workbook", responses={
     200: {"description": "The scenario read from the workbook (the format of `GET /schema`); "
           "nothing is stored: `POST /scenarios` stores it.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Scenario"}}}},
-    **responses(*AUTH)})
-async def convert_workbook(body: WorkbookIn, _: Caller) -> dict[str, Any]:
+    **responses(*AUTH, 503)})
+async def convert_workbook_route(body: WorkbookIn, _: Caller, request: Request) -> Response:
     """Read a scenario workbook (.xlsx, the case system's export) as `courtplan import` does;
     every defect is named by sheet, row and column (422)."""
     try:
@@ -70,13 +56,14 @@ async def convert_workbook(body: WorkbookIn, _: Caller) -> dict[str, Any]:
     except (binascii.Error, ValueError):
         raise HTTPException(422, [{"path": "workbook", "record": None,
                                    "message": "不是 base64 编码 (not base64)"}]) from None
-    return await run_in_threadpool(_workbook_scenario, data)
+    scenario = await run_in_threadpool(convert_workbook, request.app.state.service.settings, data)
+    return Response(scenario, media_type="application/json")
 
 
-def _plan_and_scenario(service: ServiceDep, who: Caller, run_id: str, action: str) -> tuple[Run, Plan, Scenario]:
-    """The run's plan and the scenario version it planned, the read audited as `action`. Read in
-    a read session and audited in a short write transaction: building a file (the drafts of
-    1,500 cases take seconds) must not hold SQLite's write lock, which the workers need."""
+def _stored_plan(service: ServiceDep, who: Caller, run_id: str, action: str) -> tuple[Run, bytes, bytes]:
+    """The run's stored plan and the scenario version it planned (both as stored, compressed),
+    the read audited as `action`. Read in a read session and audited in a short write
+    transaction: building a file must not hold SQLite's write lock, which the workers need."""
     with service.reads() as s:
         run = crud.visible_run(s, who, checked_id(run_id, "run"))
         if run is None:
@@ -87,57 +74,61 @@ def _plan_and_scenario(service: ServiceDep, who: Caller, run_id: str, action: st
         v = crud.scenario_version(s, who, run.scenario_id, crud.run_version(s, run))
         if v is None:
             raise not_found("scenario version")
-        plan_bytes, body, content_hash = stored.body, crud.scenario_body(s, v.id), v.content_hash
+        body = s.get(ScenarioBody, v.id)
+        if body is None:
+            raise HTTPException(409, "the run's scenario version has no stored body")
+        plan_zlib, scenario_zlib, content_hash = bytes(stored.body), bytes(body.body), v.content_hash
         s.expunge(run)
     with service.writes.begin() as s:
         crud.audit(s, who, action, run.scenario_id, run.id, content_hash)
-    scenario = parse_scenario(body, "(stored scenario)")
-    return run, Plan.from_json(zlib.decompress(plan_bytes)), scenario
+    return run, plan_zlib, scenario_zlib
 
 
-def _attachment(data: bytes | str, media_type: str, name: str) -> Response:
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def _plan_file(service: ServiceDep, who: Caller, run_id: str, kind: str, action: str) -> tuple[Run, Path]:
+    """The file built in a bounded child process into a private temporary folder; the caller
+    streams it and removes the folder afterwards (`_streamed`)."""
+    run, plan_zlib, scenario_zlib = _stored_plan(service, who, run_id, action)
+    folder = Path(tempfile.mkdtemp(prefix="courtplan-file-"))  # 0700
+    try:
+        build_plan_file(service.settings, kind, plan_zlib, scenario_zlib, folder / kind)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return run, folder / kind
 
 
-FILE = responses(401, 404, 409, 422)
+def _streamed(path: Path, media_type: str, name: str | None = None) -> FileResponse:
+    """The file streamed from disk (the HTTP process never holds it whole), then removed."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'} if name else None
+    return FileResponse(path, media_type=media_type, headers=headers,
+                        background=BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True))
+
+
+FILE = responses(401, 404, 409, 422, 503)
 
 
 @router.get("/runs/{run_id}/map.svg", responses={
     200: {"description": "The district map (SVG).", "content": {"image/svg+xml": {}}}, **FILE})
 def plan_map(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """The report's district map: courts at their coordinates sized by load, case moves, loans."""
-    from optimizer.report.svg import district_map
-
-    _, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.map")
-    svg = district_map(plan, scenario)
-    if svg.startswith("<svg "):  # inline in the report it needs no namespace; a file of its own does
-        svg = '<svg xmlns="http://www.w3.org/2000/svg" ' + svg[len("<svg "):]
-    return Response(svg, media_type="image/svg+xml")
+    _, path = _plan_file(service, who, run_id, "map.svg", "plan.map")
+    return _streamed(path, "image/svg+xml")
 
 
 @router.get("/runs/{run_id}/report.html", responses={
     200: {"description": "The self-contained report, as a download.", "content": {"text/html": {}}}, **FILE})
 def plan_report_file(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """The plan as one offline HTML page (`courtplan report`), as an attachment."""
-    from optimizer.report.html import plan_report
-
-    run, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.report")
-    return _attachment(plan_report(plan, scenario), "text/html; charset=utf-8", f"report-{run.id[:8]}.html")
+    run, path = _plan_file(service, who, run_id, "report.html", "plan.report")
+    return _streamed(path, "text/html; charset=utf-8", f"report-{run.id[:8]}.html")
 
 
 @router.get("/runs/{run_id}/plan.xlsx", responses={
     200: {"description": "The plan workbook.", "content": {XLSX_TYPE: {}}}, **FILE})
 def plan_workbook(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """The plan as a workbook (`courtplan export --scenario`): 汇总, 案件, 法院, 人员调配."""
-    from optimizer.io.xlsx_out import write_plan_workbook
-
-    run, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.xlsx")
-    with tempfile.TemporaryDirectory(prefix="courtplan-plan-") as tmp:
-        path = Path(tmp) / "plan.xlsx"
-        write_plan_workbook(plan, path, scenario)
-        data = path.read_bytes()
-    return _attachment(data, XLSX_TYPE, f"plan-{run.id[:8]}.xlsx")
+    run, path = _plan_file(service, who, run_id, "plan.xlsx", "plan.xlsx")
+    return _streamed(path, XLSX_TYPE, f"plan-{run.id[:8]}.xlsx")
 
 
 @router.get("/runs/{run_id}/drafts.zip", responses={
@@ -145,8 +136,5 @@ def plan_workbook(run_id: str, who: Caller, service: ServiceDep) -> Response:
     **FILE})
 def plan_drafts(run_id: str, who: Caller, service: ServiceDep) -> Response:
     """DOCX drafts of the documents the decisions need (`courtplan drafts`), zipped."""
-    from optimizer.report.drafts import drafts_zip
-
-    run, plan, scenario = _plan_and_scenario(service, who, run_id, "plan.drafts")
-    data, _count = drafts_zip(plan, scenario)
-    return _attachment(data, "application/zip", f"drafts-{run.id[:8]}.zip")
+    run, path = _plan_file(service, who, run_id, "drafts.zip", "plan.drafts")
+    return _streamed(path, "application/zip", f"drafts-{run.id[:8]}.zip")

@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from api import crud
 from api.deps import Caller, Limit, Offset, ReadSession, WriteSession, checked_id, not_found
 from api.errors import AUTH, responses
+from api.offload import CheckedScenario, count_scenario_body, read_scenario_body
 from api.routes.convert import scenario_out
 from api.schemas import Page, Problem, ScenarioOut, ValidationOut
-from optimizer.data.read import parse_scenario
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import ScenarioError
 
@@ -26,25 +26,27 @@ SCENARIO_BODY: dict[str, Any] = {"requestBody": {"required": True, "description"
 Version = Annotated[int | None, Query(ge=1, le=2_147_483_647, description="Default: the latest.")]
 
 
-async def _scenario(request: Request) -> Scenario:
+async def _scenario(request: Request) -> Scenario | CheckedScenario:
+    """The body read and checked; a large one in a bounded child process (api/offload.py)."""
     body = await request.body()  # bounded and timed by the edge middleware
-    return await run_in_threadpool(parse_scenario, body, "(body)")
+    return await run_in_threadpool(read_scenario_body, request.app.state.service.settings, body)
 
 
 @router.post("/validate", response_model=ValidationOut, openapi_extra=SCENARIO_BODY,
-             responses=responses(*AUTH))
+             responses=responses(*AUTH, 503))
 async def validate(request: Request, _: Caller) -> ValidationOut:
     """Check a scenario and list every problem; 200 whether it is valid or not."""
+    body = await request.body()
     try:
-        s = await _scenario(request)
+        courts, cases = await run_in_threadpool(count_scenario_body, request.app.state.service.settings, body)
     except ScenarioError as e:
         return ValidationOut(valid=False, problems=[
             Problem(path=d.path, record=d.record, message=d.message) for d in e.defects])
-    return ValidationOut(valid=True, courts=len(s.courts), cases=len(s.cases))
+    return ValidationOut(valid=True, courts=courts, cases=cases)
 
 
 @router.post("/scenarios", response_model=ScenarioOut, status_code=201, openapi_extra=SCENARIO_BODY,
-             responses=responses(*AUTH))
+             responses=responses(*AUTH, 503))
 async def create_scenario(request: Request, who: Caller, session: WriteSession) -> ScenarioOut:
     """Store a valid scenario as version 1 of a new scenario; invalid ones are refused (422)."""
     s = await _scenario(request)
@@ -53,7 +55,7 @@ async def create_scenario(request: Request, who: Caller, session: WriteSession) 
 
 
 @router.put("/scenarios/{scenario_id}", response_model=ScenarioOut, status_code=201,
-            openapi_extra=SCENARIO_BODY, responses=responses(*AUTH, 404))
+            openapi_extra=SCENARIO_BODY, responses=responses(*AUTH, 404, 503))
 async def update_scenario(scenario_id: str, request: Request, who: Caller,
                           session: WriteSession) -> ScenarioOut:
     """Store an edited scenario as its next version; earlier versions and their runs stay."""

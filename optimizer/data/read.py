@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from optimizer.data.case_columns import case_columns
+from optimizer.data.counts import check_record_counts
 from optimizer.data.scenario import FORMAT_VERSION, NO_CONTROL, Scenario
 from optimizer.data.validate import Defect, ScenarioError, check_scenario
 
@@ -305,6 +306,7 @@ def _parse_scenario(data: bytes | str | dict[str, Any], source: str) -> Scenario
                                                       f"character {e.start}")]) from None
     if isinstance(data, bytes):
         data = data.removeprefix(_BOM)
+        check_record_counts(data, source)  # a million empty records: refused before parsing
         # fast path: pydantic's own JSON parser (it stops at 200 levels of nesting); on any
         # failure, redo slowly for good messages. json.loads still looks for duplicate keys.
         try:

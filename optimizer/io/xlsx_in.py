@@ -42,6 +42,7 @@ from optimizer.io.xlsx_columns import (
     SheetSpec,
 )
 from optimizer.io.xlsx_debtors import debtor_identity, same_name_warnings
+from optimizer.io.xlsx_limits import check_workbook
 from optimizer.io.xlsx_rows import Row, SheetRows, cell_value, read_key_values, read_sheet
 from optimizer.io.xlsx_sheets import KeySheet, Sheets, find_sheets
 
@@ -319,6 +320,7 @@ def _open(path: str | Path) -> Any:
     from openpyxl import load_workbook
 
     data = read_bytes_bounded(path, MAX_WORKBOOK_BYTES)
+    check_workbook(data, str(path))  # what it would cost to read, before reading it
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
