@@ -9,6 +9,7 @@ from operator import attrgetter
 import numpy as np
 
 from optimizer.data.case_columns import case_columns, days
+from optimizer.data.identity import case_number_key
 from optimizer.data.scenario import Case, Court, Level, Scenario
 
 _PLACE = attrgetter("place")
@@ -62,6 +63,22 @@ def _duplicates(kind: str, ids: list[str]) -> list[Defect]:
     return out
 
 
+def _same_case_number_written_twice(case_ids: list[str]) -> list[Defect]:
+    """Two cases whose numbers differ only in width, brackets, spaces or invisible characters
+    （（２０２５）浙１１０２执１号 and (2025)浙1102执1号) are one case entered twice: the import
+    treats them as one, so the format refuses them too (exact repeats are `_duplicates`'s)."""
+    first_by_key: dict[str, str] = {}
+    out = []
+    for i, (case_id, key) in enumerate(zip(case_ids, map(case_number_key, case_ids), strict=True)):
+        first = first_by_key.setdefault(key, case_id)
+        if first != case_id:
+            out.append(Defect(f"cases[{i}]", case_id,
+                              f"case number '{case_id}' is the same case as '{first}' "
+                              f"written another way (width, brackets or invisible characters); "
+                              f"案号与「{first}」为同一案件（全角/半角、括号或不可见字符不同）"))
+    return out
+
+
 def _reaches_cycle(court_by_id: dict[str, Court]) -> dict[str, bool]:
     """For each court id, whether following parents from it runs into a cycle (linear time)."""
     out: dict[str, bool] = {}
@@ -104,6 +121,7 @@ def check_scenario(s: Scenario) -> list[Defect]:
     defects += _duplicates("places", [p.id for p in s.places])
     defects += _duplicates("courts", [c.id for c in s.courts])
     defects += _duplicates("cases", [c.id for c in s.cases])
+    defects += _same_case_number_written_twice([c.id for c in s.cases])
     if s.period.end < s.period.start:
         defects.append(Defect("period.end", None,
                               f"end {s.period.end} is before start {s.period.start}"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
-from optimizer.io.identity import visible
+from optimizer.data.identity import visible
 from optimizer.io.xlsx_columns import ENUM_SYNONYMS, ENUMS, NO_WORDS, NULL_WORD, YES_WORDS
 
 #: a date, optionally followed by a time of day (the case system exports "2025-03-01 00:00:00")

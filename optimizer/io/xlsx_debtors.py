@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from optimizer.data.identity import case_number_key, identifier_key, is_unlinked, name_key, unlinked_debtor_id
 from optimizer.data.validate import Defect
-from optimizer.io.identity import case_number_key, identifier_key, is_unlinked, name_key, unlinked_debtor_id
 from optimizer.io.xlsx_columns import CASES
 
 _MAX_WARNINGS = 200

@@ -20,11 +20,11 @@ from typing import Any
 
 from openpyxl.utils.datetime import WINDOWS_EPOCH
 
+from optimizer.data.identity import case_number_key
 from optimizer.data.read import read_bytes_bounded
 from optimizer.data.scenario import Rules, Scenario, Weights
 from optimizer.data.validate import Defect, ScenarioError
 from optimizer.io.court_names import suggest_courts
-from optimizer.io.identity import case_number_key
 from optimizer.io.place_names import display_name, region_by_code, resolve_place
 from optimizer.io.xlsx_cells import CellProblem, read_setting, text_of
 from optimizer.io.xlsx_check import Cell, Checked, Where, check_all

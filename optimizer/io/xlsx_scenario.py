@@ -18,8 +18,8 @@ from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from optimizer.data.identity import is_unlinked
 from optimizer.data.scenario import Rules, Scenario, Weights
-from optimizer.io.identity import is_unlinked
 from optimizer.io.place_names import full_name, region_by_code, resolve_place
 from optimizer.io.xlsx_columns import (
     ASSETS,

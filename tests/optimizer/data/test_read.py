@@ -17,6 +17,7 @@ from tests.conftest import DATA
 BAD = {
     "bad_unknown_court": ("cases[1].court", "（2025）浙1121执2号"),
     "bad_duplicate_case_id": ("cases[2]", "（2025）浙1102执1号"),
+    "bad_case_number_width_variant": ("cases[2]", "（２０２５）浙１１０２执１号\u200b"),
     "bad_duplicate_court_id": ("courts[3]", "B"),
     "bad_negative_officers": ("courts[1].officers", "A"),
     "bad_coordinates_outside_china": ("places[2].lon", "331121"),

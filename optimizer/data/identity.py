@@ -31,9 +31,31 @@ def visible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
+def _case_number_table() -> dict[int, int | None]:
+    """What NFKC and `_BRACKETS` do to the characters case numbers are typed with, as one
+    `str.translate` table (full-width ASCII, （）, the older brackets), plus the spaces and the
+    invisible characters met in pasted text, dropped."""
+    table: dict[int, int | None] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+    table.update({k: ord(v) if isinstance(v, str) else v for k, v in _BRACKETS.items()})
+    for cp in (0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x3000, 0xAD, 0x200B, 0x200C, 0x200D, 0x200E,
+               0x200F, 0x2060, 0xFEFF):
+        table[cp] = None
+    return table
+
+
+_CASE_NUMBER_TABLE = _case_number_table()
+
+
 def case_number_key(text: str) -> str:
     """The identity of a case number: width (NFKC), brackets, spaces and invisible characters
-    do not count. （２０２５）浙１１０２执１号, (2025)浙1102执1号 and 〔2025〕浙1102执1号 are one."""
+    do not count. （２０２５）浙１１０２执１号, (2025)浙1102执1号 and 〔2025〕浙1102执1号 are one.
+
+    One `translate` covers what case numbers are typed with (a national scenario's 300,000 keys
+    in a fraction of a second); text with other invisible or compatibility characters takes the
+    full path, so the key is the same either way."""
+    key = text.translate(_CASE_NUMBER_TABLE)
+    if key.isprintable() and unicodedata.is_normalized("NFKC", key):
+        return key
     key = unicodedata.normalize("NFKC", visible(text)).translate(_BRACKETS)
     return _SPACE.sub("", key)
 
