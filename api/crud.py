@@ -18,16 +18,18 @@ from api.offload import CheckedScenario
 from api.security import Principal
 from optimizer.data.scenario import Scenario as ScenarioData
 from optimizer.data.validate import Defect, ScenarioError
-
-TERMINAL = frozenset({"done", "failed", "cancelled", "interrupted"})
+from optimizer.law.errors import error_item
+from optimizer.law.vocabulary import RunStatus
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def district_of(s: ScenarioData | CheckedScenario) -> list[str]:
-    """The dispatcher and its superiors (parent, parent's parent, …) in the scenario's tree."""
+def dispatcher_and_superiors(s: ScenarioData | CheckedScenario) -> list[str]:
+    """The courts whose keys may see the scenario: the dispatcher and its superiors (parent,
+    parent's parent, …) in the scenario's tree — upwards, where the district
+    (`optimizer.data.validate.courts_at_and_below`) goes down."""
     parent = {c.id: c.parent for c in s.courts}
     chain: list[str] = []
     court: str | None = s.dispatcher
@@ -61,7 +63,7 @@ def store_scenario(session: Session, who: Principal, s: ScenarioData | CheckedSc
                    sid: str | None = None) -> ScenarioVersion:
     """Store `s` as a new scenario (sid None) or as the next version of `sid` (which the caller
     has checked is visible). The key's court must be in the new version's district too."""
-    district = district_of(s)
+    district = dispatcher_and_superiors(s)
     if who.court not in district:
         raise ScenarioError([Defect("dispatcher", s.dispatcher, (
             f"court {who.court} (of this API key) is neither the dispatcher nor a superior of it "
@@ -140,11 +142,10 @@ def interrupt_expired(session: Session, now: dt.datetime | None = None, run_id: 
     """Mark running runs whose worker's lease has expired as interrupted (the worker died or
     lost the database); returns how many. Their stored rows are otherwise left as they were."""
     now = now or utcnow()
-    stmt = update(Run).where(Run.status == "running", Run.lease_expires_at < now)
+    stmt = update(Run).where(Run.status == RunStatus.RUNNING, Run.lease_expires_at < now)
     if run_id is not None:
         stmt = stmt.where(Run.id == run_id)
     result = session.execute(stmt.values(
-        status="interrupted", finished_at=now, error=[{
-            "path": "(run)", "record": None,
-            "message": "the worker stopped renewing its lease (killed or cut off); requeue to run again"}]))
+        status=RunStatus.INTERRUPTED, finished_at=now, error=[error_item(
+            "(run)", None, "the worker stopped renewing its lease (killed or cut off); requeue to run again")]))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -31,16 +31,20 @@ from api.db.engine import session_factory
 from api.db.models import Run, RunPlan, RunWarmStart, utcnow
 from api.results import finite, summary_of
 from api.settings import Settings
+from optimizer.law.errors import UserError, error_item
+from optimizer.law.vocabulary import RunStatus
 
 log = logging.getLogger("courtplan.worker")
 _CTX = mp.get_context("fork")
+#: what the solving child sends its worker: progress events, then its plan or its errors
+_PROGRESS, _PLAN, _ERROR = "progress", "plan", "error"
 
 
 def claim(writes: sessionmaker[Session], worker: str, lease: float) -> tuple[str, int] | None:
     """Atomically take the oldest queued run for `worker`: (run id, scenario version row id)."""
     now = utcnow()
     with writes.begin() as s:
-        pick = select(Run.id).where(Run.status == "queued").order_by(Run.created_at, Run.id).limit(1)
+        pick = select(Run.id).where(Run.status == RunStatus.QUEUED).order_by(Run.created_at, Run.id).limit(1)
         if s.get_bind().dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True)
         else:  # SQLite: the session began IMMEDIATE, so select and update are one step
@@ -48,8 +52,8 @@ def claim(writes: sessionmaker[Session], worker: str, lease: float) -> tuple[str
         run_id = s.scalar(pick)
         if run_id is None:
             return None
-        row = s.execute(update(Run).where(Run.id == run_id, Run.status == "queued").values(
-            status="running", worker=worker, started_at=now, heartbeat_at=now, finished_at=None,
+        row = s.execute(update(Run).where(Run.id == run_id, Run.status == RunStatus.QUEUED).values(
+            status=RunStatus.RUNNING, worker=worker, started_at=now, heartbeat_at=now, finished_at=None,
             lease_expires_at=now + dt.timedelta(seconds=lease), attempts=Run.attempts + 1,
             progress={}, error=None).returning(Run.version_id)).first()
         return (run_id, row[0]) if row else None
@@ -84,12 +88,12 @@ def _yield_cpu() -> None:
 def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any,
                  warm: bytes | None = None) -> None:
     """In the child process: plan the scenario (from the base run's warm start, if any),
-    sending progress, then the plan, its summary and its own warm start, or the error."""
+    sending progress, then the plan, its summary and its own warm start, or the error: a
+    `UserError` (the scenario, the changes) as its own items, anything else as a fault."""
     os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
     die_with_parent()
     _yield_cpu()  # solves yield the CPU to the API's readers
     from optimizer.data.read import parse_scenario
-    from optimizer.data.validate import ScenarioError
     from optimizer.io.warmfile import read_warm, warm_bytes
     from optimizer.pipeline import Changes, plan_scenario
     from optimizer.solver.params import SolveParams
@@ -103,17 +107,14 @@ def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], o
             start = None
         plan = plan_scenario(scenario, Changes(**changes),
                              SolveParams(**params, keep_warm_start=True),
-                             lambda e: out.put(("progress", _event(e))), warm_start=start)
+                             lambda e: out.put((_PROGRESS, _event(e))), warm_start=start)
         kept = warm_bytes(plan.warm_starts) if plan.warm_starts else None
-        out.put(("done", (plan.to_json(), summary_of(plan).model_dump(), kept)))
-    except ScenarioError as e:
-        out.put(("error", [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects]))
-    except ValueError as e:
-        out.put(("error", [{"path": "changes", "record": None, "message": str(e)}]))
+        out.put((_PLAN, (plan.to_json(), summary_of(plan).model_dump(), kept)))
+    except UserError as e:
+        out.put((_ERROR, e.items()))
     except Exception as e:  # reported, not hidden: the worker logs it and the run is failed
         log.exception("run failed")
-        out.put(("error", [{"path": "(run)", "record": None,
-                            "message": f"internal error in the solver: {type(e).__name__}"}]))
+        out.put((_ERROR, [error_item("(run)", None, f"internal error in the solver: {type(e).__name__}")]))
 
 
 @dataclass
@@ -177,8 +178,7 @@ class Worker:
             try:
                 body = crud.scenario_body(s, version_id)
             except ValueError as e:
-                self._finish(run_id, "failed", error=[{"path": "(scenario)", "record": None,
-                                                       "message": str(e)}])
+                self._finish(run_id, RunStatus.FAILED, error=[error_item("(scenario)", None, str(e))])
                 return
         out = _CTX.Queue()
         self.engine.dispose()  # no pooled connection is shared with the child
@@ -190,8 +190,8 @@ class Worker:
             self._watch(job)
         except BaseException:  # stopped (SIGTERM, Ctrl-C) mid-run: the solver goes too
             self._kill(job)
-            self._finish(run_id, "interrupted", error=[{"path": "(run)", "record": None, "message": (
-                "the worker was stopped during the run; requeue to run again")}])
+            self._finish(run_id, RunStatus.INTERRUPTED, error=[error_item(
+                "(run)", None, "the worker was stopped during the run; requeue to run again")])
             raise
 
     def _watch(self, job: _Job) -> None:
@@ -201,14 +201,14 @@ class Worker:
                 kind, payload = job.out.get(timeout=poll)
             except queue.Empty:
                 kind, payload = None, None
-            if kind == "progress":
+            if kind == _PROGRESS:
                 job.pending = payload
             elif kind is not None:
                 self._result(job, kind, payload)
                 return
             elif not job.proc.is_alive():
-                self._finish(job.run_id, "failed", error=[{"path": "(run)", "record": None, "message": (
-                    f"the solver process ended without a result (exit code {job.proc.exitcode})")}])
+                self._finish(job.run_id, RunStatus.FAILED, error=[error_item("(run)", None, (
+                    f"the solver process ended without a result (exit code {job.proc.exitcode})"))])
                 return
             if not self._beat(job):
                 return
@@ -225,19 +225,19 @@ class Worker:
             with self.reads() as s:  # a read: no write lock taken for the common case
                 seen = s.execute(select(Run.cancel_requested, Run.worker, Run.status)
                                  .where(Run.id == job.run_id)).first()
-            if seen is not None and not seen[0] and seen[1] == self.name and seen[2] == "running":
+            if seen is not None and not seen[0] and seen[1] == self.name and seen[2] == RunStatus.RUNNING:
                 return True
         job.next_beat = now + min(self.settings.lease_seconds / 4, 5.0)
         t = utcnow()
         values.update(heartbeat_at=t, lease_expires_at=t + dt.timedelta(seconds=self.settings.lease_seconds))
         with self.writes.begin() as s:
             row = s.execute(update(Run).where(Run.id == job.run_id, Run.worker == self.name,
-                                              Run.status == "running").values(**values)
+                                              Run.status == RunStatus.RUNNING).values(**values)
                             .returning(Run.cancel_requested)).first()
         if row is None or row[0]:
             self._kill(job)
             if row is not None:
-                self._finish(job.run_id, "cancelled", elapsed=now - job.t0)
+                self._finish(job.run_id, RunStatus.CANCELLED, elapsed=now - job.t0)
                 log.info("run %s: cancelled", job.run_id)
             else:
                 log.warning("run %s: no longer held by this worker; abandoned", job.run_id)
@@ -255,15 +255,16 @@ class Worker:
     def _result(self, job: _Job, kind: str, payload: Any) -> None:
         elapsed = time.monotonic() - job.t0
         job.proc.join(5)
-        if kind == "done":
+        status = RunStatus.DONE if kind == _PLAN else RunStatus.FAILED
+        if status is RunStatus.DONE:
             plan_json, summary, warm = payload
-            self._finish(job.run_id, "done", summary=summary, plan=plan_json.encode("utf-8"), elapsed=elapsed,
+            self._finish(job.run_id, status, summary=summary, plan=plan_json.encode("utf-8"), elapsed=elapsed,
                          progress=job.pending, warm=warm)
         else:
-            self._finish(job.run_id, "failed", error=payload, elapsed=elapsed)
-        log.info("run %s: %s in %.1f s", job.run_id, kind, elapsed)
+            self._finish(job.run_id, status, error=payload, elapsed=elapsed)
+        log.info("run %s: %s in %.1f s", job.run_id, status.value, elapsed)
 
-    def _finish(self, run_id: str, status: str, *, summary: dict[str, Any] | None = None,
+    def _finish(self, run_id: str, status: RunStatus, *, summary: dict[str, Any] | None = None,
                 plan: bytes | None = None, error: list[Any] | None = None, elapsed: float | None = None,
                 progress: dict[str, Any] | None = None, warm: bytes | None = None) -> None:
         values: dict[str, Any] = dict(status=status, finished_at=utcnow(), summary=summary, error=error,
@@ -272,7 +273,7 @@ class Worker:
             values["progress"] = progress
         with self.writes.begin() as s:
             result = s.execute(update(Run).where(Run.id == run_id, Run.worker == self.name,
-                                                 Run.status == "running").values(**values))
+                                                 Run.status == RunStatus.RUNNING).values(**values))
             if getattr(result, "rowcount", 0) and plan is not None:
                 s.merge(RunPlan(run_id=run_id, body=zlib.compress(plan, 6)))
                 if warm is not None:  # (already compressed: a NumPy archive)

@@ -4,13 +4,13 @@ models refuse unknown fields; numbers refuse NaN and infinities; `seed` refuses 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from optimizer.data.scenario import Rules, Weights
+from optimizer.law.vocabulary import RunStatus
 
-RunStatus = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
 T = TypeVar("T")
 
 

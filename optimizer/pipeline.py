@@ -21,12 +21,13 @@ from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
 from optimizer.data.scenario import Scenario
+from optimizer.law.vocabulary import PlanStatus
 from optimizer.model.lawful import checked_options
 from optimizer.model.options import Options
 from optimizer.model.restrictions import Restrictions, restrictions_from
 from optimizer.results.conflicts import QUICK, ChangesConflict, explain
 from optimizer.results.finish import finish
-from optimizer.results.plan import Plan, Status
+from optimizer.results.plan import Plan
 from optimizer.results.previous import previous_decisions
 from optimizer.solver.params import SolveParams
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
@@ -101,7 +102,7 @@ def plan_problem(problem: Problem, changes: ChangeSet | None = None,
         raise ChangesError(f"--warm-start: a plan of scenario {warm_start.scenario!r}, not of "
                            f"this scenario {problem.scenario.name!r}")
     plan = _plan(problem, changes, params, progress, previous, warm_start)
-    if plan.status == Status.INFEASIBLE and (changes or previous is not None):
+    if plan.status == PlanStatus.INFEASIBLE and (changes or previous is not None):
         def trial(c: ChangeSet) -> Plan:
             return _plan(problem, c, QUICK, None, previous)
         raise ChangesConflict(explain(problem, changes, trial, QUICK))

@@ -21,10 +21,11 @@ from api.errors import AUTH, responses
 from api.results import compare, finite, summary_of
 from api.routes.convert import aware, run_out
 from api.schemas import CompareOut, Page, PlanOut, RunIn, RunOut
+from optimizer.law.errors import error_item
+from optimizer.law.vocabulary import RUN_FINISHED, RUN_REQUEUEABLE, RunStatus
 from optimizer.results.plan import Plan
 
 router = APIRouter(tags=["runs"])
-REQUEUEABLE = ("interrupted", "failed", "cancelled")
 
 
 @router.post("/scenarios/{scenario_id}/runs", response_model=RunOut, status_code=202,
@@ -39,7 +40,7 @@ def create_run(scenario_id: str, body: RunIn, who: Caller, session: WriteSession
     limit = min(body.time_limit or settings.default_time_limit, settings.max_time_limit)
     run = Run(id=crud.new_id(), scenario_id=v.scenario_id, version_id=v.id, created_by=who.key_id,
               params={"time_limit": limit, "gap": body.gap, "seed": body.seed},
-              changes=body.changes.as_dict(), status="queued", progress={},
+              changes=body.changes.as_dict(), status=RunStatus.QUEUED, progress={},
               warm_from=_warm_from(session, who, body.warm_start_run, v.scenario_id))
     session.add(run)
     crud.audit(session, who, "run.create", v.scenario_id, run.id, v.content_hash)
@@ -56,11 +57,11 @@ def _warm_from(session: Any, who: Any, run_id: str | None, scenario_id: str) -> 
     if base is None:
         raise not_found("warm-start run")
     if base.scenario_id != scenario_id:
-        raise HTTPException(422, [{"path": "warm_start_run", "record": run_id, "message": (
-            "the warm-start run plans another scenario (热启动须为同一方案的运行)")}])
+        raise HTTPException(422, [error_item("warm_start_run", run_id, (
+            "the warm-start run plans another scenario (热启动须为同一方案的运行)"))])
     if session.get(RunWarmStart, base.id) is None:
         raise HTTPException(409, "the warm-start run has no warm start: " + (
-            "it finished before warm starts were kept" if base.status == "done"
+            "it finished before warm starts were kept" if base.status == RunStatus.DONE
             else f"it is {base.status}"))
     return str(base.id)
 
@@ -87,7 +88,7 @@ def _current(service: ServiceDep, who: Any, run_id: str) -> RunOut:
     """The run as stored, after marking it interrupted if its worker's lease has run out."""
     with service.reads() as s:
         run = _run(s, who, run_id)
-        expired = run.status == "running" and (aware(run.lease_expires_at) or utcnow()) < utcnow()
+        expired = run.status == RunStatus.RUNNING and (aware(run.lease_expires_at) or utcnow()) < utcnow()
     if expired:
         with service.writes.begin() as s:
             crud.interrupt_expired(s, run_id=run.id)
@@ -119,7 +120,7 @@ async def run_events(run_id: str, who: Caller, service: ServiceDep, request: Req
             if text != last:
                 yield f"event: progress\ndata: {text}\n\n"
                 last, quiet = text, 0.0
-            if out.status in crud.TERMINAL:
+            if out.status in RUN_FINISHED:
                 yield f"event: end\ndata: {json.dumps({'status': out.status})}\n\n"
                 return
             if quiet >= 15:
@@ -141,11 +142,11 @@ def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     """A queued run is cancelled at once; a running one within about a second (its worker
     polls the flag and kills the solver)."""
     run = _run(session, who, run_id)
-    if run.status in crud.TERMINAL:
+    if run.status in RUN_FINISHED:
         raise HTTPException(409, f"the run is already {run.status}")
-    if run.status == "queued":
-        session.execute(update(Run).where(Run.id == run.id, Run.status == "queued")
-                        .values(status="cancelled", finished_at=utcnow(), cancel_requested=True))
+    if run.status == RunStatus.QUEUED:
+        session.execute(update(Run).where(Run.id == run.id, Run.status == RunStatus.QUEUED)
+                        .values(status=RunStatus.CANCELLED, finished_at=utcnow(), cancel_requested=True))
     session.execute(update(Run).where(Run.id == run.id).values(cancel_requested=True))
     crud.audit(session, who, "run.cancel", run.scenario_id, run.id)
     session.flush()
@@ -158,10 +159,11 @@ def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
 def requeue_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     """Queue an interrupted, failed or cancelled run again, with the same parameters."""
     run = _run(session, who, run_id)
-    if run.status not in REQUEUEABLE:
-        raise HTTPException(409, f"only {', '.join(REQUEUEABLE)} runs can be requeued; this one is {run.status}")
-    session.execute(update(Run).where(Run.id == run.id, Run.status.in_(REQUEUEABLE)).values(
-        status="queued", cancel_requested=False, worker=None, progress={}, summary=None, error=None,
+    if run.status not in RUN_REQUEUEABLE:
+        raise HTTPException(409, f"only {', '.join(RUN_REQUEUEABLE)} runs can be requeued; "
+                                 f"this one is {run.status}")
+    session.execute(update(Run).where(Run.id == run.id, Run.status.in_(RUN_REQUEUEABLE)).values(
+        status=RunStatus.QUEUED, cancel_requested=False, worker=None, progress={}, summary=None, error=None,
         started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
         created_at=utcnow()))
     crud.audit(session, who, "run.requeue", run.scenario_id, run.id)

@@ -336,7 +336,7 @@
   function decision(c) {
     let label = t('mode.' + c.mode);
     if (c.mode === 'coordinate' && c.coordination) label += '（' + t('coordination.' + c.coordination) + '）';
-    if (c.entrusted_assets && c.entrusted_assets.length) label += ' + ' + t('entrusted') + '×' + c.entrusted_assets.length;
+    if (c.entrusted_assets && c.entrusted_assets.length) label += ' + ' + t('kpi.matters_entrusted') + '×' + c.entrusted_assets.length;
     return label;
   }
   function renderResult() {
@@ -440,6 +440,10 @@
     $('dl-report').addEventListener('click', (e) => download('report.html', e.currentTarget));
     $('dl-drafts').addEventListener('click', (e) => download('drafts.zip', e.currentTarget));
     applyLanguage();
-    if (state.key) useKey();
+    // the product's labels come from the service (GET /vocabulary), then the page is redrawn
+    window.I18N.load().then(() => {
+      applyLanguage();
+      if (state.key) useKey();
+    });
   });
 })();

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from optimizer.cli.common import Progress
 from optimizer.io.files import write_atomic
+from optimizer.law.errors import UserError
 from optimizer.solver.params import DEFAULT_GAP, SolveParams
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def _read_plan(path: str) -> Plan:
     try:
         return Plan.from_json(text)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise ValueError(f"{path}: not a courtplan plan file ({type(e).__name__}: {e})") from None
+        raise UserError(f"{path}: not a courtplan plan file ({type(e).__name__}: {e})") from None
 
 
 def _view(a: argparse.Namespace) -> PlanView:
@@ -97,7 +98,7 @@ def cmd_explain(a: argparse.Namespace) -> int:
     names = dict(zip(v.p.court_ids, (c.name for c in v.p.scenario.courts), strict=True))
     if a.why_not:
         if not a.cases:
-            raise ValueError("--why-not needs the case(s) to ask about")
+            raise UserError("--why-not needs the case(s) to ask about")
         answers = [why_not(v, c, a.why_not) for c in a.cases]
         _emit(a, answers, "\n".join(why_not_text(w, names) for w in answers))
         return 0
@@ -152,7 +153,7 @@ def cmd_sweep(a: argparse.Namespace) -> int:
 
     axes = [parse_axis(x) for x in a.vary]
     if not axes:
-        raise ValueError("sweep needs at least one --vary")
+        raise UserError("sweep needs at least one --vary")
     with Progress(a.quiet) as progress:
         rows = sweep(a.scenario, axes, _params(a), a.workers,
                      lambda k, n: _say(progress, f"variant {k}/{n} solved 已解"))
