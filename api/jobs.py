@@ -130,8 +130,11 @@ class _Job:
 class Worker:
     """One worker process's loop. `name` identifies it in the run rows (host:pid)."""
 
-    def __init__(self, settings: Settings, engine: Engine, name: str | None = None):
+    def __init__(self, settings: Settings, engine: Engine, name: str | None = None,
+                 parent: int | None = None):
         self.settings = settings
+        #: the supervising `serve`'s pid: the worker stops when its parent is no longer that one
+        self.parent = parent
         self.engine = engine
         self.reads = session_factory(engine)
         self.writes = session_factory(engine, writes=True)
@@ -147,6 +150,9 @@ class Worker:
         # the API's readers from their first instruction: imports and parsing included
         _yield_cpu()
         while not self.stopping:
+            if self.orphaned():
+                log.warning("worker %s: the serve process %s is gone; stopping", self.name, self.parent)
+                break
             try:
                 with self.writes.begin() as s:
                     crud.interrupt_expired(s)
@@ -167,6 +173,10 @@ class Worker:
             if once:
                 break
         return done
+
+    def orphaned(self) -> bool:
+        """Started by a `serve` that has died (where the parent-death signal did not come)."""
+        return self.parent is not None and os.getppid() != self.parent
 
     def execute(self, run_id: str, version_id: int) -> None:
         with self.reads() as s:
@@ -212,6 +222,8 @@ class Worker:
                 return
             if not self._beat(job):
                 return
+            if self.orphaned():  # as a SIGTERM would: the run is marked interrupted
+                raise SystemExit(0)
 
     def _beat(self, job: _Job) -> bool:
         """Look at the cancel flag (every poll), write pending progress (throttled) and renew
