@@ -136,14 +136,16 @@ def test_jobs_that_re_solve_are_the_cli_answers_with_progress(client, keys, serv
         assert r.json()["kind"] == kind and r.json()["status"] == "queued"
     assert Worker(service.settings, service.engine).run(idle_exit=0) == 3
     runs = {k: client.get(f"/runs/{r.json()['id']}", headers=h).json() for k, r in jobs.items()}
-    for kind, run in runs.items():
+    for run in runs.values():
+        progress = run["progress"]
         assert run["status"] == "done", run
-        assert run["progress"]["pieces_total"] >= 1 and run["progress"]["pieces_done"] == run["progress"]["pieces_total"]
+        assert progress["pieces_total"] >= 1 and progress["pieces_done"] == progress["pieces_total"]
     answers = {k: client.get(f"/runs/{r.json()['id']}/result", headers=h).json() for k, r in jobs.items()}
     solve = ["--time-limit", "10", "--quiet"]
     assert answers["explain"] == _cli(tmp_path, "explain", scenario, plan, CASE_A, "--exact", "2", *solve)
     assert answers["explain"]["exact"][CASE_A], "the regrets were re-solved"
-    assert answers["officers"] == _cli(tmp_path, "officers", scenario, plan, "--top", "2", "--workers", "1", *solve)
+    officers = _cli(tmp_path, "officers", scenario, plan, "--top", "2", "--workers", "1", *solve)
+    assert answers["officers"] == officers
     rows = _cli(tmp_path, "sweep", scenario, "--vary", "officers:A=0,1", "--workers", "1", *solve)
     timeless = [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
     assert [{k: v for k, v in row.items() if k != "seconds"} for row in answers["sweep"]["rows"]] == timeless
