@@ -95,7 +95,7 @@ def run(inp: Inputs, rate_scale: Array | float = 1.0) -> Run:
         e_prop = lam * x[:, 0, :]
         e_none = hz * x[:, 1, :]
         demand = e_prop.sum(1) + e_none.sum(1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             s = np.where(demand > inp.capacity[:, t],
                          np.maximum(inp.capacity[:, t], 0.0) / np.where(demand > 0, demand, 1), 1.0)
         x[:, 0, :] -= s[:, None] * e_prop
