@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     INTERNAL = 1  # a fault of the product (reported, never blamed on the input)
     INVALID = 2  # invalid input: file, arguments, changes
     INFEASIBLE = 3  # no plan meets every hard rule
+    CANNOT_LISTEN = 71  # the service cannot bind its port (in use, not permitted)
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -44,7 +45,10 @@ class UserError(ValueError):
     subclasses with several defects (`ScenarioError`) give one item each."""
 
     exit_code = ExitCode.INVALID
-    path = "(input)"
+    #: where the input sits; None: where the caller says (`items(where=…)`)
+    path: str | None = None
 
-    def items(self) -> list[ErrorItem]:
-        return [error_item(self.path, None, str(self))]
+    def items(self, where: str = "(input)") -> list[ErrorItem]:
+        """The error as API items: at the error's own `path`, else at `where` (a worker says
+        `changes` for a plan's run, `task` for a workbench job's)."""
+        return [error_item(self.path or where, None, str(self))]

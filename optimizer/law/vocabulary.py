@@ -112,6 +112,7 @@ RULE_LABELS: dict[str, Label] = {
     "coordinate_with_officers": Label("协同执行·派员", "coordinate with lent officers"),
     "coordinate_coordination_only": Label("协同执行·协调", "coordinate by coordination only"),
     "terminable_not_moved": Label("终本候选（不移送）", "termination candidates (终本), not moved"),
+    "transfer_suspended": Label("执转破中止执行（不移送、不集中、不派员）", "suspended for bankruptcy review"),
     "cases_outside_district": Label("辖区外案件（不规划）", "cases outside the district, not planned"),
 }
 #: rule counts that detail the one above them (printed indented under it)

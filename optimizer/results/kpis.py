@@ -30,7 +30,7 @@ def gini(x: NDArray[np.float64]) -> float:
 
 def rule_counts(p: Problem, o: Options, ev: Evaluation) -> dict[str, int]:
     """How many planned cases each rule concerned, and what the plan did with them."""
-    planned = p.in_district[p.case_court] & ~p.terminable
+    planned = p.in_district[p.case_court] & ~p.not_planned
     idx = np.arange(p.n_cases)
     trig = p.triggers
     exempt = np.zeros(p.n_cases, dtype=bool)
@@ -59,7 +59,8 @@ def rule_counts(p: Problem, o: Options, ev: Evaluation) -> dict[str, int]:
         "watch_supervised": count(planned & p.watch & (ev.mode == Mode.SUPERVISE)),
         "coordinate_with_officers": count(coordinate & short),
         "coordinate_coordination_only": count(coordinate & ~short),
-        "terminable_not_moved": count(p.in_district[p.case_court] & p.terminable),
+        "terminable_not_moved": count(p.in_district[p.case_court] & p.terminable & ~p.suspended),
+        "transfer_suspended": count(p.in_district[p.case_court] & p.suspended),
         "cases_outside_district": count(~p.in_district[p.case_court]),
     }
 

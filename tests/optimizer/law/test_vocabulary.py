@@ -71,7 +71,10 @@ def test_the_served_vocabulary_covers_every_mode_status_and_label() -> None:
 
 
 # ---------------------------------------------------------------- one source, checked
-_STATUS_WORDS = {str(s) for s in PlanStatus} | {str(s) for s in RunStatus}
+#: plan and piece statuses are spelt nowhere but in the vocabulary; run statuses nowhere in the
+#: service (`api/`: a run is a service's notion; `optimizer/outcomes` has a case outcome "done")
+_PLAN_WORDS = {str(s) for s in PlanStatus}
+_STATUS_WORDS = _PLAN_WORDS | {str(s) for s in RunStatus}
 _SOURCES = ("vocabulary.py", "errors.py")  # the declarations themselves (optimizer/law/)
 
 
@@ -108,9 +111,10 @@ def test_no_module_spells_a_status_by_hand() -> None:
     for path in _modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         skip = _docstrings(tree) | _enum_members(tree)
+        words = _STATUS_WORDS if path.is_relative_to(ROOT / "api") else _PLAN_WORDS
         found += [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}" for node in ast.walk(tree)
                   if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                  and node.value in _STATUS_WORDS and id(node) not in skip]
+                  and node.value in words and id(node) not in skip]
     assert not found, "status strings outside optimizer/law/vocabulary.py:\n" + "\n".join(found)
 
 
