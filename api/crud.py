@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from api.db.models import AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
+from api.db.models import ApiKey, AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
 from api.offload import CheckedScenario
-from api.security import Principal
+from api.security import Principal, new_key
 from optimizer.data.scenario import Scenario as ScenarioData
 from optimizer.data.validate import Defect, ScenarioError
 from optimizer.law.errors import error_item
-from optimizer.law.vocabulary import RunStatus
+from optimizer.law.vocabulary import RUN_REQUEUEABLE, RunStatus
 
 
 def new_id() -> str:
@@ -152,6 +152,49 @@ def queue_run(session: Session, who: Principal, v: ScenarioVersion, params: dict
     audit(session, who, action, v.scenario_id, run.id, v.content_hash)
     session.flush()
     return run
+
+
+def cancel_run(session: Session, who: Principal, run: Run) -> None:
+    """Cancel `run` (audited): a queued one at once, a running one by its flag (its worker polls
+    it and kills the solver). The caller has checked the run is not finished."""
+    if run.status == RunStatus.QUEUED:
+        session.execute(update(Run).where(Run.id == run.id, Run.status == RunStatus.QUEUED)
+                        .values(status=RunStatus.CANCELLED, finished_at=utcnow(), cancel_requested=True))
+    session.execute(update(Run).where(Run.id == run.id).values(cancel_requested=True))
+    audit(session, who, "run.cancel", run.scenario_id, run.id)
+    session.flush()
+    session.refresh(run)
+
+
+def requeue_run(session: Session, who: Principal, run: Run) -> None:
+    """Queue `run` again with the same parameters (audited), its last attempt's traces cleared;
+    the caller has checked it is requeueable (`RUN_REQUEUEABLE`)."""
+    session.execute(update(Run).where(Run.id == run.id, Run.status.in_(RUN_REQUEUEABLE)).values(
+        status=RunStatus.QUEUED, cancel_requested=False, worker=None, progress={}, summary=None, error=None,
+        started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
+        created_at=utcnow()))
+    audit(session, who, "run.requeue", run.scenario_id, run.id)
+    session.flush()
+    session.refresh(run)
+
+
+def create_key(session: Session, who: Principal, court: str, admin: bool,
+               label: str = "") -> tuple[ApiKey, str]:
+    """A new API key bound to `court` (audited): its row and its token (shown once)."""
+    row, token = new_key(session, court, admin, label)
+    session.flush()
+    audit(session, who, "key.create")
+    return row, token
+
+
+def revoke_key(session: Session, who: Principal, row: ApiKey) -> bool:
+    """Revoke the key (audited); False if it was revoked already."""
+    if row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    audit(session, who, "key.revoke")
+    session.flush()
+    return True
 
 
 def interrupt_expired(session: Session, now: dt.datetime | None = None, run_id: str | None = None) -> int:

@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy import update
 
 from api import crud
 from api.db.models import Run, RunPlan, RunWarmStart, utcnow
@@ -143,13 +142,7 @@ def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     run = _run(session, who, run_id)
     if run.status in RUN_FINISHED:
         raise HTTPException(409, f"the run is already {run.status}")
-    if run.status == RunStatus.QUEUED:
-        session.execute(update(Run).where(Run.id == run.id, Run.status == RunStatus.QUEUED)
-                        .values(status=RunStatus.CANCELLED, finished_at=utcnow(), cancel_requested=True))
-    session.execute(update(Run).where(Run.id == run.id).values(cancel_requested=True))
-    crud.audit(session, who, "run.cancel", run.scenario_id, run.id)
-    session.flush()
-    session.refresh(run)
+    crud.cancel_run(session, who, run)
     return run_out(run, crud.run_version(session, run))
 
 
@@ -161,13 +154,7 @@ def requeue_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     if run.status not in RUN_REQUEUEABLE:
         raise HTTPException(409, f"only {', '.join(RUN_REQUEUEABLE)} runs can be requeued; "
                                  f"this one is {run.status}")
-    session.execute(update(Run).where(Run.id == run.id, Run.status.in_(RUN_REQUEUEABLE)).values(
-        status=RunStatus.QUEUED, cancel_requested=False, worker=None, progress={}, summary=None, error=None,
-        started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
-        created_at=utcnow()))
-    crud.audit(session, who, "run.requeue", run.scenario_id, run.id)
-    session.flush()
-    session.refresh(run)
+    crud.requeue_run(session, who, run)
     return run_out(run, crud.run_version(session, run))
 
 
