@@ -129,11 +129,27 @@ def run_version(session: Session, run: Run) -> int:
     return session.scalar(select(ScenarioVersion.version).where(ScenarioVersion.id == run.version_id)) or 0
 
 
-def list_runs(session: Session, sid: str, limit: int, offset: int) -> tuple[list[Run], int]:
-    total = session.scalar(select(func.count()).select_from(Run).where(Run.scenario_id == sid)) or 0
-    rows = session.scalars(select(Run).where(Run.scenario_id == sid)
+def list_runs(session: Session, sid: str, limit: int, offset: int,
+              kind: str | None = None) -> tuple[list[Run], int]:
+    where = [Run.scenario_id == sid, *([Run.kind == kind] if kind else [])]
+    total = session.scalar(select(func.count()).select_from(Run).where(*where)) or 0
+    rows = session.scalars(select(Run).where(*where)
                            .order_by(Run.created_at.desc(), Run.id).limit(limit).offset(offset))
     return list(rows), total
+
+
+def queue_run(session: Session, who: Principal, v: ScenarioVersion, params: dict[str, Any],
+              changes: dict[str, Any], *, kind: str = "plan", task: dict[str, Any] | None = None,
+              warm_from: str | None = None, action: str = "run.create") -> Run:
+    """A new queued run of version `v` (a plan, or a workbench job of `kind` asking `task`),
+    audited as `action`; the workers take it from the queue."""
+    run = Run(id=new_id(), scenario_id=v.scenario_id, version_id=v.id, created_by=who.key_id,
+              params=params, changes=changes, status="queued", progress={}, warm_from=warm_from,
+              kind=kind, task=task)
+    session.add(run)
+    audit(session, who, action, v.scenario_id, run.id, v.content_hash)
+    session.flush()
+    return run
 
 
 def interrupt_expired(session: Session, now: dt.datetime | None = None, run_id: str | None = None) -> int:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import crud
 from api.db.engine import session_factory
-from api.db.models import Run, RunPlan, RunWarmStart, utcnow
+from api.db.models import Run, RunPlan, RunResult, RunWarmStart, utcnow
 from api.results import finite, summary_of
 from api.settings import Settings
 
@@ -82,38 +82,74 @@ def _yield_cpu() -> None:
 
 
 def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any,
-                 warm: bytes | None = None) -> None:
+                 warm: bytes | None = None, job: tuple[str, dict[str, Any], bytes | None] | None = None) -> None:
     """In the child process: plan the scenario (from the base run's warm start, if any),
-    sending progress, then the plan, its summary and its own warm start, or the error."""
+    sending progress, then the plan, its summary and its own warm start, or the error. A
+    workbench job (`job`: its kind, task and base plan) sends its answer instead."""
     os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
     die_with_parent()
     _yield_cpu()  # solves yield the CPU to the API's readers
-    from optimizer.data.read import parse_scenario
     from optimizer.data.validate import ScenarioError
-    from optimizer.io.warmfile import read_warm, warm_bytes
-    from optimizer.pipeline import Changes, plan_scenario
-    from optimizer.solver.params import SolveParams
 
     try:
-        scenario = parse_scenario(body)
-        try:
-            start = read_warm(warm, "the base run's warm start") if warm else None
-        except (ValueError, TypeError):  # (a WarmFileError is a ValueError) damaged: only slower
-            log.warning("the base run's warm start is unreadable; planning without it")
-            start = None
-        plan = plan_scenario(scenario, Changes(**changes),
-                             SolveParams(**params, keep_warm_start=True),
-                             lambda e: out.put(("progress", _event(e))), warm_start=start)
-        kept = warm_bytes(plan.warm_starts) if plan.warm_starts else None
-        out.put(("done", (plan.to_json(), summary_of(plan).model_dump(), kept)))
+        if job is not None:
+            out.put(("answer", _job_answer(body, params, out, *job)))
+        else:
+            out.put(("done", _plan(body, params, changes, out, warm)))
     except ScenarioError as e:
         out.put(("error", [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects]))
     except ValueError as e:
-        out.put(("error", [{"path": "changes", "record": None, "message": str(e)}]))
+        out.put(("error", [{"path": "changes" if job is None else "task", "record": None, "message": str(e)}]))
     except Exception as e:  # reported, not hidden: the worker logs it and the run is failed
         log.exception("run failed")
         out.put(("error", [{"path": "(run)", "record": None,
                             "message": f"internal error in the solver: {type(e).__name__}"}]))
+
+
+def _plan(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any,
+          warm: bytes | None) -> tuple[str, dict[str, Any], bytes | None]:
+    from optimizer.data.read import parse_scenario
+    from optimizer.io.warmfile import read_warm, warm_bytes
+    from optimizer.pipeline import Changes, plan_scenario
+    from optimizer.solver.params import SolveParams
+
+    scenario = parse_scenario(body)
+    try:
+        start = read_warm(warm, "the base run's warm start") if warm else None
+    except (ValueError, TypeError):  # (a WarmFileError is a ValueError) damaged: only slower
+        log.warning("the base run's warm start is unreadable; planning without it")
+        start = None
+    plan = plan_scenario(scenario, Changes.model_validate(changes),
+                         SolveParams(**params, keep_warm_start=True),
+                         lambda e: out.put(("progress", _event(e))), warm_start=start)
+    kept = warm_bytes(plan.warm_starts) if plan.warm_starts else None
+    return plan.to_json(), summary_of(plan).model_dump(), kept
+
+
+def _job_answer(body: bytes, params: dict[str, Any], out: Any, kind: str, task: dict[str, Any],
+                plan_zlib: bytes | None) -> bytes:
+    """A workbench job's answer (its JSON, compressed), with progress by re-solves done."""
+    import json
+
+    from api.workbench import run_job
+
+    t0 = time.monotonic()
+
+    def progress(done: int, total: int, message: str) -> None:
+        out.put(("progress", {"phase": "solve", "message": message, "elapsed": time.monotonic() - t0,
+                              "pieces_done": done, "pieces_total": total}))
+
+    answer = run_job(kind, body, plan_zlib, task, params, progress)
+    return zlib.compress(json.dumps(answer, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def _job(s: Session, run: Run) -> tuple[str, dict[str, Any], bytes | None] | None:
+    """A workbench job's kind, task and its base run's plan (compressed); None for a plan."""
+    if run.kind == "plan":
+        return None
+    task = dict(run.task or {})
+    base = s.get(RunPlan, task["base_run"]) if task.get("base_run") else None
+    return run.kind, task, bytes(base.body) if base is not None else None
 
 
 @dataclass
@@ -130,8 +166,11 @@ class _Job:
 class Worker:
     """One worker process's loop. `name` identifies it in the run rows (host:pid)."""
 
-    def __init__(self, settings: Settings, engine: Engine, name: str | None = None):
+    def __init__(self, settings: Settings, engine: Engine, name: str | None = None,
+                 parent: int | None = None):
         self.settings = settings
+        #: the supervising `serve`'s pid: the worker stops when its parent is no longer that one
+        self.parent = parent
         self.engine = engine
         self.reads = session_factory(engine)
         self.writes = session_factory(engine, writes=True)
@@ -147,6 +186,9 @@ class Worker:
         # the API's readers from their first instruction: imports and parsing included
         _yield_cpu()
         while not self.stopping:
+            if self.orphaned():
+                log.warning("worker %s: the serve process %s is gone; stopping", self.name, self.parent)
+                break
             try:
                 with self.writes.begin() as s:
                     crud.interrupt_expired(s)
@@ -168,12 +210,17 @@ class Worker:
                 break
         return done
 
+    def orphaned(self) -> bool:
+        """Started by a `serve` that has died (where the parent-death signal did not come)."""
+        return self.parent is not None and os.getppid() != self.parent
+
     def execute(self, run_id: str, version_id: int) -> None:
         with self.reads() as s:
             run = s.get_one(Run, run_id)
             params, changes = dict(run.params), dict(run.changes)
             start = s.get(RunWarmStart, run.warm_from) if run.warm_from else None
             warm = bytes(start.body) if start is not None else None
+            question = _job(s, run)
             try:
                 body = crud.scenario_body(s, version_id)
             except ValueError as e:
@@ -182,7 +229,8 @@ class Worker:
                 return
         out = _CTX.Queue()
         self.engine.dispose()  # no pooled connection is shared with the child
-        proc = _CTX.Process(target=_solve_child, args=(body, params, changes, out, warm), daemon=True)
+        proc = _CTX.Process(target=_solve_child, args=(body, params, changes, out, warm, question),
+                            daemon=True)
         proc.start()
         log.info("run %s: solving in process %s", run_id, proc.pid)
         job = _Job(run_id, proc, out, time.monotonic())
@@ -212,6 +260,8 @@ class Worker:
                 return
             if not self._beat(job):
                 return
+            if self.orphaned():  # as a SIGTERM would: the run is marked interrupted
+                raise SystemExit(0)
 
     def _beat(self, job: _Job) -> bool:
         """Look at the cancel flag (every poll), write pending progress (throttled) and renew
@@ -259,13 +309,16 @@ class Worker:
             plan_json, summary, warm = payload
             self._finish(job.run_id, "done", summary=summary, plan=plan_json.encode("utf-8"), elapsed=elapsed,
                          progress=job.pending, warm=warm)
+        elif kind == "answer":
+            self._finish(job.run_id, "done", answer=payload, elapsed=elapsed, progress=job.pending)
         else:
             self._finish(job.run_id, "failed", error=payload, elapsed=elapsed)
         log.info("run %s: %s in %.1f s", job.run_id, kind, elapsed)
 
     def _finish(self, run_id: str, status: str, *, summary: dict[str, Any] | None = None,
                 plan: bytes | None = None, error: list[Any] | None = None, elapsed: float | None = None,
-                progress: dict[str, Any] | None = None, warm: bytes | None = None) -> None:
+                progress: dict[str, Any] | None = None, warm: bytes | None = None,
+                answer: bytes | None = None) -> None:
         values: dict[str, Any] = dict(status=status, finished_at=utcnow(), summary=summary, error=error,
                                       solve_seconds=elapsed, lease_expires_at=None)
         if progress is not None:
@@ -273,6 +326,8 @@ class Worker:
         with self.writes.begin() as s:
             result = s.execute(update(Run).where(Run.id == run_id, Run.worker == self.name,
                                                  Run.status == "running").values(**values))
+            if getattr(result, "rowcount", 0) and answer is not None:
+                s.merge(RunResult(run_id=run_id, body=answer))
             if getattr(result, "rowcount", 0) and plan is not None:
                 s.merge(RunPlan(run_id=run_id, body=zlib.compress(plan, 6)))
                 if warm is not None:  # (already compressed: a NumPy archive)

@@ -4,13 +4,16 @@ models refuse unknown fields; numbers refuse NaN and infinities; `seed` refuses 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError, create_model
 
+from optimizer.data.changes import ChangeSet
 from optimizer.data.scenario import Rules, Weights
 
 RunStatus = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
+#: a plan, or a workbench job that re-solves (its answer at GET /runs/{id}/result)
+RunKind = Literal["plan", "explain", "officers", "sweep"]
 T = TypeVar("T")
 
 
@@ -62,15 +65,43 @@ class ScenarioOut(BaseModel):
     created_by: str = Field(description="Id of the API key that stored this version.")
 
 
-class ChangesIn(_In):
-    """A what-if for one run: weights and rule switches to override (only those given)."""
+def _known_parameters(changes: ChangeSet) -> ChangeSet:
+    """Weight and rule names, and each value's type and bounds, are checked when the run is
+    asked for (422 naming them); values that depend on the scenario's other rules, by the worker
+    (the run then fails naming the change)."""
+    for what, model in (("weights", Weights), ("rules", Rules)):
+        given = getattr(changes, what)
+        unknown = sorted(set(given) - set(model.model_fields))
+        if unknown:
+            raise ValueError(f"unknown {what[:-1]}(s) {', '.join(unknown)}; known: "
+                             f"{', '.join(model.model_fields)}")
+        for name, value in given.items():
+            field: Any = (model.model_fields[name].annotation, model.model_fields[name])
+            one = create_model("One", **{name: field})
+            try:
+                one.model_validate({name: value})
+            except ValidationError as e:
+                raise ValueError(f"{what}.{name}: {e.errors()[0]['msg']}") from None
+    return changes
 
-    weights: Weights = Field(default_factory=Weights, description="Weights to override.")
-    rules: Rules = Field(default_factory=Rules, description="Rule switches to override.")
 
-    def as_dict(self) -> dict[str, dict[str, Any]]:
-        return {"weights": self.weights.model_dump(mode="json", exclude_unset=True),
-                "rules": self.rules.model_dump(mode="json", exclude_unset=True)}
+#: the library's changes document (`courtplan changes-schema`), as the CLI's --changes reads it
+ChangesIn = Annotated[ChangeSet, AfterValidator(_known_parameters)]
+
+
+def changes_document(changes: ChangeSet) -> dict[str, Any]:
+    """The changes as stored with the run (only what was given; the worker reads it back with
+    `ChangeSet.model_validate`)."""
+    return changes.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+
+
+class _Solve(_In):
+    """How each re-solve of a workbench job runs."""
+
+    time_limit: float | None = Field(None, gt=0, le=86_400, allow_inf_nan=False, description=(
+        "Seconds per re-solve; default and cap from the service settings."))
+    gap: float = Field(1e-3, ge=0, lt=1, allow_inf_nan=False, description="Relative gap to stop at.")
+    seed: StrictInt = Field(0, ge=0, le=2_147_483_647)
 
 
 class RunIn(_In):
@@ -80,7 +111,10 @@ class RunIn(_In):
     seed: StrictInt = Field(0, ge=0, le=2_147_483_647)
     version: StrictInt | None = Field(None, ge=1, le=2_147_483_647,
                                       description="Scenario version to plan; default the latest.")
-    changes: ChangesIn = Field(default_factory=ChangesIn)
+    changes: ChangesIn = Field(default_factory=ChangeSet, description=(
+        "变更方案: the what-if, the same document as `courtplan solve --changes` (officers, "
+        "bar_receiving, bar_executing, weights, rules, pins, keep, forbid, concentrate, "
+        "never_concentrate, shocks, loans)."))
     warm_start_run: str | None = Field(None, max_length=64, description=(
         "热启动: a finished run of the same scenario to start from (its cuts, LP basis and "
         "officers) — a what-if variant of it then plans in about half the time; nothing is "
@@ -127,6 +161,10 @@ class RunOut(BaseModel):
     solve_seconds: float | None
     created_by: str
     warm_start_run: str | None = None
+    kind: RunKind = "plan"
+    task: dict[str, Any] | None = Field(None, description=(
+        "A workbench job's question: the base run and the cases asked (explain), the courts "
+        "re-solved (officers), the axes and KPI (sweep)."))
 
 
 class PlanOut(BaseModel):
@@ -135,18 +173,38 @@ class PlanOut(BaseModel):
     plan: dict[str, Any]
 
 
-class CompareOut(BaseModel):
-    """Two plans side by side: their summaries, KPI differences (b − a) and the cases they
-    treat differently."""
+class ExactExplainIn(_Solve):
+    """解释（精确）: re-solve each case forced to each of its `exact` cheapest alternatives."""
 
-    a: str
-    b: str
-    summary_a: PlanSummaryOut
-    summary_b: PlanSummaryOut
-    objective_change: float | None
-    kpi_changes: dict[str, float]
-    cases_changed: int = Field(description="Cases with another mode or court in b than in a.")
-    changed_case_ids: list[str] = Field(description="The first 100 of them.")
+    cases: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=20, description="案号 of the cases asked.")
+    exact: StrictInt = Field(3, ge=1, le=10, description="Alternatives re-solved per case.")
+
+
+class ExactOfficersIn(_Solve):
+    """增员（精确）: re-solve the `top` courts of the estimate, each with one more officer."""
+
+    top: StrictInt = Field(5, ge=1, le=30, description="Courts re-solved.")
+
+
+class SweepIn(_Solve):
+    """扫描: every combination of the axes planned; a table and a chart of one KPI."""
+
+    vary: list[Annotated[str, Field(min_length=3, max_length=2000)]] = Field(
+        min_length=1, max_length=4, description=(
+            "Axes as the CLI's --vary: officers:COURT=0,2 (officers added), weight:NAME=1,2, "
+            "rule:NAME=1.2,none."))
+    kpi: str = Field("objective", min_length=1, max_length=100,
+                     description="The chart's KPI (objective, bound, gap, seconds or a KPI's name).")
+    version: StrictInt | None = Field(None, ge=1, le=2_147_483_647,
+                                      description="Scenario version; default the latest.")
+
+
+class RecommendIn(_In):
+    """推荐: the best lawful options of a new case, given the plan (no re-solve)."""
+
+    case: dict[str, Any] = Field(description="The new case, a record like a scenario's `cases` item.")
+    k: StrictInt = Field(5, ge=1, le=50, description="Options listed.")
 
 
 class KeyIn(_In):

@@ -97,12 +97,24 @@ class Run(Base):
     solve_seconds: Mapped[float | None] = mapped_column(Float, default=None)
     #: the finished run whose warm start this run starts from (a what-if of it), or None
     warm_from: Mapped[str | None] = mapped_column(String(32), default=None)
+    #: 'plan', or a workbench job that re-solves: 'explain', 'officers', 'sweep' (its answer in
+    #: `RunResult`; its question in `task`, e.g. the base run and the cases asked)
+    kind: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")
+    task: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class RunPlan(Base):
     """The plan of a finished run (Plan.to_json, zlib-compressed)."""
 
     __tablename__ = "run_plans"
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RunResult(Base):
+    """The answer of a finished workbench job (its JSON document, zlib-compressed)."""
+
+    __tablename__ = "run_results"
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
 

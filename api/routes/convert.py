@@ -49,7 +49,8 @@ def run_out(run: Run, version: int) -> RunOut:
         cancel_requested=run.cancel_requested, attempts=run.attempts, created_at=aware(run.created_at),
         started_at=aware(run.started_at), finished_at=aware(run.finished_at),
         heartbeat_at=aware(run.heartbeat_at), solve_seconds=run.solve_seconds, created_by=run.created_by,
-        warm_start_run=run.warm_from)
+        warm_start_run=run.warm_from, kind=run.kind or "plan",
+        task=run.task if isinstance(run.task, dict) else None)
 
 
 def audit_out(a: AuditEntry) -> AuditOut:

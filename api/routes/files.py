@@ -60,7 +60,7 @@ async def convert_workbook_route(body: WorkbookIn, _: Caller, request: Request) 
     return Response(scenario, media_type="application/json")
 
 
-def _stored_plan(service: ServiceDep, who: Caller, run_id: str, action: str) -> tuple[Run, bytes, bytes]:
+def stored_plan(service: ServiceDep, who: Caller, run_id: str, action: str) -> tuple[Run, bytes, bytes]:
     """The run's stored plan and the scenario version it planned (both as stored, compressed),
     the read audited as `action`. Read in a read session and audited in a short write
     transaction: building a file must not hold SQLite's write lock, which the workers need."""
@@ -87,7 +87,7 @@ def _stored_plan(service: ServiceDep, who: Caller, run_id: str, action: str) -> 
 def _plan_file(service: ServiceDep, who: Caller, run_id: str, kind: str, action: str) -> tuple[Run, Path]:
     """The file built in a bounded child process into a private temporary folder; the caller
     streams it and removes the folder afterwards (`_streamed`)."""
-    run, plan_zlib, scenario_zlib = _stored_plan(service, who, run_id, action)
+    run, plan_zlib, scenario_zlib = stored_plan(service, who, run_id, action)
     folder = Path(tempfile.mkdtemp(prefix="courtplan-file-"))  # 0700
     try:
         build_plan_file(service.settings, kind, plan_zlib, scenario_zlib, folder / kind)

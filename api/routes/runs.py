@@ -18,9 +18,11 @@ from api import crud
 from api.db.models import Run, RunPlan, RunWarmStart, utcnow
 from api.deps import Caller, Limit, Offset, ReadSession, ServiceDep, WriteSession, checked_id, not_found
 from api.errors import AUTH, responses
-from api.results import compare, finite, summary_of
+from api.results import finite, summary_of
 from api.routes.convert import aware, run_out
-from api.schemas import CompareOut, Page, PlanOut, RunIn, RunOut
+from api.routes.files import stored_plan
+from api.schemas import Page, PlanOut, RunIn, RunKind, RunOut, changes_document
+from api.workbench import compare_in_child
 from optimizer.results.plan import Plan
 
 router = APIRouter(tags=["runs"])
@@ -37,13 +39,9 @@ def create_run(scenario_id: str, body: RunIn, who: Caller, session: WriteSession
         raise not_found("scenario" if body.version is None else "scenario version")
     settings = service.settings
     limit = min(body.time_limit or settings.default_time_limit, settings.max_time_limit)
-    run = Run(id=crud.new_id(), scenario_id=v.scenario_id, version_id=v.id, created_by=who.key_id,
-              params={"time_limit": limit, "gap": body.gap, "seed": body.seed},
-              changes=body.changes.as_dict(), status="queued", progress={},
-              warm_from=_warm_from(session, who, body.warm_start_run, v.scenario_id))
-    session.add(run)
-    crud.audit(session, who, "run.create", v.scenario_id, run.id, v.content_hash)
-    session.flush()
+    run = crud.queue_run(session, who, v, {"time_limit": limit, "gap": body.gap, "seed": body.seed},
+                         changes_document(body.changes),
+                         warm_from=_warm_from(session, who, body.warm_start_run, v.scenario_id))
     return run_out(run, v.version)
 
 
@@ -67,11 +65,12 @@ def _warm_from(session: Any, who: Any, run_id: str | None, scenario_id: str) -> 
 
 @router.get("/scenarios/{scenario_id}/runs", response_model=Page[RunOut], responses=responses(401, 404, 422))
 def list_runs(scenario_id: str, who: Caller, session: ReadSession, limit: Limit = 50,
-              offset: Offset = 0) -> Page[RunOut]:
+              offset: Offset = 0, kind: RunKind | None = None) -> Page[RunOut]:
+    """The scenario's runs, newest first (only those of `kind` when given: `plan` for plans)."""
     v = crud.scenario_version(session, who, checked_id(scenario_id, "scenario"))
     if v is None:
         raise not_found("scenario")
-    runs, total = crud.list_runs(session, v.scenario_id, limit, offset)
+    runs, total = crud.list_runs(session, v.scenario_id, limit, offset, kind)
     return Page[RunOut](items=[run_out(r, crud.run_version(session, r)) for r in runs],
                         total=total, limit=limit, offset=offset)
 
@@ -188,10 +187,16 @@ def get_plan(run_id: str, who: Caller, session: WriteSession) -> PlanOut:
     return PlanOut(run_id=run.id, summary=summary_of(plan), plan=finite(plan.to_dict()))
 
 
-@router.get("/runs/{run_id}/compare/{other_run_id}", response_model=CompareOut,
-            responses=responses(401, 404, 409, 422))
-def compare_runs(run_id: str, other_run_id: str, who: Caller, session: WriteSession) -> CompareOut:
-    """Two runs' plans side by side (e.g. the same scenario under two what-ifs): b − a."""
-    a, plan_a = _plan(session, who, run_id)
-    b, plan_b = _plan(session, who, other_run_id)
-    return compare(a.id, plan_a, b.id, plan_b)
+@router.get("/runs/{run_id}/compare/{other_run_id}", responses={
+    200: {"description": "`courtplan compare A B --json`: objective, bound and each term (a, b, "
+          "change), every KPI (a, b), the courts whose load changed, every case whose decision "
+          "changed (mode and court before and after, with its reasons), staff moves added and "
+          "removed, and warnings when the plans are of different scenarios or dates.",
+          "content": {"application/json": {"schema": {"type": "object"}}}},
+    **responses(401, 404, 409, 422, 503)})
+def compare_runs(run_id: str, other_run_id: str, who: Caller, service: ServiceDep) -> Any:
+    """Two runs' plans compared (e.g. the same scenario under two what-ifs): B against A, the
+    document the CLI's `courtplan compare A B --json` gives."""
+    _, plan_a, _ = stored_plan(service, who, run_id, "plan.compare")
+    _, plan_b, _ = stored_plan(service, who, other_run_id, "plan.compare")
+    return compare_in_child(service.settings, plan_a, plan_b)

@@ -7,9 +7,7 @@ Each prints a bilingual report (Chinese first) for people; `--json` prints JSON 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -24,22 +22,12 @@ if TYPE_CHECKING:
     from optimizer.workbench.view import PlanView
 
 
-def _jsonable(x: Any) -> Any:
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return _jsonable(dataclasses.asdict(x))
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
-    return x
-
-
 def _emit(a: argparse.Namespace, data: Any, text: str) -> None:
-    """Text for people, or JSON with --json / --out."""
+    """Text for people, or JSON with --json / --out (the document the HTTP routes give)."""
+    from optimizer.workbench.answers import jsonable
+
     if a.out or a.json:
-        body = json.dumps(_jsonable(data), ensure_ascii=False, indent=1) + "\n"
+        body = json.dumps(jsonable(data), ensure_ascii=False, indent=1) + "\n"
         if a.out and a.out != "-":
             write_atomic(a.out, body)
             print(text)
@@ -84,32 +72,22 @@ def cmd_compare(a: argparse.Namespace) -> int:
     from optimizer.workbench.compare import compare
 
     d = compare(_read_plan(a.a), _read_plan(a.b))
-    _emit(a, d.to_dict(), diff_text(d))
+    _emit(a, d.to_dict(), diff_text(d))  # (the document of workbench.answers.compare_answer)
     return 0
 
 
 def cmd_explain(a: argparse.Namespace) -> int:
     from optimizer.report.workbench import explanation_text, why_not_text
-    from optimizer.workbench.explain import exact_regret, explain
-    from optimizer.workbench.whynot import why_not
+    from optimizer.workbench.answers import explained, why_nots
 
     v = _view(a)
     names = dict(zip(v.p.court_ids, (c.name for c in v.p.scenario.courts), strict=True))
     if a.why_not:
-        if not a.cases:
-            raise ValueError("--why-not needs the case(s) to ask about")
-        answers = [why_not(v, c, a.why_not) for c in a.cases]
+        answers = why_nots(v, a.cases, a.why_not)
         _emit(a, answers, "\n".join(why_not_text(w, names) for w in answers))
         return 0
-    exps = explain(v, a.cases or None)
-    regrets: dict[str, list[Any]] = {}
-    if a.cases and a.exact:
-        with Progress(a.quiet) as progress:
-            for e in exps:
-                for alt in e.alternatives[:a.exact]:
-                    _say(progress, f"re-solving {e.case_id} forced to {alt.mode} @{alt.court_id}")
-                    regrets.setdefault(e.case_id, []).append(exact_regret(v, e.case_id, alt,
-                                                                          _params(a)))
+    with Progress(a.quiet) as progress:
+        exps, regrets = explained(v, a.cases, a.exact, _params(a), lambda m: _say(progress, m))
     shown = exps if a.cases else exps[:a.limit]
     text = "\n\n".join(explanation_text(e, regrets.get(e.case_id), names=names) for e in shown)
     if len(shown) < len(exps):
@@ -120,17 +98,13 @@ def cmd_explain(a: argparse.Namespace) -> int:
 
 def cmd_officers(a: argparse.Namespace) -> int:
     from optimizer.report.workbench import officers_text
-    from optimizer.workbench.officers import court_estimates, exact_courts, pair_estimates
+    from optimizer.workbench.answers import officer_gains
 
     v = _view(a)
-    courts = court_estimates(v)
-    if a.top:
-        with Progress(a.quiet) as progress:
-            _say(progress, f"re-solving the top {a.top} courts with one more officer")
-            courts = exact_courts(v, courts, a.top, _params(a), a.workers)
-    pairs = pair_estimates(v, a.top)
+    with Progress(a.quiet) as progress:
+        gains = officer_gains(v, a.top, _params(a), a.workers, lambda m: _say(progress, m))
     names = dict(zip(v.p.court_ids, (c.name for c in v.p.scenario.courts), strict=True))
-    _emit(a, {"courts": courts, "pairs": pairs}, officers_text(courts, pairs, names=names))
+    _emit(a, gains, officers_text(gains["courts"], gains["pairs"], names=names))
     return 0
 
 
@@ -140,7 +114,7 @@ def cmd_recommend(a: argparse.Namespace) -> int:
     from optimizer.workbench.recommend import recommend
 
     raw = decode_json(read_bytes_bounded(a.case), a.case)
-    r = recommend(_view(a), raw, a.k)
+    r = recommend(_view(a), raw, a.k)  # (the document of workbench.answers.recommend_answer)
     _emit(a, r, recommendation_text(r))
     return 0
 

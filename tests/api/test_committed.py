@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from api.settings import Settings
 from tests.api.conftest import JSON, TINY
 from tests.api.fresh import fresh_settings
-from tests.api.served import Served, make_keys, served
+from tests.api.served import Served, client, kill9, make_keys, service_env, serving, start
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -40,7 +40,7 @@ def data(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
 def _answer(server: Served, token: str, method: str, url: str, **kwargs: object) -> httpx.Response | str:
     """The answer, or what went wrong when there was none (the connection reset, say)."""
     try:
-        with server.client(token) as c:
+        with client(server, token) as c:
             return c.request(method, url, **kwargs)  # type: ignore[arg-type]
     except httpx.TransportError as e:
         return f"no answer ({type(e).__name__})"
@@ -68,8 +68,9 @@ def test_every_acknowledged_write_is_read_back_at_once(data: Settings, tmp_path:
     def check(what: str, ok: bool) -> None:
         lost[what] = lost.get(what, 0) + (not ok)
 
-    with served(data, tmp_path / "serve.log") as server, server.client(key) as w, server.client(key) as r, \
-            server.client(admin) as aw, server.client(admin) as ar:
+    with serving(service_env(data), tmp_path / "serve.log", workers=0, http_processes=2) as server, \
+            client(server, key) as w, client(server, key) as r, client(server, admin) as aw, \
+            client(server, admin) as ar:
         for _ in range(100):
             made = w.post("/scenarios", content=TINY, headers=JSON)
             assert made.status_code == 201, made.text
@@ -88,7 +89,7 @@ def test_every_acknowledged_write_is_read_back_at_once(data: Settings, tmp_path:
             check("requeue", r.get(f"/runs/{rid}").json().get("status") == "queued")
             created = aw.post("/keys", json={"court": "A", "label": "round"})
             assert created.status_code == 201, created.text
-            with server.client(created.json()["token"]) as new:
+            with client(server, created.json()["token"]) as new:
                 check("key", new.get("/scenarios?limit=1").status_code == 200)
             assert aw.post(f"/keys/{created.json()['id']}/revoke").status_code == 200
             listed = {k["id"]: k for k in ar.get("/keys?limit=500&offset=0").json()["items"]}
@@ -101,25 +102,22 @@ def test_an_acknowledged_write_survives_kill_9(data: Settings, tmp_path: Path) -
     """kill -9 of the whole service straight after the 201 / 202: after a restart on the same
     data, the scenario and the run are there."""
     (key,) = make_keys(data, ("M", False))
-    server = Served(data, tmp_path / "serve.log")
-    lost = []
-    try:
-        for _ in range(3):
-            server.start()
-            with server.client(key) as c:
+    env, log = service_env(data), tmp_path / "serve.log"
+    lost: list[str] = []
+    for _ in range(3):
+        server = start(env, log, workers=0, http_processes=2)
+        try:
+            with client(server, key) as c:
                 made = c.post("/scenarios", content=TINY, headers=JSON)
                 assert made.status_code == 201, made.text
                 run = c.post(f"/scenarios/{made.json()['id']}/runs", json={})
                 assert run.status_code == 202, run.text
-            server.kill9()
-            server.start()
-            sid, rid = made.json()["id"], run.json()["id"]
-            with server.client(key) as c:
-                lost += [f"scenario {sid}"] * (c.get(f"/scenarios/{sid}").status_code != 200)
-                lost += [f"run {rid}"] * (c.get(f"/runs/{rid}").status_code != 200)
-            server.kill9()
-    finally:
-        server.stop()
+        finally:
+            kill9(server)
+        sid, rid = made.json()["id"], run.json()["id"]
+        with serving(env, log, workers=0, http_processes=2) as server, client(server, key) as c:
+            lost += [f"scenario {sid}"] * (c.get(f"/scenarios/{sid}").status_code != 200)
+            lost += [f"run {rid}"] * (c.get(f"/runs/{rid}").status_code != 200)
     print(f"\nlost after kill -9 ({data.url().split(':')[0]}): {len(lost)} of 6 {lost}")
     assert not lost, f"acknowledged, then gone after kill -9: {lost}"
 
@@ -164,7 +162,8 @@ def test_a_full_disk_answers_503_and_never_a_lost_201(tmp_path: Path) -> None:
     with _small_disk(disk, "32m"):
         data = Settings(data_dir=disk / "data")
         (key,) = make_keys(data, ("M", False))
-        with served(data, tmp_path / "serve.log") as server, server.client(key) as c:
+        with serving(service_env(data), tmp_path / "serve.log", workers=0, http_processes=2) as server, \
+                client(server, key) as c:
             assert c.post("/scenarios", content=TINY, headers=JSON).status_code == 201  # the WAL exists
             filler = _fill(disk)
             answers = [_answer(server, key, "POST", "/scenarios", content=TINY, headers=JSON) for _ in range(12)]
@@ -193,7 +192,8 @@ def test_an_unreachable_database_answers_503(postgres_url: str, tmp_path: Path) 
         name = make_url(data.url()).database
         admin = create_engine(make_url(postgres_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
         try:
-            with served(data, tmp_path / "serve.log") as server, server.client(key) as c:
+            with serving(service_env(data), tmp_path / "serve.log", workers=0, http_processes=2) as server, \
+                    client(server, key) as c:
                 assert c.post("/scenarios", content=TINY, headers=JSON).status_code == 201
                 with admin.connect() as a:
                     a.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
