@@ -48,7 +48,9 @@ def write_session(service: ServiceDep) -> Iterator[Session]:
 
 
 ReadSession = Annotated[Session, Depends(read_session)]
-WriteSession = Annotated[Session, Depends(write_session)]
+# scope="function": the transaction commits when the route returns, before the response is sent
+# (by default FastAPI ends a yield dependency after sending: a client could read before the commit)
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cp_…`")
 
 
