@@ -164,3 +164,31 @@ def serving(env: dict[str, str], log: Path, **kw: object) -> Iterator[Served]:
         yield served
     finally:
         stop(served)
+
+
+def kill9(served: Served) -> None:
+    """SIGKILL to `serve` and to every child it has at that moment, together: a power cut, as
+    far as the service can tell (nothing gets to finish what it was doing)."""
+    kids = [p for pids in served.children().values() for p in pids]
+    for pid in [served.proc.pid, *kids]:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    served.proc.wait(30)
+
+
+def make_keys(settings: Settings, *specs: tuple[str, bool]) -> list[str]:
+    """Tokens of new keys (court, admin) in the database of `settings` (migrated first)."""
+    from api.main import open_service
+    from api.security import new_key
+
+    service = open_service(settings)
+    try:
+        with service.writes.begin() as s:
+            return [new_key(s, court, is_admin)[1] for court, is_admin in specs]
+    finally:
+        service.engine.dispose()
+
+
+def client(served: Served, token: str, timeout: float = 60) -> httpx.Client:
+    """An HTTP client of `served` presenting `token`."""
+    return httpx.Client(base_url=served.base, headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
