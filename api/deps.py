@@ -43,13 +43,17 @@ async def read_session(service: ServiceDep) -> AsyncIterator[Session]:
 
 
 def write_session(service: ServiceDep) -> Iterator[Session]:
+    """A writing session whose transaction commits when the route returns and BEFORE the
+    response is sent (the dependency's scope is "function", see `WriteSession`): an answer of
+    201/202 means the write is stored (确认即已保存). A failed commit raises, and the client
+    gets the error instead (api/errors.py: 503 for a full disk or an unreachable database)."""
     with service.writes.begin() as s:
         yield s
 
 
 ReadSession = Annotated[Session, Depends(read_session)]
-# scope="function": the transaction commits when the route returns, before the response is sent
-# (by default FastAPI ends a yield dependency after sending: a client could read before the commit)
+#: scope="function": the exit code (the commit) runs when the route function returns, before
+#: the response goes out; the default ("request") would commit after the client has the answer
 WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cp_…`")
 

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from api.schemas import ErrorOut
@@ -50,6 +51,41 @@ async def _scenario_error(_: Request, e: Exception) -> JSONResponse:
     return _problems(422, [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects])
 
 
+#: what a failed database operation means for the client: nothing of the request was stored
+_DISK_FULL = ("the database could not store the change: the disk is full; nothing was stored "
+              "(磁盘已满，数据库未保存本次修改)")
+_BUSY = ("the database is busy; nothing was stored, try again (数据库繁忙，本次修改未保存，请重试)")
+_UNREACHABLE = ("the database cannot be reached; nothing was stored, try again "
+                "(无法连接数据库，本次修改未保存，请稍后重试)")
+
+
+def database_problem(e: DBAPIError) -> str | None:
+    """The bilingual message of a database failure the client should retry later (a full disk,
+    a lock held too long, a lost or refused connection), or None for any other failure."""
+    text = str(e.orig if e.orig is not None else e).lower()
+    if "disk is full" in text or "no space left" in text or "disk full" in text:
+        return _DISK_FULL
+    if "database is locked" in text or "database is busy" in text:
+        return _BUSY
+    if isinstance(e, OperationalError | InterfaceError) or e.connection_invalidated:
+        return _UNREACHABLE
+    return None
+
+
+async def _database_error(request: Request, e: Exception) -> JSONResponse:
+    """503 (and Retry-After) when the database could not do the request's work, e.g. the commit
+    of a write failed: the answer says nothing was stored, so a client never holds an
+    acknowledgement of a lost write."""
+    assert isinstance(e, DBAPIError)
+    message = database_problem(e)
+    if message is None:
+        return await _internal_error(request, e)
+    log.error("database error on %s %s: %s", request.method, request.url.path,
+              str(e.orig if e.orig is not None else e).splitlines()[0][:300])
+    return _problems(503, [{"path": "(database)", "record": None, "message": message}],
+                     {"Retry-After": "5"})
+
+
 async def _internal_error(_: Request, e: Exception) -> JSONResponse:
     log.error("internal error: %s", type(e).__name__, exc_info=e)
     return _problems(500, [{"path": "(server)", "record": None,
@@ -60,6 +96,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ScenarioError, _scenario_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _internal_error)
 
 
@@ -69,7 +106,8 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             408: "The client stopped sending the body", 409: "Not possible in the run's state",
             413: "Body above the size limit, or too costly to read within the service's limits",
             415: "Body is not JSON", 422: "Invalid input",
-            503: "Busy with other large requests, or the file needs more than the service's limits"}
+            503: "Busy with other large requests, the file needs more than the service's limits, or the "
+                 "database could not store the request (a full disk, unreachable): nothing was stored"}
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
 
 

@@ -8,8 +8,6 @@ import logging
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -17,34 +15,14 @@ from typing import Any
 from sqlalchemy import select
 
 from api.db.models import ApiKey, utcnow
-from api.jobs import Worker, die_with_parent
-from api.main import create_app, open_service
+from api.jobs import Worker
+from api.main import open_service
 from api.security import new_key
 from api.settings import Settings
+from api.supervise import expected_parent, listening_socket, orphaned, supervise
+from optimizer.cli.common import EXIT_CANNOT_LISTEN, err
 
 log = logging.getLogger("courtplan.service")
-WORKER_COMMAND = [sys.executable, "-c", "import sys; from optimizer.cli import main; sys.exit(main(['worker']))"]
-
-
-def _die_with_parent() -> None:
-    """Worker children get SIGTERM when `serve` ends, however it ends (uvicorn re-raises the
-    signal that stopped it, so a `finally` in the parent may never run)."""
-    die_with_parent(signal.SIGTERM)
-
-
-@contextlib.contextmanager
-def _children(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
-    procs = [subprocess.Popen(WORKER_COMMAND, preexec_fn=_die_with_parent) for _ in range(count)]
-    try:
-        yield procs
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
 
 
 @contextlib.contextmanager
@@ -64,23 +42,23 @@ def _metrics_folder(http_processes: int) -> Iterator[None]:
 
 
 def serve(host: str, port: int, workers: int, http_processes: int = 1) -> int:
-    import uvicorn
-
+    """Migrate, bind the port, then supervise the HTTP processes and workers (api/supervise.py)
+    until stopped; EXIT_CANNOT_LISTEN when the port cannot be bound."""
     settings = Settings()
     service = open_service(settings)  # migrates before anything else touches the database
+    service.engine.dispose()  # the children open their own connections
     log.info("data 数据: %s (COURTPLAN_DATA_DIR / COURTPLAN_DATABASE_URL)", settings.where())
     log.info("workers 求解进程: %d%s", workers, "" if workers else
              " — runs stay queued until a `courtplan worker` runs against this database")
-    access_log = settings.access_log == "text"  # (json: api/metrics.py writes the line)
-    with _children(workers), _metrics_folder(http_processes):
-        if http_processes > 1:  # each process opens the (already migrated) database itself
-            service.engine.dispose()
-            uvicorn.run("api.main:create_app", factory=True, workers=http_processes, host=host,
-                        port=port, log_level="info", timeout_keep_alive=30, access_log=access_log)
-        else:
-            uvicorn.run(create_app(service=service), host=host, port=port, log_level="info",
-                        timeout_keep_alive=30, access_log=access_log)
-    return 0
+    try:
+        sock = listening_socket(host, port)
+    except OSError as e:  # in use (another serve still running?) or not permitted
+        err(f"无法监听 cannot listen on {host}:{port}: {e.strerror or e}")
+        return EXIT_CANNOT_LISTEN
+    log.info("listening 监听 http://%s:%d with %d HTTP process(es) (serve pid %d)",
+             host, port, http_processes, os.getpid())
+    with _metrics_folder(http_processes):
+        return supervise(sock, http_processes, workers)
 
 
 def _stop_on_sigterm(worker: Worker) -> None:
@@ -92,9 +70,12 @@ def _stop_on_sigterm(worker: Worker) -> None:
 
 
 def work(once: bool = False, idle_exit: float | None = None) -> int:
+    parent = expected_parent()  # started by `serve`: stop when it is gone
+    if orphaned(parent):
+        return 0
     settings = Settings()
     service = open_service(settings)
-    worker = Worker(settings, service.engine)
+    worker = Worker(settings, service.engine, parent=parent)
     log.info("worker %s: data 数据: %s", worker.name, settings.where())
     _stop_on_sigterm(worker)
     return worker.run(once=once, idle_exit=idle_exit)

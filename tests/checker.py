@@ -23,7 +23,12 @@ Rules of law checked (besides the arithmetic of the plan):
   only for an applicant who applied after the six months;
 - courts and cases outside the dispatcher's district are neither moved, lent from nor counted,
   and the plan decides nothing for such a case (no entrusted matter, no basis, no decider);
-- the per-rule counts of the Art. 237 pool and of the watch period agree with the scenario.
+- the per-rule counts of the Art. 237 pool and of the watch period agree with the scenario;
+- 执转破: every open case of a debtor group screened `transfer` (an enterprise legal person of
+  the debtors block, with written consent and a sign of insolvency: a 终本 case, an open case
+  without property, or claims above the property found over two or more cases) is suspended in
+  every court: kept where it is, no matter entrusted, its note saying 中止执行 and its basis
+  citing 民诉法解释第511条 — unless the planner released the debtor (`released`).
 """
 
 from __future__ import annotations
@@ -98,11 +103,42 @@ def _district(s: Scenario) -> set[str]:
     return out
 
 
-def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
-    """Every rule the plan breaks (empty when feasible)."""
+def transfer_debtors(s: Scenario, district: set[str]) -> set[str]:
+    """Debtors whose groups go to bankruptcy review (执转破 `transfer`), from the scenario text."""
+    zb: dict[str, list] = defaultdict(list)
+    zb_courts: dict[str, set[str]] = defaultdict(set)
+    for stock in s.terminated:
+        for t in stock.cases:
+            if t.debtor_id:
+                zb[t.debtor_id].append(t)
+                zb_courts[t.debtor_id].add(stock.court)
+    open_cases: dict[str, list] = defaultdict(list)
+    for k in s.cases:
+        open_cases[k.debtor_id].append(k)
+    out = set()
+    for d in s.debtors:
+        ks = open_cases.get(d.id, [])
+        if d.kind != "enterprise_legal_person" or d.consent is None:
+            continue
+        if not ({k.court for k in ks} | zb_courts[d.id]) & district:
+            continue
+        claims = sum(k.amount for k in ks) + sum(t.amount or 0.0 for t in zb[d.id])
+        found = (d.assets_found if d.assets_found is not None
+                 else sum(a.value for k in ks for a in k.assets))
+        no_property = any(not k.assets and not k.act_obligation for k in ks)
+        if zb[d.id] or no_property or (claims > found and len(ks) + len(zb[d.id]) >= 2):
+            out.add(d.id)
+    return out
+
+
+def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6,
+               released: frozenset[str] = frozenset()) -> list[str]:
+    """Every rule the plan breaks (empty when feasible). `released`: debtors whose 执转破
+    transfer the planner overrode (changes.not_transfer, or a pin on one of their cases)."""
     bad: list[str] = []
     courts = {c.id: c for c in s.courts}
     district = _district(s)
+    suspended_debtors = transfer_debtors(s, district) - released
     r = s.rules
 
     def chain(cid: str) -> list[str]:  # the court and its superiors, upwards
@@ -127,8 +163,8 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
         return util > r.understaffed_utilisation
 
     # related groups, from the scenario alone
-    def terminable(k) -> bool:
-        return not k.assets and not k.act_obligation
+    def terminable(k) -> bool:  # …or suspended for 执转破: nothing is planned for it either
+        return (not k.assets and not k.act_obligation) or k.debtor_id in suspended_debtors
     eligible = [k for k in s.cases if not terminable(k) and k.court in district]
     by_debtor = defaultdict(list)
     for k in eligible:
@@ -145,6 +181,14 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
         if p.mode not in MODES:
             bad.append(f"{where}: unknown mode {p.mode}")
             continue
+        if k.debtor_id in suspended_debtors and k.court in district:
+            if p.mode != "keep" or p.court_id != k.court or p.entrusted_assets:
+                bad.append(f"{where}: its debtor goes to bankruptcy review (执转破): suspended in "
+                           f"every court, not {p.mode}@{p.court_id}"
+                           + (" with entrusted matters" if p.entrusted_assets else ""))
+            if "中止执行" not in (p.note or "") or "第511条" not in (p.basis or ""):
+                bad.append(f"{where}: a suspended 执转破 case says 中止执行 and cites "
+                           "民诉法解释第511条")
         if p.court_id not in courts:
             bad.append(f"{where}: unknown court {p.court_id}")
             continue
@@ -258,7 +302,8 @@ def check_plan(s: Scenario, plan: Plan, tol: float = 1e-6) -> list[str]:
             if (p.note is None and k.prior_action == "supervised_deadline_missed"
                     and p.mode not in MOVING):
                 bad.append(f"{where}: missed 督促 deadline must lead to 指令/提级")
-        bad += _check_basis(where, k, p, overdue, applied)
+        if k.debtor_id not in suspended_debtors or not inside:
+            bad += _check_basis(where, k, p, overdue, applied)
     # concentration: all or none per debtor, one court, inside the common superior's district
     for d, ks in by_debtor.items():
         modes = {by_id[k.id].mode for k in ks}

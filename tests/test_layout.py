@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "optimizer"
 #: the stages in data-flow order; a stage may import only from itself and earlier ones
-STAGES = ("law", "data", "model", "solver", "results", "workbench", "io", "report")
+STAGES = ("law", "data", "model", "solver", "results", "outcomes", "workbench", "io", "report")
 EDGES = {"pipeline", "cli"}  # the edges may import any stage
 #: stages that may import the `pipeline` edge (the planner's workbench re-solves variants)
 USES_PIPELINE = {"workbench"}

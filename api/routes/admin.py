@@ -21,7 +21,7 @@ def key_out(k: ApiKey) -> KeyOut:
                   revoked_at=aware(k.revoked_at))
 
 
-@router.post("/keys", response_model=KeyCreated, status_code=201, responses=responses(*AUTH, 404))
+@router.post("/keys", response_model=KeyCreated, status_code=201, responses=responses(*AUTH, 404, 503))
 def create_key(body: KeyIn, who: Admin, session: WriteSession) -> KeyCreated:
     """A new key bound to a court; the token is in this response only."""
     row, token = new_key(session, body.court, body.admin, body.label)
@@ -37,7 +37,7 @@ def list_keys(_: Admin, session: ReadSession, limit: Limit = 50, offset: Offset 
     return Page[KeyOut](items=[key_out(k) for k in rows], total=total, limit=limit, offset=offset)
 
 
-@router.post("/keys/{key_id}/revoke", response_model=KeyOut, responses=responses(401, 404, 422))
+@router.post("/keys/{key_id}/revoke", response_model=KeyOut, responses=responses(401, 404, 422, 503))
 def revoke_key(key_id: str, who: Admin, session: WriteSession) -> KeyOut:
     row = session.get(ApiKey, key_id) if len(key_id) <= 16 and key_id.isalnum() else None
     if row is None:

@@ -30,7 +30,7 @@ REQUEUEABLE = ("interrupted", "failed", "cancelled")
 
 
 @router.post("/scenarios/{scenario_id}/runs", response_model=RunOut, status_code=202,
-             responses=responses(*AUTH, 404, 409))
+             responses=responses(*AUTH, 404, 409, 503))
 def create_run(scenario_id: str, body: RunIn, who: Caller, session: WriteSession,
                service: ServiceDep) -> RunOut:
     """Queue a run of the scenario (latest version unless `version`); the workers solve it."""
@@ -135,7 +135,7 @@ async def run_events(run_id: str, who: Caller, service: ServiceDep, request: Req
 
 
 @router.post("/runs/{run_id}/cancel", response_model=RunOut, status_code=202,
-             responses=responses(401, 404, 409, 422))
+             responses=responses(401, 404, 409, 422, 503))
 def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     """A queued run is cancelled at once; a running one within about a second (its worker
     polls the flag and kills the solver)."""
@@ -153,7 +153,7 @@ def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
 
 
 @router.post("/runs/{run_id}/requeue", response_model=RunOut, status_code=202,
-             responses=responses(401, 404, 409, 422))
+             responses=responses(401, 404, 409, 422, 503))
 def requeue_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     """Queue an interrupted, failed or cancelled run again, with the same parameters."""
     run = _run(session, who, run_id)

@@ -88,7 +88,7 @@ def _planned(session: Any, who: Any, run_id: str) -> tuple[Run, Any]:
     return base, v
 
 
-JOB = responses(*AUTH, 404, 409)
+JOB = responses(*AUTH, 404, 409, 503)
 
 
 @router.post("/runs/{run_id}/explain", response_model=RunOut, status_code=202, responses=JOB)

@@ -73,6 +73,7 @@ def _from_flags(a: argparse.Namespace) -> dict[str, list[Any] | dict[str, Any]]:
         "shocks": [{"court": c, "factor": _number("--shock", f)}
                    for c, f in (_split("--shock", i, "=") for i in a.shock)],
         "loans": [_loan(i) for i in a.loan],
+        "not_transfer": list(a.not_transfer),
     }
 
 
@@ -111,6 +112,7 @@ def add_change_flags(so: argparse.ArgumentParser) -> None:
         ("--never-concentrate", "DEBTOR", "never concentrate the debtor's cases 不得集中执行"),
         ("--shock", "C=1.2", "multiply a court's open caseload 案件量冲击"),
         ("--loan", "FROM:TO=2", "lend exactly that many officers 固定借调"),
+        ("--not-transfer", "DEBTOR", "plan a debtor screened for 执转破 as usual 不移送破产审查"),
         ("--weight", "NAME=VALUE", "override an objective weight 权重"),
         ("--rule", "NAME=VALUE", "override a rule 规则"),
     )

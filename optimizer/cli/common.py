@@ -10,6 +10,8 @@ from optimizer.solver.progress import PHASE_LABELS, Phase, ProgressEvent
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
+#: the service cannot start: its port cannot be bound (in use, not permitted)
+EXIT_CANNOT_LISTEN = 71
 
 
 def err(msg: str) -> None:

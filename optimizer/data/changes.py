@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from optimizer.data.problem import Problem
 from optimizer.data.scenario import Rules, Weights
+from optimizer.law.bankruptcy import Screening
 from optimizer.law.modes import MODE_BY_KEY
 
 
@@ -97,6 +98,10 @@ class ChangeSet(_Change):
     never_concentrate: tuple[str, ...] = Field((), description="不得集中执行的被执行人 (debtor id)")
     shocks: tuple[Shock, ...] = Field((), description="案件量冲击")
     loans: tuple[Loan, ...] = Field((), description="固定借调")
+    not_transfer: tuple[str, ...] = Field(
+        (), description="不移送破产审查的被执行人 (debtor id): the planner overrides a `transfer` "
+        "screening; the group's cases are planned as usual (a pin on one of its cases does the "
+        "same for its group)")
 
     def __bool__(self) -> bool:
         return any(bool(getattr(self, f)) for f in type(self).model_fields)
@@ -137,6 +142,13 @@ class ChangeSet(_Change):
             need(ln.from_court in courts, f"loans[{i}]", f"unknown court {ln.from_court}")
             need(ln.to_court in courts, f"loans[{i}]", f"unknown court {ln.to_court}")
             need(ln.from_court != ln.to_court, f"loans[{i}]", "a court cannot lend to itself")
+        transfer = ({p.screening.debtor_ids[i] for i in
+                    np.flatnonzero(p.screening.status == Screening.TRANSFER).tolist()}
+                    if p.scenario.debtors else set())
+        for i, d in enumerate(self.not_transfer):
+            need(d in transfer, f"not_transfer[{i}]",
+                 f"debtor {d} is not screened for transfer to bankruptcy review (执转破), so "
+                 "there is nothing to override")
         both = sorted(set(self.concentrate) & set(self.never_concentrate))
         need(not both, "concentrate", f"debtor(s) both concentrated and never: {', '.join(both)}")
         errors += self._check_parameters(p)
@@ -162,8 +174,9 @@ class ChangeSet(_Change):
     def apply(self, p: Problem) -> Problem:
         """The problem under the weights, rules, staffing and caseload changes (travel times
         kept unless a rule changes the geometry). Call `check` first."""
+        released = self._released(p)
         if not (self.weights or self.rules or self.officers or self.shocks):
-            return p
+            return p.replace(transfer_released=released) if released else p
         cidx = {c: i for i, c in enumerate(p.court_ids)}
         officers = p.officers.copy()
         for oc in self.officers:
@@ -176,7 +189,20 @@ class ChangeSet(_Change):
         return p.replace(weights=_override(Weights, p.weights, self.weights),
                          rules=_override(Rules, p.rules, self.rules),
                          officers=officers if staff_changed else None,
-                         open_caseload=load if staff_changed else None)
+                         open_caseload=load if staff_changed else None,
+                         transfer_released=released or None)
+
+    def _released(self, p: Problem) -> frozenset[str]:
+        """Debtors whose 执转破 suspension the planner lifts: `not_transfer`, and the group of
+        any pinned case that screening suspends (the pin is the planner's explicit word)."""
+        out = set(self.not_transfer)
+        if self.pins and p.suspended.any():
+            index = {k.id: i for i, k in enumerate(p.scenario.cases)}
+            for pin in self.pins:
+                i = index.get(pin.case)
+                if i is not None and p.suspended[i]:
+                    out.add(p.scenario.cases[i].debtor_id)
+        return frozenset(out)
 
     def without(self, field: str, index: int) -> ChangeSet:
         """The same changes less one entry (`field[index]`, or the key `index` of a dict)."""

@@ -7,8 +7,9 @@ caseload) without recomputing the travel times, which dominate the build at nati
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +22,9 @@ from optimizer.law.calendar import Calendar, national_calendar
 from optimizer.law.clock import STATUTORY_MONTHS, clock_start, is_overdue, period_end
 from optimizer.law.courts import BASIC, HIGH, INTERMEDIATE, SUPREME, CourtTree
 from optimizer.law.modes import Trigger
+
+if TYPE_CHECKING:
+    from optimizer.data.screening import DebtorScreening
 
 # case history (prior_action), as codes in `Problem.case_prior`
 PRIOR_NONE, PRIOR_DEADLINE_MISSED, PRIOR_DESIGNATED = 0, 1, 2
@@ -69,6 +73,8 @@ class Problem:
     asset_case: NDArray[np.int64]
     asset_place: NDArray[np.int64]
     asset_share: NDArray[np.float64]  # share of the case's asset value
+    #: debtors whose 执转破 transfer the planner overrode (changes `not_transfer`, or a pin)
+    transfer_released: frozenset[str] = field(default=frozenset())
 
     @classmethod
     def from_scenario(cls, s: Scenario) -> Problem:
@@ -81,11 +87,13 @@ class Problem:
         arrays = {**_court_arrays(s, pidx, cidx), **_case_arrays(s, pidx, cidx),
                   **_asset_arrays(s, pidx)}
         return cls(scenario=s, place_codes=tuple(places), travel=_frozen(travel),
-                   court_ids=tuple(cidx), **{k: _frozen(v) for k, v in arrays.items()})
+                   court_ids=tuple(cidx),
+                   **{k: _frozen(v) for k, v in arrays.items()})  # type: ignore[arg-type]
 
     def replace(self, *, weights: Weights | None = None, rules: Rules | None = None,
                 officers: NDArray[np.int64] | None = None,
-                open_caseload: NDArray[np.float64] | None = None) -> Problem:
+                open_caseload: NDArray[np.float64] | None = None,
+                transfer_released: frozenset[str] | None = None) -> Problem:
         """The same problem under other weights or rules, or with other staffing or caseloads
         per court (a what-if), sharing every other array — travel times included. Rules that
         change the geometry (`detour_factor`, `speed_kmh`) rebuild it. The scenario is updated
@@ -106,10 +114,14 @@ class Problem:
                 c.model_copy(update={"officers": int(o), "open_caseload": float(x)})
                 for c, o, x in zip(s.courts, off.tolist(), load.tolist(), strict=True))
             arrays = {"officers": _frozen(off.copy()), "open_caseload": _frozen(load.copy())}
+        if transfer_released is not None:
+            arrays["transfer_released"] = transfer_released  # type: ignore[assignment]
         scenario = s.model_copy(update=update)
         if (new_rules.detour_factor, new_rules.speed_kmh) != (s.rules.detour_factor,
                                                                s.rules.speed_kmh):
-            return Problem.from_scenario(scenario)
+            return replace(Problem.from_scenario(scenario),
+                           transfer_released=arrays.get("transfer_released",  # type: ignore[arg-type]
+                                                        self.transfer_released))
         # a fresh instance: derived quantities (cached properties) depend on these
         return replace(self, scenario=scenario, **arrays)  # type: ignore[arg-type]
 
@@ -198,6 +210,33 @@ class Problem:
         return ~self.case_has_assets & ~self.case_act
 
     @cached_property
+    def screening(self) -> DebtorScreening:
+        """执转破 screening of the district's debtor groups (`optimizer/data/screening.py`)."""
+        from optimizer.data.screening import screen  # (it reads the scenario, not the arrays)
+
+        return screen(self.scenario)
+
+    @cached_property
+    def suspended(self) -> NDArray[np.bool_]:
+        """Cases of a debtor group sent to bankruptcy review (执转破 `transfer`): suspended
+        (中止) in every court, neither moved, concentrated nor lent for (民诉法解释第511条),
+        unless the planner overrode it (`transfer_released`). Only written consent can make a
+        transfer, and consent lives in the debtors block: without one, nothing is suspended."""
+        if not any(d.consent is not None for d in self.scenario.debtors):
+            return _frozen(np.zeros(self.n_cases, dtype=bool))
+        out = self.screening.transfer_cases()
+        if self.transfer_released:
+            released = np.array([x in self.transfer_released
+                                 for x in (k.debtor_id for k in self.scenario.cases)], dtype=bool)
+            out &= ~released
+        return _frozen(out)
+
+    @cached_property
+    def not_planned(self) -> NDArray[np.bool_]:
+        """Cases no mode may touch: 终本 candidates and suspended 执转破 groups."""
+        return _frozen(self.terminable | self.suspended)
+
+    @cached_property
     def triggers(self) -> NDArray[np.int64]:
         """Trigger bits per case, including the derived ones (overdue, understaffed, related)."""
         t = self.case_flags.copy()
@@ -209,8 +248,9 @@ class Problem:
         t |= self.understaffed_court[self.case_court] * int(Trigger.UNDERSTAFFED)
         grp = self.related_groups[0]
         t = np.where(grp >= 0, t | int(Trigger.RELATED), t & ~int(Trigger.RELATED))
-        # 终本 candidates are not moved; cases outside the district are nobody's decision here
-        t[self.terminable | ~self.in_district[self.case_court]] = 0
+        # 终本 candidates and suspended 执转破 groups are not moved; cases outside the district
+        # are nobody's decision here
+        t[self.not_planned | ~self.in_district[self.case_court]] = 0
         return t
 
     @cached_property
@@ -218,7 +258,7 @@ class Problem:
         """(group index per case or -1, number of groups): a debtor's non-终本 cases spread over
         at least `concentrate_min_courts` courts and numbering at least `concentrate_min_cases`."""
         r = self.rules
-        eligible = ~self.terminable & self.in_district[self.case_court]
+        eligible = ~self.not_planned & self.in_district[self.case_court]
         deb = np.where(eligible, self.case_debtor, -1)
         n_debt = int(self.case_debtor.max()) + 1 if self.n_cases else 0
         count = np.bincount(deb[deb >= 0], minlength=n_debt)

@@ -176,8 +176,17 @@ def _surely_unique_keys(data: bytes, s: Scenario) -> bool:
     given = (_fields_given((s, s.period, s.weights, s.rules)) + _fields_given(s.places)
              + _fields_given(s.courts) + sum(cols.fields_given)
              + 6 * len(s.cases)  # applicant and debtor: their three fields are required
-             + 4 * sum(map(len, cols.assets)))  # each asset's four fields are required
+             + 4 * sum(map(len, cols.assets))  # each asset's four fields are required
+             + _outcome_fields_given(s))
     return colons == given
+
+
+def _outcome_fields_given(s: Scenario) -> int:
+    """Fields given in the debtors, 终本库 and history blocks (docs/outcomes.md)."""
+    consents = [d.consent for d in s.debtors if d.consent is not None]
+    return (_fields_given(s.debtors) + _fields_given(consents) + _fields_given(s.terminated)
+            + sum(_fields_given(t.cases) for t in s.terminated) + _fields_given(s.history)
+            + sum(_fields_given(h.months) for h in s.history))
 
 
 def _duplicate_defect(what: str, e: _DuplicateKey) -> ScenarioError:

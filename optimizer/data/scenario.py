@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from optimizer.data.scenario_outcomes import CourtHistory, Debtor, TerminatedStock
 from optimizer.law.modes import MODE_SPECS
 
 FORMAT_VERSION = 1
@@ -376,3 +377,7 @@ class Scenario(_Record):
     weights: Weights = Weights()
     rules: Rules = Rules()
     calendar: CalendarDays = CalendarDays()
+    # after the plan date (docs/outcomes.md): 执转破 screening and the backlog projection
+    debtors: tuple[Debtor, ...] = Field((), description="被执行人: kind, credit code, consent.")
+    terminated: tuple[TerminatedStock, ...] = Field((), description="终本库, per court.")
+    history: tuple[CourtHistory, ...] = Field((), description="Each court's last months.")

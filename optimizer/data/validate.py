@@ -148,6 +148,9 @@ def check_scenario(s: Scenario) -> list[Defect]:
     defects += [Defect("calendar.working_days", None,
                        f"{d.isoformat()} is listed both as a holiday and as a working day")
                 for d in both]
+    if s.debtors or s.terminated or s.history:
+        from optimizer.data.validate_outcomes import check_outcomes  # (it imports this module)
+        defects += check_outcomes(s)
     if s.dispatcher in court_by_id and district and n_in_district == 0:
         defects.append(Defect("dispatcher", s.dispatcher,
                               f"the district of '{s.dispatcher}' holds no case to plan"))

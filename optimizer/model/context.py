@@ -41,7 +41,7 @@ class Context:
     p: Problem
     trig: NDArray[np.int64]
     interference: NDArray[np.bool_]  # flagged 不当干预 (wherever the case sits now)
-    movable: NDArray[np.bool_]  # inside the district and not a 终本 candidate
+    movable: NDArray[np.bool_]  # inside the district, not a 终本 candidate nor suspended
     must_move: NDArray[np.bool_]  # a hard trigger forces a change of court
     decider: NDArray[np.int64]  # the court one level up, or −1
     decider_ok: NDArray[np.bool_]  # movable with a decider inside the district
@@ -54,7 +54,7 @@ class Context:
 def build_context(p: Problem, lend_to: NDArray[np.int64]) -> Context:
     c0 = p.case_court
     trig = p.triggers
-    movable = p.in_district[c0] & ~p.terminable
+    movable = p.in_district[c0] & ~p.not_planned
     decider = p.court_parent[c0]
     decider_ok = movable & (decider >= 0) & p.in_district[np.maximum(decider, 0)]
     # an interference case already outside its home locality has nothing to leave (it may

@@ -29,6 +29,9 @@ def why_not(p: Problem, c: Context, i: int, mode: Mode, court: int) -> str:
     c0 = int(p.case_court[i])
     if not p.in_district[c0]:
         return "the case is outside the dispatcher's district (nobody here decides it)"
+    if p.suspended[i]:
+        return ("执转破: the debtor group is sent to bankruptcy review and suspended in every "
+                "court (民诉法解释第511条); override with changes.not_transfer")
     if p.terminable[i]:
         return ("终本候选 (no property, no act obligation): it is not moved (必要性原则, "
                 "docs/law.md)")

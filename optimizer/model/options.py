@@ -259,10 +259,13 @@ def _individual(c: Context, r: Restrictions,
     # cases outside the district are constants of nobody's plan: they cost nothing, and no
     # matter of theirs is entrusted (the dispatcher decides nothing for them)
     outside = ~p.in_district[p.case_court[case]]
-    terms[outside] = 0.0
-    if outside.any():
+    # a suspended 执转破 case (民诉法解释第511条) is not executed either: a constant, no matter
+    # entrusted
+    idle = outside | p.suspended[case]
+    terms[idle] = 0.0
+    if idle.any():
         assets = AssetPlan(assets.pair_option, assets.pair_asset,
-                           assets.entrusted & ~outside[assets.pair_option])
+                           assets.entrusted & ~idle[assets.pair_option])
     # prune designate targets to the K cheapest per case; keep/elevate etc. always stay
     is_d = mode == Mode.DESIGNATE
     keep = ~is_d

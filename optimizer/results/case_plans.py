@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
+from optimizer.law.bankruptcy import SUSPENDED_BASIS, SUSPENDED_NOTE, SUSPENDED_REASON
 from optimizer.law.modes import (
     EARLY_REQUEST_WISH,
     OUTSIDE_DISTRICT_NOTE,
@@ -73,14 +74,17 @@ def _entrusted(p: Problem, ev: Evaluation) -> tuple[dict[int, tuple[str, ...]], 
 
 def _reasons(p: Problem) -> list[tuple[str, ...]]:
     """The triggers (必要性) per case in words; 终本 candidates of the district say so instead."""
-    term = p.terminable & p.in_district[p.case_court]
+    inside = p.in_district[p.case_court]
+    term = p.terminable & inside
 
     def words(key: int) -> tuple[str, ...]:
+        if key == -2:
+            return (SUSPENDED_REASON,)
         if key < 0:
             return (TERMINABLE_REASON,)
         return tuple(label for t, label in TRIGGER_LABELS.items() if key & int(t))
 
-    return _shared(np.where(term, -1, p.triggers), words)
+    return _shared(np.where(p.suspended & inside, -2, np.where(term, -1, p.triggers)), words)
 
 
 def _wishes(p: Problem) -> list[tuple[str, ...]]:
@@ -138,6 +142,8 @@ def _notes(p: Problem, o: Options) -> list[str | None]:
     notes: list[str | None] = [None] * p.n_cases
     for i, why in o.exceptions.items():
         notes[i] = why
+    for i in np.flatnonzero(p.suspended & p.in_district[p.case_court]).tolist():
+        notes[i] = SUSPENDED_NOTE
     for i in np.flatnonzero(~p.in_district[p.case_court]).tolist():
         notes[i] = OUTSIDE_DISTRICT_NOTE
     return notes
@@ -152,6 +158,9 @@ def case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
     coordinate = ev.mode == Mode.COORDINATE
     no_assets: tuple[str, ...] = ()
     costs = np.round(ev.case_terms, 4).T.tolist()
+    basis = basis_texts(p, np.arange(p.n_cases), ev.mode, ev.court, ev.decider, ent_code)
+    for i in np.flatnonzero(p.suspended & p.in_district[p.case_court]).tolist():
+        basis[i] = SUSPENDED_BASIS
     return case_plans_from_columns({
         "case_id": p.case_ids,
         "mode": _lookup(tuple(m.key for m in Mode), ev.mode),
@@ -163,7 +172,7 @@ def case_plans(p: Problem, o: Options, ev: Evaluation) -> list[CasePlan]:
         "reasons": _reasons(p),
         "note": _notes(p, o),
         "decided_by": _lookup(cids, ev.decider),
-        "basis": basis_texts(p, np.arange(p.n_cases), ev.mode, ev.court, ev.decider, ent_code),
+        "basis": basis,
         "coordination": _lookup(("coordination", "officers"),
                                 np.where(coordinate, short.astype(np.int64), -1)),
         "wishes": _wishes(p),

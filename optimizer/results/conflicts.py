@@ -44,6 +44,7 @@ def describe(p: Problem, ch: ChangeSet, field: str, index: int) -> str:
         "bar_executing": lambda x: f"barring {x} from executing cases",
         "concentrate": lambda x: f"concentrating debtor {x}'s cases",
         "never_concentrate": lambda x: f"never concentrating debtor {x}'s cases",
+        "not_transfer": lambda x: f"planning debtor {x}'s cases despite 执转破 (changes.not_transfer)",
         "shocks": lambda x: f"multiplying {x.court}'s caseload by {x.factor:g}",
         "loans": lambda x: f"lending {x.officers} officers {x.from_court}→{x.to_court}",
         "officers": lambda x: (f"setting {x.court}'s officers to {x.set}" if x.set is not None

@@ -73,10 +73,12 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     trig = p.triggers
     idx = np.arange(p.n_cases)
     flagged = ((p.case_flags & int(Trigger.INTERFERENCE)) != 0) & p.in_district[p.case_court]
-    flagged &= ~p.terminable
+    flagged &= ~p.not_planned
     at_home = in_home_locality(p, idx, ev.court)
     moved = ev.court != p.case_court
     still_home = flagged & ~exempt & at_home & in_home_locality(p, idx, p.case_court)
+    out += _name("cases", np.flatnonzero(p.suspended & (moved | (ev.mode != Mode.KEEP))), cases,
+                 "执转破 group suspended (民诉法解释第511条) but given a mode")
     out += _name("cases", np.flatnonzero(still_home), cases,
                  "interference case left in the debtor's home locality")
     out += _name("cases", np.flatnonzero(flagged & moved & at_home), cases,
@@ -145,7 +147,7 @@ def _restrictions(p: Problem, o: Options, d: Decision, ev: Evaluation,
     barred = r.bar_receiving | r.bar_executing
     out += _name("cases", np.flatnonzero(moved & barred[ev.court]), cases,
                  "sent to a court barred from receiving cases (规划变更 bar)")
-    stays = r.barred_cases(p) & ~p.terminable & p.in_district[p.case_court] & ~moved & ~exempt
+    stays = r.barred_cases(p) & ~p.not_planned & p.in_district[p.case_court] & ~moved & ~exempt
     out += _name("cases", np.flatnonzero(stays), cases,
                  "left at a court barred from executing (规划变更 bar_executing)")
     conc = ev.mode == Mode.CONCENTRATE

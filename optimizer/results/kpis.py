@@ -35,6 +35,7 @@ RULE_LABELS = {
     "coordinate_with_officers": "协同执行·派员 协同 with lent officers",
     "coordinate_coordination_only": "协同执行·协调 协同 by coordination only",
     "terminable_not_moved": "终本候选（不移送）终本 candidates, not moved",
+    "transfer_suspended": "执转破中止执行（不移送、不集中、不派员）suspended for bankruptcy review",
     "cases_outside_district": "辖区外案件（不规划）cases outside the district, not planned",
 }
 
@@ -49,7 +50,7 @@ def gini(x: NDArray[np.float64]) -> float:
 
 def rule_counts(p: Problem, o: Options, ev: Evaluation) -> dict[str, int]:
     """How many planned cases each rule concerned, and what the plan did with them."""
-    planned = p.in_district[p.case_court] & ~p.terminable
+    planned = p.in_district[p.case_court] & ~p.not_planned
     idx = np.arange(p.n_cases)
     trig = p.triggers
     exempt = np.zeros(p.n_cases, dtype=bool)
@@ -79,7 +80,8 @@ def rule_counts(p: Problem, o: Options, ev: Evaluation) -> dict[str, int]:
         "watch_supervised": count(planned & p.watch & (ev.mode == Mode.SUPERVISE)),
         "coordinate_with_officers": count(coordinate & short),
         "coordinate_coordination_only": count(coordinate & ~short),
-        "terminable_not_moved": count(p.in_district[p.case_court] & p.terminable),
+        "terminable_not_moved": count(p.in_district[p.case_court] & p.terminable & ~p.suspended),
+        "transfer_suspended": count(p.in_district[p.case_court] & p.suspended),
         "cases_outside_district": count(~p.in_district[p.case_court]),
     }
 

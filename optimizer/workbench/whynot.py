@@ -22,6 +22,8 @@ from optimizer.workbench.view import PlanView
 RULES: dict[str, tuple[str, str]] = {
     "outside_district_case": ("案件不在本院辖区，不在规划之内 the case is outside the district",
                               "执行工作规定第74条第2款（本辖区）"),
+    "suspended": ("执转破：移送破产审查，各院中止执行 the debtor group is sent to bankruptcy review "
+                  "and suspended", "民诉法解释第511条；法发〔2017〕2号（司法政策性文件）"),
     "terminable": ("终本候选，不移送 a 终本 candidate is not moved",
                    "民诉法解释第517条；必要性原则（答记者问一）"),
     "no_trigger": ("无交叉执行事由（必要性原则）no reason to move the case (necessity)",
@@ -67,6 +69,7 @@ def _rule(v: PlanView, i: int, w: int) -> str:
     trig = int(p.triggers[i])
     checks = [
         ("outside_district_case", not p.in_district[c0]),
+        ("suspended", bool(p.suspended[i])),
         ("terminable", bool(p.terminable[i])),
         ("no_trigger", trig == 0),
         ("outside_district_court", not p.in_district[w]),

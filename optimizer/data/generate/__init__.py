@@ -21,6 +21,7 @@ import numpy as np
 
 from optimizer.data.generate.cases import build_cases
 from optimizer.data.generate.courts import build_courts
+from optimizer.data.generate.outcomes import outcome_blocks
 from optimizer.data.generate.presets import (
     MAX_CASES,
     PRESETS,
@@ -47,7 +48,7 @@ def generate(preset: str, seed: int = 0, cases: int | None = None) -> dict[str, 
     rng = np.random.default_rng(seed)
     tree = build_courts(preset, shape, rng)
     case_list = build_cases(tree, rng, n_cases, PERIOD_START)
-    return {
+    out = {
         "format_version": FORMAT_VERSION,
         "name": SCENARIO_NAMES[preset] + f"（seed {seed}）",
         "dispatcher": tree.dispatcher,
@@ -56,6 +57,8 @@ def generate(preset: str, seed: int = 0, cases: int | None = None) -> dict[str, 
         "courts": tree.courts,
         "cases": case_list,
     }
+    # debtors, 终本库 and history from their own stream: the courts and cases stay as they were
+    return {**out, **outcome_blocks(out, seed, PERIOD_START)}
 
 
 def to_json(scenario: dict[str, Any], pretty: bool = False) -> str:
