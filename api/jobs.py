@@ -22,13 +22,13 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import crud
 from api.db.engine import session_factory
-from api.db.models import Run, RunPlan, RunResult, RunWarmStart, utcnow
+from api.db.models import Run, RunPlan, RunResult, RunWarmStart, WorkerBeat, utcnow
 from api.results import finite, summary_of
 from api.settings import Settings
 
@@ -176,19 +176,28 @@ class Worker:
         self.writes = session_factory(engine, writes=True)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = False
+        self._next_heartbeat = 0.0
 
     def run(self, once: bool = False, idle_exit: float | None = None) -> int:
         """Work until stopped (SIGTERM/SIGINT); `once`: one run at most; `idle_exit`: stop after
         that many idle seconds. Returns how many runs it finished."""
-        done = 0
-        idle_since = time.monotonic()
         # the worker and the solver processes it starts (which inherit this) yield the CPU to
         # the API's readers from their first instruction: imports and parsing included
         _yield_cpu()
+        try:
+            self.heartbeat(force=True)
+            return self._loop(once, idle_exit)
+        finally:
+            self._forget()
+
+    def _loop(self, once: bool, idle_exit: float | None) -> int:
+        done = 0
+        idle_since = time.monotonic()
         while not self.stopping:
             if self.orphaned():
                 log.warning("worker %s: the serve process %s is gone; stopping", self.name, self.parent)
                 break
+            self.heartbeat()
             try:
                 with self.writes.begin() as s:
                     crud.interrupt_expired(s)
@@ -203,12 +212,41 @@ class Worker:
                     break
                 time.sleep(self.settings.poll_interval)
                 continue
+            self.heartbeat(claimed[0], force=True)
             self.execute(*claimed)
+            self.heartbeat(force=True)
             done += 1
             idle_since = time.monotonic()
             if once:
                 break
         return done
+
+    def heartbeat(self, run_id: str | None = None, force: bool = False) -> None:
+        """Renew this worker's row in `workers` (at most every COURTPLAN_WORKER_BEAT_SECONDS
+        unless forced): what /health/ready and /metrics count as a worker alive. A failed write
+        (database busy, disk full) is logged and tried again at the next beat: a heartbeat never
+        ends the worker."""
+        now = time.monotonic()
+        if not force and now < self._next_heartbeat:
+            return
+        self._next_heartbeat = now + self.settings.worker_beat_seconds
+        t = utcnow()
+        try:
+            with self.writes.begin() as s:
+                row = s.get(WorkerBeat, self.name)
+                if row is None:
+                    s.add(WorkerBeat(name=self.name, started_at=t, beat_at=t, run_id=run_id))
+                else:
+                    row.beat_at, row.run_id = t, run_id
+                # rows of workers killed long ago (a clean stop deletes its own)
+                s.execute(delete(WorkerBeat).where(WorkerBeat.beat_at < t - dt.timedelta(days=1)))
+        except SQLAlchemyError as e:
+            log.warning("worker %s: heartbeat not written (%s)", self.name, type(e).__name__)
+
+    def _forget(self) -> None:
+        """A worker that stops cleanly takes its row away (it is not a dead worker)."""
+        with contextlib.suppress(SQLAlchemyError), self.writes.begin() as s:
+            s.execute(delete(WorkerBeat).where(WorkerBeat.name == self.name))
 
     def orphaned(self) -> bool:
         """Started by a `serve` that has died (where the parent-death signal did not come)."""
@@ -260,6 +298,7 @@ class Worker:
                 return
             if not self._beat(job):
                 return
+            self.heartbeat(job.run_id)
             if self.orphaned():  # as a SIGTERM would: the run is marked interrupted
                 raise SystemExit(0)
 

@@ -17,7 +17,7 @@ from api import errors, metrics
 from api.db.engine import make_engine, migrate, session_factory
 from api.deps import Service, no_unknown_query
 from api.limits import SmallBodies
-from api.routes import admin, files, meta, runs, scenarios, workbench
+from api.routes import admin, files, meta, outcomes, runs, scenarios, workbench
 from api.security import EdgeMiddleware
 from api.settings import Settings
 from api.ui import install_ui
@@ -25,7 +25,7 @@ from optimizer.data.scenario import Scenario
 
 log = logging.getLogger("courtplan.api")
 DESCRIPTION = """Cross-execution (交叉执行) planning for civil-judgment enforcement, for the
-执行指挥中心 dashboards. Every route but /health, /schema and /docs needs an API key
+执行指挥中心 dashboards. Every route but /health (/health/live, /health/ready), /schema and /docs needs an API key
 (`Authorization: Bearer cp_…`), which sees only the scenarios of its court's district.
 Errors are `{"detail": [{"path", "record", "message"}]}`."""
 
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     if service is not None:
         app.state.service = service
     errors.install(app)
-    for module in (meta, scenarios, runs, files, workbench, admin):
+    for module in (meta, scenarios, runs, files, workbench, outcomes, admin):
         app.include_router(module.router)
     meta.install_docs(app)
     install_ui(app)

@@ -10,6 +10,7 @@ a court. The numbers are counts and durations only: no id, no name.
   `courtplan_queue_oldest_seconds`: what waits for a worker, and for how long;
 - `courtplan_run_solve_seconds`: a histogram of finished runs' solve times;
 - `courtplan_scenarios`: stored scenarios;
+- `courtplan_workers_alive`: workers whose heartbeat is recent, on any host (api/health.py);
 - `courtplan_http_request_duration_seconds{method,route,status}`: request latency, by route
   template (`/runs/{run_id}`, never the raw path: ids would make a series per run).
 
@@ -42,6 +43,7 @@ from sqlalchemy import case, func, select
 from starlette.exceptions import HTTPException
 
 from api.db.models import Run, Scenario, utcnow
+from api.health import workers_alive
 from api.settings import Settings
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
@@ -68,6 +70,7 @@ class _RunsCollector:
             solved = s.execute(select(func.count(Run.solve_seconds), func.sum(Run.solve_seconds), *[
                 func.sum(case((Run.solve_seconds <= b, 1), else_=0)) for b in SOLVE_BUCKETS])).one()
             scenarios = s.scalar(select(func.count()).select_from(Scenario)) or 0
+            workers = workers_alive(s, self.service.settings)
         runs = GaugeMetricFamily("courtplan_runs", "Runs by status.", labels=["status"])
         for status in sorted(set(STATUSES) | set(by_status)):
             runs.add_metric([status], float(by_status.get(status, 0)))
@@ -85,6 +88,8 @@ class _RunsCollector:
         yield HistogramMetricFamily("courtplan_run_solve_seconds", "Solve time of finished runs.",
                                     buckets=[*buckets, ("+Inf", float(count))], sum_value=total)
         yield GaugeMetricFamily("courtplan_scenarios", "Stored scenarios.", value=float(scenarios))
+        yield GaugeMetricFamily("courtplan_workers_alive", "Workers whose heartbeat is recent (any host).",
+                                value=float(workers))
 
 
 def _exposition(service: Any) -> bytes:

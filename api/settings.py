@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         "(a national scenario takes 2.3 GB)."))
     child_seconds: float = Field(300.0, gt=0, description="Deadline of such a child.")
     child_slots: int = Field(2, ge=1, le=64, description="Such children at once per HTTP process.")
+    # health (api/health.py): a worker is alive while it renews its heartbeat row
+    worker_beat_seconds: float = Field(5.0, gt=0, description=(
+        "How often a worker renews its heartbeat; a worker silent for three beats counts as dead."))
+    queue_wait_seconds: float = Field(600.0, gt=0, description=(
+        "A run queued longer than this makes /health/ready answer 503 (no worker takes runs)."))
     # watching the service (api/metrics.py, docs/operations.md)
     access_log: Literal["text", "json", "off"] = Field("text", description=(
         "One line per request: uvicorn's text line, one JSON object, or none."))

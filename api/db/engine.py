@@ -60,7 +60,10 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", lambda c, _r: setattr(c, "isolation_level", None))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # a database host that does not answer fails a connection in seconds, not in the minutes
+    # of the TCP timeout (health checks and start-up say so at once); a URL's own value wins
+    connect_args = {} if "connect_timeout" in url else {"connect_timeout": 5}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args)
 
 
 def session_factory(engine: Engine, writes: bool = False) -> sessionmaker[Session]:

@@ -139,3 +139,15 @@ class AuditEntry(Base):
     scenario_id: Mapped[str | None] = mapped_column(String(32), default=None)
     run_id: Mapped[str | None] = mapped_column(String(32), default=None)
     content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class WorkerBeat(Base):
+    """A running worker's heartbeat (心跳): written when it starts, renewed every
+    COURTPLAN_WORKER_BEAT_SECONDS, deleted when it stops. A worker killed outright leaves its row
+    to age: a row not renewed for three beats is a dead worker (/health/ready, /metrics)."""
+
+    __tablename__ = "workers"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid, as in runs.worker
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    run_id: Mapped[str | None] = mapped_column(String(32), default=None)  # what it solves now

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.deps import ServiceDep
+from api.health import HealthOut, LiveOut, readiness
 from optimizer.data.scenario import Scenario
 
 router = APIRouter(tags=["meta"])
@@ -25,9 +27,29 @@ const li=document.createElement('li');li.textContent=m.toUpperCase()+' '+p+' —
 ul.appendChild(li)}});</script></body></html>"""
 
 
-@router.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/health", response_model=HealthOut)
+def health(service: ServiceDep) -> HealthOut:
+    """The service's health: `ok`, or `degraded` with the problems (no worker alive, a run waiting
+    too long, the database not answering). Always 200: `/health/ready` answers 503 instead."""
+    return readiness(service)
+
+
+@router.get("/health/live", response_model=LiveOut)
+async def live() -> LiveOut:
+    """This HTTP process answers (nothing else is looked at)."""
+    return LiveOut(status="ok")
+
+
+@router.get("/health/ready", response_model=HealthOut, responses={503: {
+    "model": HealthOut, "description": "Degraded: the database does not answer, no worker is alive, "
+    "or a run has waited longer than COURTPLAN_QUEUE_WAIT_SECONDS."}})
+def ready(service: ServiceDep, response: Response) -> HealthOut:
+    """200 when the service can do its work, else 503 with the problems (for a load balancer or
+    a monitor)."""
+    out = readiness(service)
+    if out.status != "ok":
+        response.status_code = 503
+    return out
 
 
 @router.get("/schema")

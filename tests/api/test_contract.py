@@ -58,6 +58,8 @@ def test_no_server_errors_and_responses_match_the_schema(client, keys, service):
         names = {p.name for p in operation.path_parameters}
         # /validate answers 200 for an invalid scenario by design (it lists the problems)
         checks = CHECKS[:-1] if operation.path == "/validate" else CHECKS
+        if operation.path == "/health/ready":  # 503 is its documented answer: no worker runs here
+            checks = [c for c in checks if c is not not_a_server_error]
         pinned = {k: v for k, v in ids.items() if k in names} if mode == GenerationMode.POSITIVE else None
 
         try:

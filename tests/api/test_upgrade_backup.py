@@ -73,9 +73,9 @@ def test_a_first_release_database_upgrades_with_its_data(settings, tmp_path, mon
         if old.database_url:
             monkeypatch.setenv("COURTPLAN_DATABASE_URL", old.database_url)
         assert main(["migrate"]) == 0  # (what `courtplan serve` also does on start)
-        assert "0001 → 0003 (upgraded" in capsys.readouterr().out
+        assert "0001 → 0004 (upgraded" in capsys.readouterr().out
         assert main(["migrate"]) == 0
-        assert "0003 → 0003 (unchanged" in capsys.readouterr().out
+        assert "0004 → 0004 (unchanged" in capsys.readouterr().out
         after = rows(old)
         for table, content in before.items():
             if table not in ("alembic_version", "runs"):
