@@ -10,7 +10,7 @@ import uuid
 import zlib
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from api.db.models import ApiKey, AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
@@ -19,7 +19,7 @@ from api.security import Principal, new_key
 from optimizer.data.scenario import Scenario as ScenarioData
 from optimizer.data.validate import Defect, ScenarioError
 from optimizer.law.errors import error_item
-from optimizer.law.vocabulary import RUN_REQUEUEABLE, RunStatus
+from optimizer.law.vocabulary import RUN_CANCELLABLE, RUN_REQUEUEABLE, RunStatus
 
 
 def new_id() -> str:
@@ -154,28 +154,46 @@ def queue_run(session: Session, who: Principal, v: ScenarioVersion, params: dict
     return run
 
 
-def cancel_run(session: Session, who: Principal, run: Run) -> None:
-    """Cancel `run` (audited): a queued one at once, a running one by its flag (its worker polls
-    it and kills the solver). The caller has checked the run is not finished."""
-    if run.status == RunStatus.QUEUED:
-        session.execute(update(Run).where(Run.id == run.id, Run.status == RunStatus.QUEUED)
-                        .values(status=RunStatus.CANCELLED, finished_at=utcnow(), cancel_requested=True))
-    session.execute(update(Run).where(Run.id == run.id).values(cancel_requested=True))
-    audit(session, who, "run.cancel", run.scenario_id, run.id)
-    session.flush()
+def cancel_run(session: Session, who: Principal, run: Run) -> bool:
+    """Cancel `run` (audited), or False if it had already ended. One conditional UPDATE
+    decides, so a cancel racing the worker's finish cannot be acknowledged and then lose (the
+    worker's finish locks the row): a queued run ends `cancelled` at once; a running one gets
+    the flag its worker polls (it kills the solver, and what the solver finishes is dropped)."""
+    queued = Run.status == RunStatus.QUEUED
+    decided = session.execute(
+        update(Run).where(Run.id == run.id, Run.status.in_(RUN_CANCELLABLE))
+        .values(cancel_requested=True, status=case((queued, RunStatus.CANCELLED.value), else_=Run.status),
+                finished_at=case((queued, utcnow()), else_=Run.finished_at))
+        .returning(Run.status).execution_options(synchronize_session=False)).first()
     session.refresh(run)
+    if decided is None:
+        return False
+    audit(session, who, "run.cancel", run.scenario_id, run.id, _content_hash(session, run))
+    session.flush()
+    return True
 
 
-def requeue_run(session: Session, who: Principal, run: Run) -> None:
-    """Queue `run` again with the same parameters (audited), its last attempt's traces cleared;
-    the caller has checked it is requeueable (`RUN_REQUEUEABLE`)."""
-    session.execute(update(Run).where(Run.id == run.id, Run.status.in_(RUN_REQUEUEABLE)).values(
-        status=RunStatus.QUEUED, cancel_requested=False, worker=None, progress={}, summary=None, error=None,
-        started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
-        created_at=utcnow()))
-    audit(session, who, "run.requeue", run.scenario_id, run.id)
-    session.flush()
+def requeue_run(session: Session, who: Principal, run: Run) -> bool:
+    """Queue `run` again with the same parameters (audited), its last attempt's traces cleared,
+    or False if it is not requeueable (`RUN_REQUEUEABLE`). One conditional UPDATE decides: of
+    several requeues at once, one succeeds (the run is queued once)."""
+    decided = session.execute(
+        update(Run).where(Run.id == run.id, Run.status.in_(RUN_REQUEUEABLE)).values(
+            status=RunStatus.QUEUED, cancel_requested=False, worker=None, progress={}, summary=None,
+            error=None, started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None,
+            solve_seconds=None, created_at=utcnow()).returning(Run.id)
+        .execution_options(synchronize_session=False)).first()
     session.refresh(run)
+    if decided is None:
+        return False
+    audit(session, who, "run.requeue", run.scenario_id, run.id, _content_hash(session, run))
+    session.flush()
+    return True
+
+
+def _content_hash(session: Session, run: Run) -> str | None:
+    """The content hash of the scenario version the run plans (for its audit entries)."""
+    return session.scalar(select(ScenarioVersion.content_hash).where(ScenarioVersion.id == run.version_id))
 
 
 def create_key(session: Session, who: Principal, court: str, admin: bool,
@@ -198,13 +216,16 @@ def revoke_key(session: Session, who: Principal, row: ApiKey) -> bool:
 
 
 def interrupt_expired(session: Session, now: dt.datetime | None = None, run_id: str | None = None) -> int:
-    """Mark running runs whose worker's lease has expired as interrupted (the worker died or
-    lost the database); returns how many. Their stored rows are otherwise left as they were."""
+    """End running runs whose worker's lease has expired (the worker died or lost the
+    database): `cancelled` when a cancel was acknowledged (that answer holds), else
+    `interrupted`; returns how many. Their stored rows are otherwise left as they were."""
     now = now or utcnow()
-    stmt = update(Run).where(Run.status == RunStatus.RUNNING, Run.lease_expires_at < now)
+    expired = update(Run).where(Run.status == RunStatus.RUNNING, Run.lease_expires_at < now)
     if run_id is not None:
-        stmt = stmt.where(Run.id == run_id)
-    result = session.execute(stmt.values(
+        expired = expired.where(Run.id == run_id)
+    cancelled = session.execute(expired.where(Run.cancel_requested.is_(True)).values(
+        status=RunStatus.CANCELLED, finished_at=now))
+    interrupted = session.execute(expired.where(Run.cancel_requested.is_(False)).values(
         status=RunStatus.INTERRUPTED, finished_at=now, error=[error_item(
             "(run)", None, "the worker stopped renewing its lease (killed or cut off); requeue to run again")]))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(getattr(cancelled, "rowcount", 0) or 0) + int(getattr(interrupted, "rowcount", 0) or 0)

@@ -23,7 +23,8 @@ from optimizer.law.errors import UserError
 from optimizer.law.vocabulary import PHASE_LABELS, Phase
 
 #: what a question names, for its user errors: the library's message says which value
-ASKED = {"explain": "case", "why_not": "case", "officers": "(run)", "recommend": "k"}
+ASKED = {"explain": "case", "why_not": "case", "officers": "(run)", "recommend": "k",
+         "projection": "months", "screening": "(run)"}
 _DONE = PHASE_LABELS[Phase.DONE].both()
 
 
@@ -44,6 +45,8 @@ def answer(question: str, plan_zlib: bytes, scenario_zlib: bytes, args: dict[str
     from optimizer.workbench import answers
 
     try:
+        if question in ("projection", "screening"):
+            return _outcome(question, plan_zlib, zlib.decompress(scenario_zlib), args)
         v = _view(plan_zlib, zlib.decompress(scenario_zlib))
         if question == "explain":
             return answers.explain_answer(*answers.explained(v, args["cases"]))
@@ -58,6 +61,25 @@ def answer(question: str, plan_zlib: bytes, scenario_zlib: bytes, args: dict[str
     except UserError as e:
         raise HTTPException(422, e.items(where=ASKED[question])) from None
     raise AssertionError(f"unknown question {question}")
+
+
+def _outcome(question: str, plan_zlib: bytes, scenario: bytes, args: dict[str, Any]) -> Any:
+    """(In a child.) `courtplan project … --json` or `courtplan screen … --json` (the stored
+    plan read as it is: an overridden 执转破 group needs no lawful-option view)."""
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import parse_scenario
+    from optimizer.results.plan import Plan
+
+    p = Problem.from_scenario(parse_scenario(scenario, "(stored scenario)"))
+    plan = Plan.from_json(zlib.decompress(plan_zlib))
+    if question == "projection":
+        from optimizer.outcomes.projection import project, to_dict
+
+        return to_dict(project(p, plan, args["months"]))
+    from optimizer.outcomes.screening_list import screening_rows
+
+    return {"counts": p.screening.counts(),
+            "groups": screening_rows(p, include_not_applicable=args["all"], plan=plan)}
 
 
 def compare_plans(a_zlib: bytes, b_zlib: bytes) -> dict[str, Any]:

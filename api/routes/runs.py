@@ -137,24 +137,28 @@ async def run_events(run_id: str, who: Caller, service: ServiceDep, request: Req
 @router.post("/runs/{run_id}/cancel", response_model=RunOut, status_code=202,
              responses=responses(401, 404, 409, 422, 503))
 def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
-    """A queued run is cancelled at once; a running one within about a second (its worker
-    polls the flag and kills the solver)."""
+    """One outcome, stated by the answer: **202** — the run ends `cancelled` (a queued one at
+    once; a running one within about a second, its worker polls the flag and kills the solver;
+    whatever the solver finishes after this answer is discarded); **409** — the run had already
+    ended, and the message says how. One conditional UPDATE decides, so a cancel racing the
+    worker's finish cannot be acknowledged and then lose (the worker's finish locks the row)."""
     run = _run(session, who, run_id)
-    if run.status in RUN_FINISHED:
-        raise HTTPException(409, f"the run is already {run.status}")
-    crud.cancel_run(session, who, run)
+    if not crud.cancel_run(session, who, run):
+        raise HTTPException(409, f"the run has already ended: {run.status}; nothing was cancelled "
+                                 f"(运行已结束（{run.status}），未取消)")
     return run_out(run, crud.run_version(session, run))
 
 
 @router.post("/runs/{run_id}/requeue", response_model=RunOut, status_code=202,
              responses=responses(401, 404, 409, 422, 503))
 def requeue_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
-    """Queue an interrupted, failed or cancelled run again, with the same parameters."""
+    """Queue an interrupted, failed or cancelled run again, with the same parameters. One
+    conditional UPDATE decides: of several requeues at once, one is answered 202 and the
+    others 409 (the run is queued once)."""
     run = _run(session, who, run_id)
-    if run.status not in RUN_REQUEUEABLE:
-        raise HTTPException(409, f"only {', '.join(RUN_REQUEUEABLE)} runs can be requeued; "
-                                 f"this one is {run.status}")
-    crud.requeue_run(session, who, run)
+    if not crud.requeue_run(session, who, run):
+        raise HTTPException(409, f"only {', '.join(RUN_REQUEUEABLE)} runs can be requeued; this one is "
+                                 f"{run.status} (只有中断、失败或已取消的运行可重新排队)")
     return run_out(run, crud.run_version(session, run))
 
 

@@ -74,6 +74,7 @@ window.I18N = (function () {
   };
   const zh = {}, en = {};
   for (const [k, v] of Object.entries(both)) { zh[k] = v[0]; en[k] = v[1]; }
+  const modes = [];  // the modes' keys in the specs' order, once loaded
   function add(prefix, labels, indented) {
     for (const [k, v] of Object.entries(labels || {})) {
       const sub = indented && indented.includes(k);
@@ -89,6 +90,7 @@ window.I18N = (function () {
       if (!r.ok) return;
       const v = await r.json();
       add('mode.', Object.fromEntries(v.modes.map((m) => [m.key, m])));
+      modes.splice(0, modes.length, ...v.modes.map((m) => m.key));
       add('status.', v.plan_statuses);
       add('run.', v.run_statuses);
       add('phase.', v.phases);
@@ -97,5 +99,5 @@ window.I18N = (function () {
       add('coordination.', v.coordination);
     } catch (e) { /* offline: the UI strings still work */ }
   }
-  return { zh: zh, en: en, load: load };
+  return { zh: zh, en: en, load: load, modes: modes };
 })();

@@ -56,6 +56,8 @@ class RunStatus(StrEnum):
 #: a run in one of these will not change again unless requeued
 RUN_FINISHED = frozenset({RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED,
                           RunStatus.INTERRUPTED})
+#: the runs a cancel can still stop
+RUN_CANCELLABLE = (RunStatus.QUEUED, RunStatus.RUNNING)
 #: the runs that may be queued again with the same parameters
 RUN_REQUEUEABLE = (RunStatus.INTERRUPTED, RunStatus.FAILED, RunStatus.CANCELLED)
 
@@ -152,6 +154,12 @@ KPI_LABELS: dict[str, Label] = {
     "rule_exceptions": Label("无法满足规则的案件", "rule exceptions"),
 }
 
+#: the projected figures a plan carries (`kpis["projection"]`: plan against no plan, after n months)
+PROJECTION_LABELS: dict[str, Label] = {
+    "pending": Label("未结案件", "pending"),
+    "pool6": Label("超六个月（有财产）", "six-month pool"),
+}
+
 #: the objective's terms (cost points ≈ minutes of a party's travel)
 TERM_LABELS: dict[str, Label] = {
     "party_travel": Label("当事人路程", "party travel"),
@@ -201,11 +209,13 @@ def served_vocabulary() -> dict[str, Any]:
         "plan_statuses": labels(PLAN_STATUS_LABELS),
         "run_statuses": labels(RUN_STATUS_LABELS),
         "run_finished": sorted(RUN_FINISHED),
+        "run_cancellable": list(RUN_CANCELLABLE),
         "run_requeueable": list(RUN_REQUEUEABLE),
         "phases": labels(PHASE_LABELS),
         "kpis": labels(KPI_LABELS),
         "rules": labels(RULE_LABELS),
         "rule_details": sorted(RULE_DETAILS),
+        "projection": labels(PROJECTION_LABELS),
         "terms": labels(TERM_LABELS),
         "coordination": labels(COORDINATION_LABELS),
     }
