@@ -40,9 +40,11 @@ def dispatcher_and_superiors(s: ScenarioData | CheckedScenario) -> list[str]:
 
 
 def audit(session: Session, who: Principal, action: str, scenario_id: str | None = None,
-          run_id: str | None = None, content_hash: str | None = None) -> None:
+          run_id: str | None = None, content_hash: str | None = None, subject: str | None = None) -> None:
+    """An audit entry in the caller's transaction: it is stored with the change it records, or
+    not at all. `subject`: the key a key action concerns."""
     session.add(AuditEntry(key_id=who.key_id, action=action, scenario_id=scenario_id,
-                           run_id=run_id, content_hash=content_hash))
+                           run_id=run_id, content_hash=content_hash, subject=subject))
 
 
 def _visible(stmt: Any, who: Principal) -> Any:
@@ -201,7 +203,7 @@ def create_key(session: Session, who: Principal, court: str, admin: bool,
     """A new API key bound to `court` (audited): its row and its token (shown once)."""
     row, token = new_key(session, court, admin, label)
     session.flush()
-    audit(session, who, "key.create")
+    audit(session, who, "key.create", subject=row.id)
     return row, token
 
 
@@ -210,7 +212,7 @@ def revoke_key(session: Session, who: Principal, row: ApiKey) -> bool:
     if row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()
-    audit(session, who, "key.revoke")
+    audit(session, who, "key.revoke", subject=row.id)
     session.flush()
     return True
 

@@ -8,7 +8,7 @@ from collections import Counter
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import courts_at_and_below
 from optimizer.law.modes import KEY_DECISION_MODES, MODE_LABELS, Mode
-from optimizer.law.vocabulary import KPI_LABELS, PROJECTION_LABELS, RULE_LABELS, plan_status_zh, rule_text, term_zh
+from optimizer.law.vocabulary import KPI_LABELS, RULE_LABELS, plan_status_zh, rule_text, term_zh
 from optimizer.results.plan import Plan
 
 
@@ -169,12 +169,10 @@ def projection_kpis_text(proj: dict | None) -> str:
     """The plan's projected figures (district), plan against none: a projection, so labelled."""
     if not proj:
         return ""
-    rows = []
-    for key, v in proj.items():
-        what, _, months = key.rpartition("_")
-        if isinstance(v, dict) and what in PROJECTION_LABELS:
-            rows.append([f"{PROJECTION_LABELS[what].both()} · {months[:-1]}个月后 after {months[:-1]} months",
-                         f"{v['plan']:,}", f"{v['none']:,}", f"{v['difference']:+,}"])
+    from optimizer.outcomes.projection import kpi_label
+
+    rows = [[kpi_label(key), f"{v['plan']:,}", f"{v['none']:,}", f"{v['difference']:+,}"]
+            for key, v in proj.items() if isinstance(v, dict)]
     return ("\n\n预测（非预报，见 courtplan project）Projection, not a forecast\n"
             + table(["指标 KPI", "有方案 plan", "无方案 none", "差值 plan − none"], rows, {1, 2, 3}))
 
