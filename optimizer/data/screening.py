@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.data.case_columns import case_columns
+from optimizer.data.case_columns import CaseColumns, case_columns
 from optimizer.data.scenario import Level, Scenario
 from optimizer.data.validate import district_of
 from optimizer.law.bankruptcy import (
@@ -114,31 +115,20 @@ def screen(s: Scenario, case_debtor: NDArray[np.int64] | None = None,
     n = len(ids)
     if case_court is None:
         case_court = np.fromiter(map(court_index.__getitem__, cols.court), np.int64, len(cols.court))
-    amounts = np.array(cols.amount, dtype=np.float64)
-    sizes = np.fromiter(map(len, cols.assets), np.int64, len(cols.court))
-    flat = [a.value for x in cols.assets if x for a in x]
-    values = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flat,
-                         minlength=len(sizes)) if flat else np.zeros(len(sizes))
-    has_property = (sizes > 0) | np.array(cols.act_obligation, bool)
     zb_debtor = np.array([row_of[t.debtor_id] for t, _ in zb if t.debtor_id], dtype=np.int64)
     zb_court = np.array([court_index[c] for t, c in zb if t.debtor_id], dtype=np.int64)
     zb_amount = np.array([t.amount or 0.0 for t, _ in zb if t.debtor_id], dtype=np.float64)
-    open_cases = np.bincount(case_debtor, minlength=n)
-    zhongben = np.bincount(zb_debtor, minlength=n)
-    pairs = np.unique(case_debtor * max(len(s.courts), 1) + case_court)
-    courts = np.bincount(pairs // max(len(s.courts), 1), minlength=n)
-    claims = (np.bincount(case_debtor, weights=amounts, minlength=n)
-              + np.bincount(zb_debtor, weights=zb_amount, minlength=n))
-    assets = np.bincount(case_debtor, weights=values, minlength=n)
+    open_cases, zhongben, courts, claims, assets, no_property = _group_sums(
+        cols, n, len(s.courts), case_debtor, case_court, zb_debtor, zb_amount)
     kind = _kinds(s, row_of, len(ids), case_debtor, cols.debtor_kind)
-    block = {d.id: d for d in s.debtors}
+    consent = np.zeros(n, dtype=bool)
     for d in s.debtors:
-        if d.assets_found is not None and d.id in row_of:
-            assets[row_of[d.id]] = d.assets_found
-    consent = np.array([d in block and block[d].consent is not None for d in ids], dtype=bool)
+        if d.id in row_of:
+            consent[row_of[d.id]] = d.consent is not None
+            if d.assets_found is not None:
+                assets[row_of[d.id]] = d.assets_found
     ind = np.where(zhongben > 0, IND_ZHONGBEN, 0)
-    ind |= np.where(np.bincount(case_debtor, weights=~has_property, minlength=n) > 0,
-                    IND_NO_PROPERTY, 0)
+    ind |= np.where(no_property > 0, IND_NO_PROPERTY, 0)
     ind |= np.where((claims > assets) & (open_cases + zhongben >= 2), IND_SHORT, 0)
     firm = (kind == KIND_ENTERPRISE) | (kind == KIND_INDICATED)
     status = np.where(firm & (ind > 0), Screening.CONSULT, Screening.NOT_APPLICABLE)
@@ -154,10 +144,31 @@ def screen(s: Scenario, case_debtor: NDArray[np.int64] | None = None,
     return DebtorScreening(
         debtor_ids=tuple(ids[i] for i in keep.tolist()), status=status[keep].astype(np.int8),
         kind=kind[keep], indicators=ind[keep].astype(np.int8), consent=consent[keep],
-        open_cases=open_cases[keep], zhongben_cases=zhongben[keep], courts=courts[keep],
+        open_cases=open_cases[keep].astype(np.int64), zhongben_cases=zhongben[keep].astype(np.int64),
+        courts=courts[keep].astype(np.int64),
         claims=claims[keep].astype(np.float64),
         assets=assets[keep].astype(np.float64), receiving_court=receiving[keep],
         case_row=new_row[case_debtor])
+
+
+def _group_sums(cols: CaseColumns, n: int, n_courts: int, case_debtor: NDArray[np.int64],
+                case_court: NDArray[np.int64], zb_debtor: NDArray[np.int64],
+                zb_amount: NDArray[np.float64]) -> tuple[NDArray[Any], ...]:
+    """Per debtor: open cases, 终本 cases, courts holding its open cases, claims (open and 终本),
+    property found on its open cases, and its open cases without property."""
+    sizes = np.fromiter(map(len, cols.assets), np.int64, len(cols.court))
+    flat = [a.value for x in cols.assets if x for a in x]
+    values = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flat,
+                         minlength=len(sizes)) if flat else np.zeros(len(sizes))
+    no_property = ~((sizes > 0) | np.array(cols.act_obligation, bool))
+    pairs = np.unique(case_debtor * max(n_courts, 1) + case_court)
+    claims = (np.bincount(case_debtor, weights=np.array(cols.amount, dtype=np.float64),
+                          minlength=n) + np.bincount(zb_debtor, weights=zb_amount, minlength=n))
+    return (np.bincount(case_debtor, minlength=n).astype(np.float64),
+            np.bincount(zb_debtor, minlength=n).astype(np.float64),
+            np.bincount(pairs // max(n_courts, 1), minlength=n).astype(np.float64), claims,
+            np.bincount(case_debtor, weights=values, minlength=n),
+            np.bincount(case_debtor, weights=no_property, minlength=n))
 
 
 def _debtor_ids(case_ids: tuple[str, ...], case_debtor: NDArray[np.int64],
