@@ -153,14 +153,17 @@ def queue_run(session: Session, who: Principal, v: ScenarioVersion, params: dict
 
 
 def interrupt_expired(session: Session, now: dt.datetime | None = None, run_id: str | None = None) -> int:
-    """Mark running runs whose worker's lease has expired as interrupted (the worker died or
-    lost the database); returns how many. Their stored rows are otherwise left as they were."""
+    """End running runs whose worker's lease has expired (the worker died or lost the
+    database): `cancelled` when a cancel was acknowledged (that answer holds), else
+    `interrupted`; returns how many. Their stored rows are otherwise left as they were."""
     now = now or utcnow()
-    stmt = update(Run).where(Run.status == "running", Run.lease_expires_at < now)
+    expired = update(Run).where(Run.status == "running", Run.lease_expires_at < now)
     if run_id is not None:
-        stmt = stmt.where(Run.id == run_id)
-    result = session.execute(stmt.values(
+        expired = expired.where(Run.id == run_id)
+    cancelled = session.execute(expired.where(Run.cancel_requested.is_(True)).values(
+        status="cancelled", finished_at=now))
+    interrupted = session.execute(expired.where(Run.cancel_requested.is_(False)).values(
         status="interrupted", finished_at=now, error=[{
             "path": "(run)", "record": None,
             "message": "the worker stopped renewing its lease (killed or cut off); requeue to run again"}]))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(getattr(cancelled, "rowcount", 0) or 0) + int(getattr(interrupted, "rowcount", 0) or 0)

@@ -358,16 +358,28 @@ class Worker:
                 plan: bytes | None = None, error: list[Any] | None = None, elapsed: float | None = None,
                 progress: dict[str, Any] | None = None, warm: bytes | None = None,
                 answer: bytes | None = None) -> None:
-        values: dict[str, Any] = dict(status=status, finished_at=utcnow(), summary=summary, error=error,
-                                      solve_seconds=elapsed, lease_expires_at=None)
-        if progress is not None:
-            values["progress"] = progress
+        """Record how the run ended, if it is still this worker's. A cancel acknowledged (202)
+        before this point wins: the run ends `cancelled` and what the solver made is dropped.
+        The row is locked first (PostgreSQL `FOR UPDATE`; SQLite's write transaction holds the
+        database's one write lock), so a cancel arriving meanwhile waits and then finds the run
+        ended (409) — one outcome, never a 202 for a run that ends `done`."""
         with self.writes.begin() as s:
-            result = s.execute(update(Run).where(Run.id == run_id, Run.worker == self.name,
-                                                 Run.status == "running").values(**values))
-            if getattr(result, "rowcount", 0) and answer is not None:
+            held = s.execute(select(Run.cancel_requested).where(
+                Run.id == run_id, Run.worker == self.name, Run.status == "running").with_for_update()).first()
+            if held is None:
+                log.warning("run %s: no longer held by this worker; its %s result is not recorded", run_id, status)
+                return
+            if held[0] and status != "cancelled":
+                log.info("run %s: cancelled while it ended (%s dropped)", run_id, status)
+                status, summary, plan, error, warm, answer = "cancelled", None, None, None, None, None
+            values: dict[str, Any] = dict(status=status, finished_at=utcnow(), summary=summary, error=error,
+                                          solve_seconds=elapsed, lease_expires_at=None)
+            if progress is not None:
+                values["progress"] = progress
+            s.execute(update(Run).where(Run.id == run_id).values(**values))
+            if answer is not None:
                 s.merge(RunResult(run_id=run_id, body=answer))
-            if getattr(result, "rowcount", 0) and plan is not None:
+            if plan is not None:
                 s.merge(RunPlan(run_id=run_id, body=zlib.compress(plan, 6)))
                 if warm is not None:  # (already compressed: a NumPy archive)
                     s.merge(RunWarmStart(run_id=run_id, body=warm))

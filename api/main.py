@@ -17,7 +17,7 @@ from api import errors, metrics
 from api.db.engine import make_engine, migrate, session_factory
 from api.deps import Service, no_unknown_query
 from api.limits import SmallBodies
-from api.routes import admin, files, meta, runs, scenarios, workbench
+from api.routes import admin, files, meta, outcomes, runs, scenarios, workbench
 from api.security import EdgeMiddleware
 from api.settings import Settings
 from api.ui import install_ui
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     if service is not None:
         app.state.service = service
     errors.install(app)
-    for module in (meta, scenarios, runs, files, workbench, admin):
+    for module in (meta, scenarios, runs, files, workbench, outcomes, admin):
         app.include_router(module.router)
     meta.install_docs(app)
     install_ui(app)

@@ -21,7 +21,8 @@ from api.sandbox import run_in_child
 from api.settings import Settings
 
 #: what a question names, for its user errors: the library's message says which value
-ASKED = {"explain": "case", "why_not": "case", "officers": "(run)", "recommend": "k"}
+ASKED = {"explain": "case", "why_not": "case", "officers": "(run)", "recommend": "k",
+         "projection": "months", "screening": "(run)"}
 
 
 def _view(plan_zlib: bytes, scenario: bytes) -> Any:
@@ -41,6 +42,8 @@ def answer(question: str, plan_zlib: bytes, scenario_zlib: bytes, args: dict[str
     from optimizer.workbench import answers
 
     try:
+        if question in ("projection", "screening"):
+            return _outcome(question, plan_zlib, zlib.decompress(scenario_zlib), args)
         v = _view(plan_zlib, zlib.decompress(scenario_zlib))
         if question == "explain":
             return answers.explain_answer(*answers.explained(v, args["cases"]))
@@ -55,6 +58,25 @@ def answer(question: str, plan_zlib: bytes, scenario_zlib: bytes, args: dict[str
     except ValueError as e:
         raise HTTPException(422, [{"path": ASKED[question], "record": None, "message": str(e)}]) from None
     raise AssertionError(f"unknown question {question}")
+
+
+def _outcome(question: str, plan_zlib: bytes, scenario: bytes, args: dict[str, Any]) -> Any:
+    """(In a child.) `courtplan project … --json` or `courtplan screen … --json` (the stored
+    plan read as it is: an overridden 执转破 group needs no lawful-option view)."""
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import parse_scenario
+    from optimizer.results.plan import Plan
+
+    p = Problem.from_scenario(parse_scenario(scenario, "(stored scenario)"))
+    plan = Plan.from_json(zlib.decompress(plan_zlib))
+    if question == "projection":
+        from optimizer.outcomes.projection import project, to_dict
+
+        return to_dict(project(p, plan, args["months"]))
+    from optimizer.outcomes.screening_list import screening_rows
+
+    return {"counts": p.screening.counts(),
+            "groups": screening_rows(p, include_not_applicable=args["all"], plan=plan)}
 
 
 def compare_plans(a_zlib: bytes, b_zlib: bytes) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from optimizer.data.scenario import Scenario
 from optimizer.model.lawful import checked_options
 from optimizer.model.options import Options
 from optimizer.model.restrictions import Restrictions, restrictions_from
+from optimizer.outcomes.projection import project
 from optimizer.results.conflicts import QUICK, ChangesConflict, explain
 from optimizer.results.finish import finish
 from optimizer.results.plan import Plan, Status
@@ -75,14 +76,23 @@ def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
     return r, checked_options(p, r)
 
 
+def with_projection(p: Problem, plan: Plan) -> Plan:
+    """The plan with its projected figures among the KPIs (`kpis.projection`: pending and the
+    six-month pool at 6 and 12 months, plan and no plan, docs/outcomes.md); an infeasible plan
+    has none."""
+    if plan.status == Status.INFEASIBLE or not p.in_district.any():
+        return plan
+    return replace(plan, kpis={**plan.kpis, "projection": project(p, plan).kpis()})
+
+
 def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
           progress: ProgressCallback | None, previous: Plan | None,
           warm_start: Plan | WarmStarts | None = None) -> Plan:
     p = apply_changes(problem, changes)
     warm = warm_start.warm_starts if isinstance(warm_start, Plan) else warm_start
     restrictions, options = _restrictions(p, changes, previous, warm_start)
-    return finish(search(p, params, progress, restrictions, options, warm_starts=warm), params,
-                  progress)
+    return with_projection(p, finish(search(p, params, progress, restrictions, options,
+                                            warm_starts=warm), params, progress))
 
 
 def plan_problem(problem: Problem, changes: ChangeSet | None = None,
@@ -112,7 +122,7 @@ def solve(problem: Problem, params: SolveParams | None = None,
           progress: ProgressCallback | None = None) -> Plan:
     """Plan compiled arrays as they are: the search, then the rule gate and the plan."""
     params = params or SolveParams()
-    return finish(search(problem, params, progress), params, progress)
+    return with_projection(problem, finish(search(problem, params, progress), params, progress))
 
 
 def plan_scenario(scenario: Scenario | str | Path, changes: ChangeSet | None = None,

@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy import update
+from sqlalchemy import case, select, update
 
 from api import crud
-from api.db.models import Run, RunPlan, RunWarmStart, utcnow
+from api.db.models import Run, RunPlan, RunWarmStart, ScenarioVersion, utcnow
 from api.deps import Caller, Limit, Offset, ReadSession, ServiceDep, WriteSession, checked_id, not_found
 from api.errors import AUTH, responses
 from api.results import finite, summary_of
@@ -27,6 +27,7 @@ from optimizer.results.plan import Plan
 
 router = APIRouter(tags=["runs"])
 REQUEUEABLE = ("interrupted", "failed", "cancelled")
+CANCELLABLE = ("queued", "running")
 
 
 @router.post("/scenarios/{scenario_id}/runs", response_model=RunOut, status_code=202,
@@ -137,36 +138,52 @@ async def run_events(run_id: str, who: Caller, service: ServiceDep, request: Req
 @router.post("/runs/{run_id}/cancel", response_model=RunOut, status_code=202,
              responses=responses(401, 404, 409, 422, 503))
 def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
-    """A queued run is cancelled at once; a running one within about a second (its worker
-    polls the flag and kills the solver)."""
+    """One outcome, stated by the answer: **202** — the run ends `cancelled` (a queued one at
+    once; a running one within about a second, its worker polls the flag and kills the solver;
+    whatever the solver finishes after this answer is discarded); **409** — the run had already
+    ended, and the message says how. One conditional UPDATE decides, so a cancel racing the
+    worker's finish cannot be acknowledged and then lose (the worker's finish locks the row)."""
     run = _run(session, who, run_id)
-    if run.status in crud.TERMINAL:
-        raise HTTPException(409, f"the run is already {run.status}")
-    if run.status == "queued":
-        session.execute(update(Run).where(Run.id == run.id, Run.status == "queued")
-                        .values(status="cancelled", finished_at=utcnow(), cancel_requested=True))
-    session.execute(update(Run).where(Run.id == run.id).values(cancel_requested=True))
-    crud.audit(session, who, "run.cancel", run.scenario_id, run.id)
-    session.flush()
+    now = utcnow()
+    queued = Run.status == "queued"
+    decided = session.execute(
+        update(Run).where(Run.id == run.id, Run.status.in_(CANCELLABLE))
+        .values(cancel_requested=True, status=case((queued, "cancelled"), else_=Run.status),
+                finished_at=case((queued, now), else_=Run.finished_at))
+        .returning(Run.status).execution_options(synchronize_session=False)).first()
     session.refresh(run)
+    if decided is None:
+        raise HTTPException(409, f"the run has already ended: {run.status}; nothing was cancelled "
+                                 f"(运行已结束（{run.status}），未取消)")
+    crud.audit(session, who, "run.cancel", run.scenario_id, run.id, _content_hash(session, run))
+    session.flush()
     return run_out(run, crud.run_version(session, run))
 
 
 @router.post("/runs/{run_id}/requeue", response_model=RunOut, status_code=202,
              responses=responses(401, 404, 409, 422, 503))
 def requeue_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
-    """Queue an interrupted, failed or cancelled run again, with the same parameters."""
+    """Queue an interrupted, failed or cancelled run again, with the same parameters. One
+    conditional UPDATE decides: of several requeues at once, one is answered 202 and the
+    others 409 (the run is queued once)."""
     run = _run(session, who, run_id)
-    if run.status not in REQUEUEABLE:
-        raise HTTPException(409, f"only {', '.join(REQUEUEABLE)} runs can be requeued; this one is {run.status}")
-    session.execute(update(Run).where(Run.id == run.id, Run.status.in_(REQUEUEABLE)).values(
-        status="queued", cancel_requested=False, worker=None, progress={}, summary=None, error=None,
-        started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
-        created_at=utcnow()))
-    crud.audit(session, who, "run.requeue", run.scenario_id, run.id)
-    session.flush()
+    decided = session.execute(
+        update(Run).where(Run.id == run.id, Run.status.in_(REQUEUEABLE)).values(
+            status="queued", cancel_requested=False, worker=None, progress={}, summary=None, error=None,
+            started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
+            created_at=utcnow()).returning(Run.id).execution_options(synchronize_session=False)).first()
     session.refresh(run)
+    if decided is None:
+        raise HTTPException(409, f"only {', '.join(REQUEUEABLE)} runs can be requeued; this one is "
+                                 f"{run.status} (只有中断、失败或已取消的运行可重新排队)")
+    crud.audit(session, who, "run.requeue", run.scenario_id, run.id, _content_hash(session, run))
+    session.flush()
     return run_out(run, crud.run_version(session, run))
+
+
+def _content_hash(session: Any, run: Run) -> str | None:
+    """The content hash of the scenario version the run plans (for its audit entries)."""
+    return session.scalar(select(ScenarioVersion.content_hash).where(ScenarioVersion.id == run.version_id))
 
 
 def _plan(session: Any, who: Any, run_id: str) -> tuple[Run, Plan]:

@@ -5,12 +5,13 @@
 // service draws, parsed as XML and imported as nodes.
 'use strict';
 (function () {
-  const KEY_STORE = 'courtplan.key', LANG_STORE = 'courtplan.lang', CASES_SHOWN = 300;
+  const KEY_STORE = 'courtplan.key', LANG_STORE = 'courtplan.lang', CASES_SHOWN = 300, PROBLEMS_SHOWN = 12;
   const OPEN_STORE = 'courtplan.open';  // the scenario and run on screen, reopened after a reload
   const state = {
     key: sessionStorage.getItem(KEY_STORE) || '',
     lang: localStorage.getItem(LANG_STORE) === 'en' ? 'en' : 'zh',
     scenarios: [], scenario: null, runs: [], run: null, plan: null, watch: null, compared: null,
+    casePage: 0, caseSort: null,
   };
   const $ = (id) => document.getElementById(id);
 
@@ -45,19 +46,46 @@
     return tr;
   }
   function fill(tbody, rows) { tbody.replaceChildren(...rows); }
+  // a row that opens something: reachable with Tab, opened with Enter or Space as with a click
+  function pickable(tr, open, chosen) {
+    tr.className = 'pick' + (chosen ? ' chosen' : '');
+    tr.tabIndex = 0;
+    tr.setAttribute('aria-selected', chosen ? 'true' : 'false');
+    tr.addEventListener('click', open);
+    tr.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); }
+    });
+    return tr;
+  }
 
   // ---- messages and the API -------------------------------------------------------------
-  function say(text, ok) {
+  function say(text, ok, items) {
+    // text, and when an answer lists problems, all of them: the count, the first few in the
+    // message, every one in a list that opens (a renamed sheet can give thousands)
     const m = $('message');
-    m.textContent = text; m.hidden = !text; m.classList.toggle('ok', !!ok);
+    m.replaceChildren();
+    m.hidden = !text; m.classList.toggle('ok', !!ok);
+    if (!text) return;
+    if (!items || items.length <= 1) { m.textContent = text; return; }
+    m.append(el('p', t('problems.count', { n: num(items.length, 0) }), 'count'));
+    m.append(el('p', items.slice(0, PROBLEMS_SHOWN).join('\n')));
+    if (items.length > PROBLEMS_SHOWN) {
+      const all = el('details'), list = el('ol');
+      all.append(el('summary', t('problems.all', { n: num(items.length, 0), more: num(items.length - PROBLEMS_SHOWN, 0) })));
+      list.append(...items.map((x) => el('li', x)));
+      all.append(list);
+      m.append(all);
+    }
   }
-  class ApiError extends Error { constructor(status, text) { super(text); this.status = status; } }
+  class ApiError extends Error {
+    constructor(status, text, items) { super(text); this.status = status; this.items = items || []; }
+  }
+  const problemText = (p) => [p.path, p.record].filter(Boolean).join(' ') + ': ' + p.message;
   async function problems(r) {
     try {
       const body = await r.json();
-      return (body.detail || []).slice(0, 12).map((p) =>
-        [p.path, p.record].filter(Boolean).join(' ') + ': ' + p.message).join('\n');
-    } catch (e) { return r.status + ' ' + r.statusText; }
+      return (body.detail || []).map(problemText);
+    } catch (e) { return [r.status + ' ' + r.statusText]; }
   }
   async function api(path, opts) {
     opts = opts || {};
@@ -73,13 +101,13 @@
       if (e.name === 'AbortError') throw e;
       throw new ApiError(0, t('error.network'));
     }
-    if (!r.ok) throw new ApiError(r.status, await problems(r));
+    if (!r.ok) { const items = await problems(r); throw new ApiError(r.status, items.join('\n'), items); }
     return opts.raw ? r : r.json();
   }
   function failed(e) {
     if (e && e.name === 'AbortError') return;
     if (e && e.status === 401) { say(t('key.bad')); showApp(false); return; }
-    say(e && e.message ? e.message : String(e));
+    say(e && e.message ? e.message : String(e), false, e && e.items);
   }
 
   // ---- language -------------------------------------------------------------------------
@@ -94,6 +122,7 @@
     button.lang = state.lang === 'en' ? 'zh-CN' : 'en';
     showApp(!$('app').hidden);
     renderScenarios(); renderRuns(); renderResult(); renderCompare();
+    if (window.CP.relabel) window.CP.relabel();
     if (state.run) renderProgress(state.run);
   }
 
@@ -147,10 +176,8 @@
     const rows = state.scenarios.map((s) => {
       const tr = row([s.name, s.dispatcher, num(s.courts, 0), num(s.cases, 0), String(s.version), when(s.created_at)],
         [2, 3, 4]);
-      tr.className = 'pick' + (state.scenario && state.scenario.id === s.id ? ' chosen' : '');
       tr.dataset.id = s.id;
-      tr.addEventListener('click', () => chooseScenario(s));
-      return tr;
+      return pickable(tr, () => chooseScenario(s), state.scenario && state.scenario.id === s.id);
     });
     if (!rows.length) { const tr = row([t('scenarios.none')]); tr.firstChild.colSpan = 6; rows.push(tr); }
     fill($('scenarios').tBodies[0], rows);
@@ -199,32 +226,53 @@
   // ---- runs -----------------------------------------------------------------------------
   async function loadRuns() {
     if (!state.scenario) return;
-    const page = await api('/scenarios/' + state.scenario.id + '/runs?limit=100');
+    const page = await api('/scenarios/' + state.scenario.id + '/runs?limit=100&kind=plan');
     state.runs = page.items;
     renderRuns();
+  }
+  // one duration per run: the worker's wall time once it has ended (what the runs table shows),
+  // the solver's elapsed time while it runs
+  function seconds(r) {
+    if (r.solve_seconds !== null && r.solve_seconds !== undefined) return num(r.solve_seconds, 1) + ' s';
+    const p = r.progress || {};
+    return p.elapsed === null || p.elapsed === undefined ? '—' : num(p.elapsed, 1) + ' s';
   }
   function statusCell(status) { return el('td', t('run.' + status), 'status-' + status); }
   function renderRuns() {
     const rows = state.runs.map((r) => {
       const s = r.summary;
       const tr = row([when(r.created_at), statusCell(r.status), s ? num(s.objective) : '—', s ? pct(s.gap) : '—',
-        r.solve_seconds === null ? '—' : num(r.solve_seconds, 1)], [2, 3, 4]);
-      tr.className = 'pick' + (state.run && state.run.id === r.id ? ' chosen' : '');
+        seconds(r)], [2, 3, 4]);
       tr.dataset.id = r.id;
-      tr.addEventListener('click', () => openRun(r));
-      return tr;
+      return pickable(tr, () => openRun(r), state.run && state.run.id === r.id);
     });
     if (!rows.length) { const tr = row([t('runs.none')]); tr.firstChild.colSpan = 5; rows.push(tr); }
     fill($('runs').tBodies[0], rows);
     renderCompareChoices();
   }
-  async function startRun(event) {
-    event.preventDefault();
+  // a number field read as the user typed it: empty or out of range is said, never sent as 0
+  function numberField(id, what) {
+    const input = $(id), text = input.value.trim();
+    if (text === '' || !input.checkValidity() || !Number.isFinite(Number(text))) {
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      throw new ApiError(0, t('input.number', { what: t(what), min: input.min || '—', max: input.max || '—' }));
+    }
+    input.removeAttribute('aria-invalid');
+    return Number(text);
+  }
+  function runParameters() {
+    return { time_limit: numberField('time-limit', 'run.time_limit'), gap: numberField('gap', 'run.gap') };
+  }
+  async function startRun(event, changes, from) {
+    if (event) event.preventDefault();
     if (!state.scenario) return;
-    const body = { time_limit: Number($('time-limit').value) || 20, gap: Number($('gap').value) };
+    let body;
+    try { body = runParameters(); } catch (e) { failed(e); return; }
+    if (changes) body.changes = changes;
     // 热启动: from the latest finished run of this scenario (a run finished before warm starts
     // were kept has none: then the run starts cold)
-    const base = $('warm').checked ? state.runs.find((r) => r.status === 'done') : null;
+    const base = from || ($('warm').checked ? state.runs.find((r) => r.status === 'done') : null);
     try {
       let run;
       try {
@@ -260,7 +308,7 @@
     $('p-objective').textContent = num(s ? s.objective : p.incumbent);
     $('p-bound').textContent = num(s ? s.bound : p.bound);
     $('p-gap').textContent = pct(s ? s.gap : p.gap);
-    $('p-elapsed').textContent = p.elapsed === null || p.elapsed === undefined ? '—' : num(p.elapsed, 1) + ' s';
+    $('p-elapsed').textContent = seconds(run);
     const bar = $('p-bar');
     bar.max = Math.max(p.pieces_total || 0, 1);
     bar.value = run.status === 'done' ? bar.max : (p.pieces_done || 0);
@@ -357,14 +405,51 @@
       c.decided_by_name || '—', (c.reasons || []).join('、')]);
     state.caseIndex = state.caseText.map((r) => r.join(' ').toLowerCase());
     renderCases();
+    renderFlows(plan);
+    window.CP.planShown();
+  }
+  function searchCases() { state.casePage = 0; renderCases(); }
+  function sortCases(col) {
+    const s = state.caseSort;
+    state.caseSort = { col: col, up: !(s && s.col === col && s.up) };
+    renderCases();
   }
   function renderCases() {
     if (!state.caseText) return;
     const words = $('case-search').value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const hits = [];
     state.caseIndex.forEach((text, i) => { if (words.every((w) => text.includes(w))) hits.push(i); });
-    fill($('cases').tBodies[0], hits.slice(0, CASES_SHOWN).map((i) => row(state.caseText[i])));
-    $('case-count').textContent = t('cases.count', { n: num(hits.length, 0), shown: num(Math.min(hits.length, CASES_SHOWN), 0) });
+    const sort = state.caseSort;
+    if (sort) {
+      const cmp = new Intl.Collator(state.lang === 'en' ? 'en' : 'zh-CN', { numeric: true });
+      hits.sort((a, b) => (sort.up ? 1 : -1) * cmp.compare(state.caseText[a][sort.col], state.caseText[b][sort.col]));
+    }
+    document.querySelectorAll('#cases thead th').forEach((th, i) => {
+      th.setAttribute('aria-sort', sort && sort.col === i ? (sort.up ? 'ascending' : 'descending') : 'none');
+    });
+    const pages = Math.max(1, Math.ceil(hits.length / CASES_SHOWN));
+    state.casePage = Math.min(state.casePage, pages - 1);
+    const first = state.casePage * CASES_SHOWN, shown = hits.slice(first, first + CASES_SHOWN);
+    fill($('cases').tBodies[0], shown.map((i) => pickable(row(state.caseText[i]), () => window.CP.openCase(state.caseText[i][0]),
+      window.CP.caseOpen === state.caseText[i][0])));
+    $('case-count').textContent = t('cases.count', { n: num(hits.length, 0), shown: num(shown.length, 0) });
+    $('page-at').textContent = t('page.at', { page: num(state.casePage + 1, 0), pages: num(pages, 0),
+      from: num(hits.length ? first + 1 : 0, 0), to: num(first + shown.length, 0) });
+    $('page-prev').disabled = state.casePage === 0;
+    $('page-next').disabled = state.casePage >= pages - 1;
+  }
+  function turnPage(by) { state.casePage += by; renderCases(); }
+  // 流向表: cases per (from court, enforcing court) pair, largest first — the map's arrows as numbers
+  function renderFlows(plan) {
+    const count = new Map();
+    for (const c of plan.cases) {
+      if (c.court_id === c.from_court_id) continue;
+      const key = c.from_court_name + '\u0000' + c.court_name;
+      count.set(key, (count.get(key) || 0) + 1);
+    }
+    const rows = [...count.entries()].sort((a, b) => b[1] - a[1]).map(([key, n]) => row([...key.split('\u0000'), num(n, 0)], [2]));
+    if (!rows.length) { const tr = row([t('flows.none')]); tr.firstChild.colSpan = 3; rows.push(tr); }
+    fill($('od').tBodies[0], rows);
   }
   async function download(what, button) {
     if (!state.run) return;
@@ -401,25 +486,51 @@
     if (!a || !b) { say(t('compare.need')); return; }
     try { state.compared = await api('/runs/' + a + '/compare/' + b); renderCompare(); } catch (e) { failed(e); }
   }
+  const place = (mode, court) => t('mode.' + mode) + ' @' + court;
   function renderCompare() {
     const c = state.compared, out = $('compare-out');
     if (!c) { out.replaceChildren(); return; }
+    const names = c.court_names || {}, court = (id) => names[id] || id;
     const facts = el('dl', null, 'facts');
-    facts.append(el('dt', t('compare.objective')), el('dd', num(c.objective_change)),
-      el('dt', t('compare.cases')), el('dd', num(c.cases_changed, 0)));
-    const table = el('table'), head = el('thead'), body = el('tbody');
-    head.appendChild(row([el('th', t('compare.kpi')), el('th', 'B − A')], [1]));
-    Object.entries(c.kpi_changes).forEach(([key, v]) => {
-      const parts = key.split('.');
-      const name = parts[0] === 'rules' ? t('rule.' + parts[1]) : parts[0] === 'cases_per_mode' ? t('mode.' + parts[1]) : t('kpi.' + key);
-      const tr = row([name.trim(), (v > 0 ? '+' : '') + num(v, 3)], [1]);
-      tr.lastChild.classList.add(v > 0 ? 'up' : 'down');
-      body.appendChild(tr);
+    const change = c.objective.change;
+    // the objective is a cost: lower is better, so only its change is coloured
+    const objective = el('dd', (change > 0 ? '+' : '') + num(change), change < 0 ? 'better' : change > 0 ? 'worse' : '');
+    facts.append(el('dt', 'A'), el('dd', num(c.objective.a)), el('dt', 'B'), el('dd', num(c.objective.b)),
+      el('dt', t('compare.objective')), objective,
+      el('dt', t('compare.cases')), el('dd', num(c.cases.length, 0)));
+    const parts = [facts];
+    for (const w of c.warnings || []) parts.push(el('p', w, 'muted'));
+    const kpis = el('table'), khead = el('thead'), kbody = el('tbody');
+    khead.appendChild(row([el('th', t('compare.kpi')), el('th', 'A'), el('th', 'B'), el('th', 'B − A')], [1, 2, 3]));
+    Object.entries(c.kpis).forEach(([key, [a, b]]) => {
+      if (typeof a !== 'number' || typeof b !== 'number' || a === b) return;
+      const bits = key.split('.');
+      const name = bits[0] === 'rules' ? t('rule.' + bits[1]) : bits[0] === 'cases_per_mode' ? t('mode.' + bits[1]) : t('kpi.' + key);
+      kbody.appendChild(row([name.trim(), num(a, 3), num(b, 3), (b > a ? '+' : '') + num(b - a, 3)], [1, 2, 3]));
     });
-    if (!body.childNodes.length) body.appendChild(row([t('compare.nokpi'), '']));
-    table.append(head, body);
-    out.replaceChildren(facts, table);
+    if (!kbody.childNodes.length) kbody.appendChild(row([t('compare.nokpi'), '', '', '']));
+    kpis.append(khead, kbody);
+    parts.push(kpis);
+    const cases = el('table'), chead = el('thead'), cbody = el('tbody');
+    cases.id = 'compare-cases';
+    chead.appendChild(row([el('th', t('cases.id')), el('th', t('compare.before')), el('th', t('compare.after')),
+      el('th', t('cases.reasons'))]));
+    c.cases.forEach((x) => cbody.appendChild(row([x.case_id, place(x.mode_a, court(x.court_a)),
+      place(x.mode_b, court(x.court_b)), (x.reasons_b || []).join('、')])));
+    if (!c.cases.length) cbody.appendChild(row([t('compare.nocase'), '', '', '']));
+    cases.append(chead, cbody);
+    parts.push(el('h3', t('compare.cases_heading')), Object.assign(el('div', null, 'scroll short'), {}));
+    parts[parts.length - 1].appendChild(cases);
+    out.replaceChildren(...parts);
   }
+
+  // ---- what workbench.js uses ------------------------------------------------------------
+  window.CP = Object.assign(window.CP || {}, {
+    state: state, $: $, t: t, num: num, el: el, row: row, fill: fill, pickable: pickable, api: api,
+    say: say, failed: failed, numberField: numberField, ApiError: ApiError,
+    runWhatIf: (changes, from) => startRun(null, changes, from), renderCases: renderCases,
+    planShown: () => {}, openCase: () => {}, start: () => {}, caseOpen: null,
+  });
 
   // ---- start ----------------------------------------------------------------------------
   document.addEventListener('DOMContentLoaded', () => {
@@ -434,12 +545,16 @@
     $('file').addEventListener('change', showFileName);
     $('run-form').addEventListener('submit', startRun);
     $('run-cancel').addEventListener('click', cancelRun);
-    $('case-search').addEventListener('input', renderCases);
+    $('case-search').addEventListener('input', searchCases);
+    $('page-prev').addEventListener('click', () => turnPage(-1));
+    $('page-next').addEventListener('click', () => turnPage(1));
+    document.querySelectorAll('#cases button.sort').forEach((b) => b.addEventListener('click', () => sortCases(Number(b.dataset.col))));
     $('compare-form').addEventListener('submit', compare);
     $('dl-xlsx').addEventListener('click', (e) => download('plan.xlsx', e.currentTarget));
     $('dl-report').addEventListener('click', (e) => download('report.html', e.currentTarget));
     $('dl-drafts').addEventListener('click', (e) => download('drafts.zip', e.currentTarget));
     applyLanguage();
+    window.CP.start();
     if (state.key) useKey();
   });
 })();

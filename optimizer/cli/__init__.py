@@ -2,7 +2,8 @@
 returns values and events. One module per group of commands, each with a `register(sub)`:
 `plan` (validate, generate, schema, solve), `workbench` (compare, explain, officers,
 recommend, sweep), `service` (serve, worker, keys), `operations` (backup, restore), `tools`
-(bench), `files` (import, template, export-scenario, export, report, drafts).
+(bench), `files` (import, template, export-scenario, export, report, drafts), `outcomes`
+(project, screen).
 
 Exit codes: 0 success, 2 invalid input (file, arguments), 3 no feasible plan.
 """
@@ -15,12 +16,12 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from optimizer.cli import files, operations, plan, service, tools, workbench
+from optimizer.cli import files, operations, outcomes, plan, service, tools, workbench
 from optimizer.cli.common import EXIT_INFEASIBLE, EXIT_INVALID, err
 from optimizer.data.validate import ScenarioError
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "build_parser", "main"]
-COMMAND_GROUPS = (plan, workbench, service, operations, tools, files)
+COMMAND_GROUPS = (plan, workbench, outcomes, service, operations, tools, files)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,7 +37,7 @@ from optimizer.law.bankruptcy import (
 
 # condition codes per debtor
 KIND_ENTERPRISE, KIND_INDICATED, KIND_PERSON, KIND_OTHER = 0, 1, 2, 3
-_KIND_KEYS = ("enterprise", "enterprise_indicated", "natural_person", "other")
+KIND_KEYS = ("enterprise", "enterprise_indicated", "natural_person", "other")
 IND_ZHONGBEN, IND_NO_PROPERTY, IND_SHORT = 1, 2, 4
 
 
@@ -81,7 +81,7 @@ class DebtorScreening:
 
 @cache
 def _reason(kind: int, ind: int, consent: bool, status: int) -> str:
-    parts = [KIND_TEXT[_KIND_KEYS[kind]]]
+    parts = [KIND_TEXT[KIND_KEYS[kind]]]
     if kind in (KIND_ENTERPRISE, KIND_INDICATED):
         shown = [INDICATOR_TEXT[k] for bit, k in ((IND_ZHONGBEN, "zhongben"),
                                                   (IND_NO_PROPERTY, "no_property"),

@@ -19,6 +19,9 @@ from optimizer.data.scenario import Scenario
 from optimizer.results.plan import CourtPlan, Plan
 
 MAP_W, MAP_H, MARGIN = 900, 620, 90
+#: arrows drawn at most: the largest flows (a province has hundreds of court pairs; every pair
+#: is in the origin–destination table of the report and the dashboard)
+MAX_ARROWS = 40
 MOVE_COLOUR, LOAN_COLOUR = "#2563eb", "#d97706"
 OUTLINES_NOTE = ("未绘制行政区边界：产品所附的行政区划数据（cpca，MIT 许可）只有中心点坐标，"
                  "没有可随附许可的边界数据 (no region outlines: the shipped region data has centroids only)")
@@ -57,8 +60,9 @@ def _projection(points: list[tuple[float, float]]) -> _Projection:
 
 
 def _arrow(a: tuple[float, float], b: tuple[float, float], r_a: float, r_b: float, width: float,
-           colour: str, dashed: bool, title: str) -> str:
-    """A curved arrow from circle a to circle b (bent to the right, so a→b and b→a differ)."""
+           colour: str, dashed: bool, title: str, count: int | None = None) -> str:
+    """A curved arrow from circle a to circle b (bent to the right, so a→b and b→a differ),
+    with its count written at its middle when given."""
     (x1, y1), (x2, y2) = a, b
     dx, dy = x2 - x1, y2 - y1
     d = math.hypot(dx, dy) or 1.0
@@ -69,9 +73,13 @@ def _arrow(a: tuple[float, float], b: tuple[float, float], r_a: float, r_b: floa
     cx, cy = (sx + ex) / 2 - uy * bend, (sy + ey) / 2 + ux * bend
     dash = ' stroke-dasharray="6 4"' if dashed else ""
     marker = "loan" if dashed else "move"
-    return (f'<path d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}" fill="none" '
+    label = "" if count is None else (
+        f'<text class="flow-count" x="{(sx + 2 * cx + ex) / 4:.1f}" y="{(sy + 2 * cy + ey) / 4 + 4:.1f}" '
+        f'font-size="11" text-anchor="middle" fill="{colour}" paint-order="stroke" stroke="#f8fafc" '
+        f'stroke-width="3">{count}</text>')
+    return (f'<g><path d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}" fill="none" '
             f'stroke="{colour}" stroke-width="{width:.1f}" stroke-opacity="0.75"{dash} '
-            f'marker-end="url(#{marker})"><title>{escape(title)}</title></path>')
+            f'marker-end="url(#{marker})"><title>{escape(title)}</title></path>{label}</g>')
 
 
 def _width(count: int) -> float:
@@ -93,11 +101,16 @@ def district_map(plan: Plan, scenario: Scenario) -> str:
     parts = [f'<svg viewBox="0 0 {MAP_W} {MAP_H}" width="100%" role="img" '
              f'aria-label="辖区地图 district map">', _markers(),
              f'<rect width="{MAP_W}" height="{MAP_H}" fill="#f8fafc"/>']
-    moves = Counter((c.from_court_id, c.court_id) for c in plan.cases if c.court_id != c.from_court_id)
-    for (a, b), n in sorted(moves.items()):
-        if a in at and b in at:
-            parts.append(_arrow(at[a], at[b], radius[a], radius[b], _width(n), MOVE_COLOUR, False,
-                                f"{names[a]} → {names[b]}: {n} 件案件 cases"))
+    moves = Counter((c.from_court_id, c.court_id) for c in plan.cases
+                    if c.court_id != c.from_court_id and c.from_court_id in at and c.court_id in at)
+    drawn = sorted(moves.items(), key=lambda m: (-m[1], m[0]))[:MAX_ARROWS]
+    for (a, b), n in sorted(drawn):  # one arrow per court pair, its count written on it
+        parts.append(_arrow(at[a], at[b], radius[a], radius[b], _width(n), MOVE_COLOUR, False,
+                            f"{names[a]} → {names[b]}: {n} 件案件 cases", n))
+    if len(moves) > len(drawn):
+        parts.append(f'<text x="{MAP_W - 8}" y="{MAP_H - 8}" font-size="12" text-anchor="end" '
+                     f'fill="#64748b">另有 {len(moves) - len(drawn)} 条较小流向见流向表 '
+                     f'({len(moves) - len(drawn)} smaller flows: see the table)</text>')
     for m in plan.staff_moves:
         if m.from_court in at and m.to_court in at:
             parts.append(_arrow(at[m.from_court], at[m.to_court], radius[m.from_court],
@@ -118,41 +131,47 @@ def _markers() -> str:
 
 
 def _label_positions(courts: list[CourtPlan], at: dict[str, tuple[float, float]],
-                     radius: dict[str, float]) -> dict[str, tuple[float, float, str]]:
+                     radius: dict[str, float]) -> dict[str, tuple[float, float, str] | None]:
     """Where each court's name goes: below its circle, else above, right or left, whichever
-    first clears the names already placed (courts of one city sit close together)."""
+    first clears the names already placed (courts of one city sit close together). A name that
+    clears none is not written (its circle's tooltip still names it): labels never overlap."""
     placed: list[tuple[float, float, float, float]] = []
-    out = {}
+    out: dict[str, tuple[float, float, str] | None] = {}
     for c in sorted(courts, key=lambda c: -c.load_after):
         x, y = at[c.court_id]
         r = radius[c.court_id]
         w = 12.5 * len(c.name)
         tries = ((x, y + r + 13, "middle"), (x, y - r - 5, "middle"), (x + r + 4, y + 4, "start"),
                  (x - r - 4, y + 4, "end"))
+        out[c.court_id] = None
         for tx, ty, anchor in tries:
             left = tx - w / 2 if anchor == "middle" else tx if anchor == "start" else tx - w
             box = (left, ty - 12, left + w, ty + 2)
             if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
                        for b in placed):
+                placed.append(box)
+                out[c.court_id] = (tx, ty, anchor)
                 break
-        placed.append(box)
-        out[c.court_id] = (tx, ty, anchor)
     return out
 
 
 def _court_mark(c: CourtPlan, xy: tuple[float, float], r: float,
-                label: tuple[float, float, str]) -> str:
+                label: tuple[float, float, str] | None) -> str:
     x, y = xy
-    tx, ty, anchor = label
     util = c.load_after / c.capacity if c.capacity else 0.0
     tip = (f"{c.name}: 负荷 {c.load_before:,.0f} → {c.load_after:,.0f}，容量 {c.capacity:,.0f}，"
            f"负荷率 {util:.0%}")
     return (f'<g><title>{escape(tip)}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{utilisation_colour(util)}" '
-            f'fill-opacity="0.55" stroke="#1f2937" stroke-width="1"/>'
-            f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="12" text-anchor="{anchor}" '
-            f'fill="#111827" paint-order="stroke" stroke="#f8fafc" stroke-width="3">'
-            f'{escape(c.name)}</text></g>')
+            f'fill-opacity="0.55" stroke="#1f2937" stroke-width="1"/>' + _name(c.name, label) + '</g>')
+
+
+def _name(name: str, label: tuple[float, float, str] | None) -> str:
+    if label is None:
+        return ""
+    tx, ty, anchor = label
+    return (f'<text class="court-name" x="{tx:.1f}" y="{ty:.1f}" font-size="12" text-anchor="{anchor}" '
+            f'fill="#111827" paint-order="stroke" stroke="#f8fafc" stroke-width="3">{escape(name)}</text>')
 
 
 def load_bars(courts: tuple[CourtPlan, ...]) -> str:

@@ -155,7 +155,9 @@ def recommendation_text(r: Recommendation) -> str:
 
 def sweep_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
     shown = ["variant", *columns, "status", "objective", "bound", "gap", "seconds"]
-    kpis = [k for k in ("kpi.max_utilisation_after", "kpi.cases_moved", "kpi.officers_lent")
+    kpis = [k for k in ("kpi.max_utilisation_after", "kpi.cases_moved", "kpi.officers_lent",
+                        "kpi.projection.pending_12m.difference",
+                        "kpi.projection.pool6_12m.difference")
             if rows and k in rows[0]]
     cells = [[f"{r['gap']:.3%}" if c == "gap" and isinstance(r.get(c), float) else _cell(r.get(c))
               for c in shown + kpis] for r in rows]

@@ -1,0 +1,74 @@
+"""What a plan does over time: `project` (the backlog projection, plan against none) and
+`screen` (the 执转破 screening list). Text for people; `--json` or `--out FILE` for programs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from optimizer.io.files import write_atomic
+
+
+def _emit(a: argparse.Namespace, data: Any, text: str) -> None:
+    if a.out or a.json:
+        body = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        if a.out and a.out != "-":
+            write_atomic(a.out, body)
+            print(text)
+            print(f"\nwrote {a.out}")
+        else:
+            sys.stdout.write(body)
+    else:
+        print(text)
+
+
+def cmd_project(a: argparse.Namespace) -> int:
+    from optimizer.cli.workbench import _read_plan
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import read_scenario
+    from optimizer.outcomes.projection import project, to_dict
+    from optimizer.report.outcomes import projection_text
+
+    plan = _read_plan(a.plan)
+    scenario = read_scenario(a.scenario)
+    if plan.scenario != scenario.name:
+        raise ValueError(f"{a.plan} is a plan of scenario {plan.scenario!r}, not of "
+                         f"{a.scenario} ({scenario.name!r})")
+    if not 1 <= a.months <= 60:
+        raise ValueError(f"--months {a.months}: the horizon is 1–60 months")
+    d = to_dict(project(Problem.from_scenario(scenario), plan, a.months))
+    _emit(a, d, projection_text(d, a.courts))
+    return 0
+
+
+def cmd_screen(a: argparse.Namespace) -> int:
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import read_scenario
+    from optimizer.outcomes.screening_list import screening_rows
+    from optimizer.report.outcomes import screening_text
+
+    p = Problem.from_scenario(read_scenario(a.scenario))
+    rows = screening_rows(p, include_not_applicable=a.all)
+    counts = p.screening.counts()
+    _emit(a, {"counts": counts, "groups": rows}, screening_text(rows, counts, a.limit))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    pr = sub.add_parser("project", help="project each court's backlog month by month, with the "
+                        "plan and without it (预测)")
+    pr.add_argument("plan")
+    pr.add_argument("--scenario", required=True, help="the plan's scenario file")
+    pr.add_argument("--months", type=int, default=12, help="horizon, 1–60 months (default 12)")
+    pr.add_argument("--courts", type=int, default=20, help="courts shown (0: all)")
+    sc = sub.add_parser("screen", help="执转破 screening of the district's debtor groups")
+    sc.add_argument("scenario")
+    sc.add_argument("--all", action="store_true", help="list the not-applicable groups too")
+    sc.add_argument("--limit", type=int, default=50, help="groups shown in the text (0: all)")
+    for p in (pr, sc):
+        p.add_argument("--json", action="store_true", help="print JSON instead of text")
+        p.add_argument("--out", default=None, help="write the JSON to FILE (- for stdout)")
+    pr.set_defaults(func=cmd_project)
+    sc.set_defaults(func=cmd_screen)
