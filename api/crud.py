@@ -38,9 +38,11 @@ def district_of(s: ScenarioData | CheckedScenario) -> list[str]:
 
 
 def audit(session: Session, who: Principal, action: str, scenario_id: str | None = None,
-          run_id: str | None = None, content_hash: str | None = None) -> None:
+          run_id: str | None = None, content_hash: str | None = None, subject: str | None = None) -> None:
+    """An audit entry in the caller's transaction: it is stored with the change it records, or
+    not at all. `subject`: the key a key action concerns."""
     session.add(AuditEntry(key_id=who.key_id, action=action, scenario_id=scenario_id,
-                           run_id=run_id, content_hash=content_hash))
+                           run_id=run_id, content_hash=content_hash, subject=subject))
 
 
 def _visible(stmt: Any, who: Principal) -> Any:

@@ -234,3 +234,4 @@ class AuditOut(BaseModel):
     scenario_id: str | None
     run_id: str | None
     content_hash: str | None
+    subject: str | None = Field(None, description="The key a key action (key.create, key.revoke) concerns.")

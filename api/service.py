@@ -4,6 +4,7 @@ arguments and prints; these functions return values)."""
 from __future__ import annotations
 
 import contextlib
+import getpass
 import logging
 import os
 import shutil
@@ -15,11 +16,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from api import crud
 from api.db.models import ApiKey, utcnow
 from api.deps import Service
 from api.jobs import Worker
 from api.main import open_service
-from api.security import new_key
+from api.security import Principal, new_key
 from api.settings import Settings
 from api.supervise import expected_parent, listening_socket, orphaned, supervise
 from optimizer.cli.common import EXIT_CANNOT_LISTEN, EXIT_DATABASE_UNREACHABLE, err
@@ -112,10 +114,22 @@ def work(once: bool = False, idle_exit: float | None = None) -> int:
     return worker.run(once=once, idle_exit=idle_exit)
 
 
+def operator() -> Principal:
+    """Who acts through `courtplan keys` on the database host, as the audit log names it:
+    `cli:<operating-system user>` (the CLI is not limited to a district)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a bare container)
+        user = str(os.getuid())
+    return Principal(key_id=f"cli:{user}"[:16], court="", admin=True)
+
+
 def create_key(court: str, admin: bool, label: str) -> tuple[str, str]:
+    """A new key (audited as key.create by the operator, in the same transaction)."""
     service = open_or_exit(Settings())
     with service.writes.begin() as s:
         row, token = new_key(s, court, admin, label)
+        crud.audit(s, operator(), "key.create", subject=row.id)
         return row.id, token
 
 
@@ -133,5 +147,7 @@ def revoke_key(key_id: str) -> bool:
         row = s.get(ApiKey, key_id)
         if row is None:
             return False
-        row.revoked_at = row.revoked_at or utcnow()
+        if row.revoked_at is None:  # (revoking a revoked key again changes and audits nothing)
+            row.revoked_at = utcnow()
+            crud.audit(s, operator(), "key.revoke", subject=row.id)
         return True

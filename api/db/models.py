@@ -139,6 +139,8 @@ class AuditEntry(Base):
     scenario_id: Mapped[str | None] = mapped_column(String(32), default=None)
     run_id: Mapped[str | None] = mapped_column(String(32), default=None)
     content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: the key a key action (key.create, key.revoke) concerns; None for other actions
+    subject: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class WorkerBeat(Base):

@@ -26,7 +26,7 @@ def create_key(body: KeyIn, who: Admin, session: WriteSession) -> KeyCreated:
     """A new key bound to a court; the token is in this response only."""
     row, token = new_key(session, body.court, body.admin, body.label)
     session.flush()
-    crud.audit(session, who, "key.create")
+    crud.audit(session, who, "key.create", subject=row.id)
     return KeyCreated(**key_out(row).model_dump(), token=token)
 
 
@@ -44,7 +44,7 @@ def revoke_key(key_id: str, who: Admin, session: WriteSession) -> KeyOut:
         raise not_found("key")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        crud.audit(session, who, "key.revoke")
+        crud.audit(session, who, "key.revoke", subject=row.id)
         session.flush()
     session.flush()
     return key_out(row)
