@@ -369,7 +369,7 @@ def bench_whatif(a: argparse.Namespace) -> list[dict[str, Any]]:
 
 def bench_outcomes(a: argparse.Namespace) -> list[dict[str, Any]]:
     """执转破 screening and the projection against their budgets (`outcomes.py`)."""
-    from benchmarks.outcomes import measure
+    from benchmarks.outcomes import measure, plan_time_side_by_side
     from optimizer.data.problem import Problem
     from optimizer.data.read import read_scenario
 
@@ -377,6 +377,8 @@ def bench_outcomes(a: argparse.Namespace) -> list[dict[str, Any]]:
     print(f"{a.preset} seed {a.seed}: {p.n_courts:,} courts, {int(p.in_district.sum()):,} in the "
           f"district, {p.n_cases:,} cases", file=sys.stderr)
     rows = measure(p, a.repeats)
+    if a.plan_time:
+        rows += plan_time_side_by_side(p, a.repeats)
     print(_table(rows, ["step", "seconds", "budget", "within_budget"]))
     _save("outcomes", rows, a.json)
     return rows
@@ -514,6 +516,8 @@ def build_parser() -> argparse.ArgumentParser:
     oc.add_argument("--preset", choices=PRESETS, default="national")
     oc.add_argument("--seed", type=_seed, default=1)
     oc.add_argument("--repeats", type=lambda t: _integer(t, "--repeats", 1, 50), default=5)
+    oc.add_argument("--plan-time", action="store_true",
+                    help="also plan with and without the projection, alternating (slow)")
     oc.add_argument("--json", default=None, metavar="FILE")
     oc.set_defaults(func=bench_outcomes)
     lo = sub.add_parser("load", help="the HTTP service: concurrent reads while 3 runs solve (loopback)",
