@@ -1,4 +1,4 @@
-"""`courtplan bench gap|scale|peers|growth|workbench|whatif|load`: benchmark tables, CSV and JSON.
+"""`courtplan bench gap|scale|peers|growth|workbench|whatif|outcomes|load`: benchmark tables, CSV and JSON.
 
 The repository's scripts, not part of the product: run from a checkout, as `courtplan bench …`
 (editable install) or `python -m benchmarks.run …` from the repository root. This module only
@@ -15,11 +15,11 @@ import json
 import sys
 from collections.abc import Sequence
 
-from benchmarks import bench_gap, bench_growth, bench_load, bench_scale, bench_workbench, common
+from benchmarks import bench_gap, bench_growth, bench_load, bench_outcomes, bench_scale, bench_workbench, common
 from benchmarks.errors import BenchInputError
 
 #: the jobs, in the order `--help` lists them
-JOBS = (bench_gap, bench_scale, bench_growth, bench_workbench, bench_load)
+JOBS = (bench_gap, bench_scale, bench_growth, bench_workbench, bench_outcomes, bench_load)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="`courtplan bench WHAT --help` for each one's options; see benchmarks/README.md. "
                "Exit codes: 0 done, 2 invalid input.")
     sub = ap.add_subparsers(dest="what", required=True,
-                            metavar="{gap,scale,peers,growth,workbench,whatif,load}",
+                            metavar="{gap,scale,peers,growth,workbench,whatif,outcomes,load}",
                             title="benchmarks")
     for job in JOBS:
         job.register(sub)

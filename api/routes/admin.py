@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from api import crud
 from api.db.models import ApiKey, AuditEntry
-from api.deps import Admin, Limit, Offset, ReadSession, WriteSession, forget_keys, not_found
+from api.deps import Admin, Limit, Offset, ReadSession, WriteSession, not_found
 from api.errors import AUTH, responses
 from api.routes.convert import audit_out, aware
 from api.schemas import AuditOut, KeyCreated, KeyIn, KeyOut, Page
@@ -39,8 +39,7 @@ def revoke_key(key_id: str, who: Admin, session: WriteSession) -> KeyOut:
     row = session.get(ApiKey, key_id) if len(key_id) <= 16 and key_id.isalnum() else None
     if row is None:
         raise not_found("key")
-    if crud.revoke_key(session, who, row):
-        forget_keys()
+    crud.revoke_key(session, who, row)
     return key_out(row)
 
 

@@ -12,6 +12,7 @@ from optimizer.solver.progress import ProgressEvent
 
 EXIT_INVALID = int(ExitCode.INVALID)
 EXIT_INFEASIBLE = int(ExitCode.INFEASIBLE)
+EXIT_DATABASE_UNREACHABLE = int(ExitCode.DATABASE_UNREACHABLE)
 EXIT_CANNOT_LISTEN = int(ExitCode.CANNOT_LISTEN)
 
 

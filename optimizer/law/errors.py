@@ -23,7 +23,8 @@ class ExitCode(IntEnum):
     INTERNAL = 1  # a fault of the product (reported, never blamed on the input)
     INVALID = 2  # invalid input: file, arguments, changes
     INFEASIBLE = 3  # no plan meets every hard rule
-    CANNOT_LISTEN = 71  # the service cannot bind its port (in use, not permitted)
+    DATABASE_UNREACHABLE = 69  # the service cannot start: its database does not answer (EX_UNAVAILABLE)
+    CANNOT_LISTEN = 71  # the service cannot start: its port cannot be bound (EX_OSERR)
     INTERRUPTED = 130  # Ctrl-C
 
 
