@@ -10,8 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, Va
 
 from optimizer.data.changes import ChangeSet
 from optimizer.data.scenario import Rules, Weights
+from optimizer.law.vocabulary import RunStatus
 
-RunStatus = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
 #: a plan, or a workbench job that re-solves (its answer at GET /runs/{id}/result)
 RunKind = Literal["plan", "explain", "officers", "sweep"]
 T = TypeVar("T")
@@ -234,3 +234,4 @@ class AuditOut(BaseModel):
     scenario_id: str | None
     run_id: str | None
     content_hash: str | None
+    subject: str | None = Field(None, description="The key a key action (key.create, key.revoke) concerns.")

@@ -55,4 +55,5 @@ def run_out(run: Run, version: int) -> RunOut:
 
 def audit_out(a: AuditEntry) -> AuditOut:
     return AuditOut(id=a.id, at=aware(a.at), key_id=a.key_id, action=a.action,
-                    scenario_id=a.scenario_id, run_id=a.run_id, content_hash=a.content_hash)
+                    scenario_id=a.scenario_id, run_id=a.run_id, content_hash=a.content_hash,
+                    subject=a.subject)

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from optimizer.data.outcome_defaults import DEFAULTS, SOURCES, Defaults
 from optimizer.data.problem import Problem
+from optimizer.law.vocabulary import PROJECTION_LABELS
 from optimizer.outcomes.calibrate import Calibration, calibrate, with_plan
 from optimizer.outcomes.model import OUTCOMES, Run, indicators, run
 from optimizer.results.plan import Plan
@@ -37,6 +38,13 @@ ASSUMPTIONS = (
     "超六个月指有财产案件案龄满六个月（未扣除第237条不计入期间）the six-month pool counts cases with "
     "property aged six months or more (a proxy: excluded periods are not netted)",
 )
+
+
+def kpi_label(key: str) -> str:
+    """'pending_12m' → '未结案件 pending · 12个月后 after 12 months' (the plan's projected KPIs)."""
+    what, _, months = key.rpartition("_")
+    label = PROJECTION_LABELS[what].both() if what in PROJECTION_LABELS else what
+    return f"{label} · {months[:-1]}个月后 after {months[:-1]} months"
 
 
 @dataclass(frozen=True)
