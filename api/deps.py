@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -14,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.security import Principal, authenticate, token_hash
+from api.security import Principal, authenticate
 from api.settings import Settings
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -58,17 +57,6 @@ WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cp_…`")
 
 
-#: token hash → (principal or None, monotonic expiry): a dashboard polling several times a second
-#: costs one key lookup per AUTH_CACHE_SECONDS; a revoked key stops working within that time
-AUTH_CACHE_SECONDS = 5.0
-_auth_cache: dict[str, tuple[Principal | None, float]] = {}
-
-
-def forget_keys() -> None:
-    """Drop the cached key lookups (after a revoke through the API: effective at once here)."""
-    _auth_cache.clear()
-
-
 def _lookup(service: Service, token: str) -> Principal | None:
     with service.reads() as s:
         return authenticate(s, token)
@@ -76,17 +64,14 @@ def _lookup(service: Service, token: str) -> Principal | None:
 
 async def principal(service: ServiceDep,
                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    """The caller, looked up in the database on every request (one primary-key read): a key
+    revoked through any HTTP process, on any host, or by `courtplan keys revoke` is refused by
+    the very next request everywhere. (A per-process cache let a revoked key work on for seconds
+    in the other processes; the read it saved is not what a request's time is spent on:
+    docs/service.md, benchmarks/README.md.)"""
     who = None
     if credentials is not None:
-        key = f"{id(service)}:{token_hash(credentials.credentials)}"
-        cached = _auth_cache.get(key)
-        if cached is not None and cached[1] > time.monotonic():
-            who = cached[0]
-        else:
-            who = await run_in_threadpool(_lookup, service, credentials.credentials)
-            if len(_auth_cache) > 10_000:
-                _auth_cache.clear()
-            _auth_cache[key] = (who, time.monotonic() + AUTH_CACHE_SECONDS)
+        who = await run_in_threadpool(_lookup, service, credentials.credentials)
     if who is None:
         raise HTTPException(401, "a valid API key is required (Authorization: Bearer cp_…)",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -14,17 +14,48 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from api import crud
 from api.db.models import ApiKey, utcnow
+from api.deps import Service
 from api.jobs import Worker
 from api.main import open_service
 from api.security import Principal, new_key
 from api.settings import Settings
 from api.supervise import expected_parent, listening_socket, orphaned, supervise
-from optimizer.cli.common import EXIT_CANNOT_LISTEN, err
+from optimizer.cli.common import EXIT_CANNOT_LISTEN, EXIT_DATABASE_UNREACHABLE, err
 
 log = logging.getLogger("courtplan.service")
+
+
+def _reason(e: BaseException) -> str:
+    """The cause in one line: the driver's own first line (never a password: libpq and SQLite
+    do not repeat it), else the exception's."""
+    cause = getattr(e, "orig", None) or e
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"{cause.strerror}: {cause.filename}" if cause.filename else cause.strerror
+    lines = [x.strip() for x in str(cause).splitlines() if x.strip()]
+    return (lines[0] if lines else type(cause).__name__)[:300]
+
+
+def _where(settings: Settings) -> str:
+    try:
+        return settings.where()
+    except Exception:  # a URL SQLAlchemy cannot even parse
+        return "COURTPLAN_DATABASE_URL (not a database URL)"
+
+
+def open_or_exit(settings: Settings) -> Service:
+    """The service's database, opened and migrated; when it cannot be reached, one line on
+    standard error and exit code 69 (EXIT_DATABASE_UNREACHABLE), not a traceback: under systemd
+    the unit starts again after its RestartSec, and reaches the database once it is up."""
+    try:
+        return open_service(settings)
+    except (SQLAlchemyError, OSError) as e:
+        err(f"数据库无法连接 database unreachable: {_where(settings)}: {_reason(e)} "
+            "(COURTPLAN_DATABASE_URL / COURTPLAN_DATA_DIR)")
+        raise SystemExit(EXIT_DATABASE_UNREACHABLE) from None
 
 
 @contextlib.contextmanager
@@ -47,7 +78,7 @@ def serve(host: str, port: int, workers: int, http_processes: int = 1) -> int:
     """Migrate, bind the port, then supervise the HTTP processes and workers (api/supervise.py)
     until stopped; EXIT_CANNOT_LISTEN when the port cannot be bound."""
     settings = Settings()
-    service = open_service(settings)  # migrates before anything else touches the database
+    service = open_or_exit(settings)  # migrates before anything else touches the database
     service.engine.dispose()  # the children open their own connections
     log.info("data 数据: %s (COURTPLAN_DATA_DIR / COURTPLAN_DATABASE_URL)", settings.where())
     log.info("workers 求解进程: %d%s", workers, "" if workers else
@@ -76,7 +107,7 @@ def work(once: bool = False, idle_exit: float | None = None) -> int:
     if orphaned(parent):
         return 0
     settings = Settings()
-    service = open_service(settings)
+    service = open_or_exit(settings)
     worker = Worker(settings, service.engine, parent=parent)
     log.info("worker %s: data 数据: %s", worker.name, settings.where())
     _stop_on_sigterm(worker)
@@ -95,7 +126,7 @@ def operator() -> Principal:
 
 def create_key(court: str, admin: bool, label: str) -> tuple[str, str]:
     """A new key (audited as key.create by the operator, in the same transaction)."""
-    service = open_service(Settings())
+    service = open_or_exit(Settings())
     with service.writes.begin() as s:
         row, token = new_key(s, court, admin, label)
         crud.audit(s, operator(), "key.create", subject=row.id)
@@ -103,7 +134,7 @@ def create_key(court: str, admin: bool, label: str) -> tuple[str, str]:
 
 
 def list_keys() -> list[dict[str, Any]]:
-    service = open_service(Settings())
+    service = open_or_exit(Settings())
     with service.reads() as s:
         return [{"id": k.id, "court": k.court, "admin": k.admin, "label": k.label,
                  "created_at": k.created_at, "revoked_at": k.revoked_at}
@@ -111,7 +142,7 @@ def list_keys() -> list[dict[str, Any]]:
 
 
 def revoke_key(key_id: str) -> bool:
-    service = open_service(Settings())
+    service = open_or_exit(Settings())
     with service.writes.begin() as s:
         row = s.get(ApiKey, key_id)
         if row is None:

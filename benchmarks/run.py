@@ -1,4 +1,4 @@
-"""`courtplan bench gap|scale|peers|growth|workbench|whatif|load`: benchmark tables, CSV and JSON.
+"""`courtplan bench gap|scale|peers|growth|workbench|whatif|outcomes|load`: benchmark tables, CSV and JSON.
 
 The repository's scripts, not part of the product: run from a checkout, as `courtplan bench …`
 (editable install) or `python -m benchmarks.run …` from the repository root.
@@ -367,6 +367,21 @@ def bench_whatif(a: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_outcomes(a: argparse.Namespace) -> list[dict[str, Any]]:
+    """执转破 screening and the projection against their budgets (`outcomes.py`)."""
+    from benchmarks.outcomes import measure
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import read_scenario
+
+    p = Problem.from_scenario(read_scenario(_scenario_file(a.preset, a.seed, None)))
+    print(f"{a.preset} seed {a.seed}: {p.n_courts:,} courts, {int(p.in_district.sum()):,} in the "
+          f"district, {p.n_cases:,} cases", file=sys.stderr)
+    rows = measure(p, a.repeats)
+    print(_table(rows, ["step", "seconds", "budget", "within_budget"]))
+    _save("outcomes", rows, a.json)
+    return rows
+
+
 # ---------------------------------------------------------------- arguments
 def _seconds(text: str) -> float:
     try:
@@ -437,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="`courtplan bench WHAT --help` for each one's options; see benchmarks/README.md. "
                "Exit codes: 0 done, 2 invalid input.")
     sub = ap.add_subparsers(dest="what", required=True,
-                            metavar="{gap,scale,peers,growth,workbench,whatif,load}",
+                            metavar="{gap,scale,peers,growth,workbench,whatif,outcomes,load}",
                             title="benchmarks")
     g = sub.add_parser("gap", help="GAP instances against their best-known values",
                        description="GAP instances (OR-Library, Yagiura) through the planner's engine, "
@@ -493,6 +508,14 @@ def build_parser() -> argparse.ArgumentParser:
     wi.add_argument("--repeats", type=lambda t: _integer(t, "--repeats", 1, 20), default=3,
                     help="runs of each, alternating which goes first; medians (3)")
     wi.set_defaults(func=bench_whatif)
+    oc = sub.add_parser("outcomes", help="执转破 screening and the backlog projection vs budgets",
+                        description="Screening (≤ 2 s) and the 12-month projection (≤ 1 s) of a "
+                                    "preset, medians of --repeats.")
+    oc.add_argument("--preset", choices=PRESETS, default="national")
+    oc.add_argument("--seed", type=_seed, default=1)
+    oc.add_argument("--repeats", type=lambda t: _integer(t, "--repeats", 1, 50), default=5)
+    oc.add_argument("--json", default=None, metavar="FILE")
+    oc.set_defaults(func=bench_outcomes)
     lo = sub.add_parser("load", help="the HTTP service: concurrent reads while 3 runs solve (loopback)",
                         description="Starts `courtplan serve --workers 3` on 127.0.0.1 with a fresh data "
                                     "directory, queues 3 runs, and has concurrent clients read while they "

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from api import crud
 from api.db.models import ApiKey, AuditEntry, ScenarioAccess, utcnow
-from api.deps import Admin, Limit, Offset, ReadSession, WriteSession, forget_keys, not_found
+from api.deps import Admin, Limit, Offset, ReadSession, WriteSession, not_found
 from api.errors import AUTH, responses
 from api.routes.convert import audit_out, aware
 from api.schemas import AuditOut, KeyCreated, KeyIn, KeyOut, Page
@@ -69,7 +69,6 @@ def revoke_key(key_id: str, who: Admin, session: WriteSession) -> KeyOut:
         row.revoked_at = utcnow()
         crud.audit(session, who, "key.revoke", subject=row.id)
         session.flush()
-        forget_keys()
     session.flush()
     return key_out(row)
 

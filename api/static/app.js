@@ -372,7 +372,59 @@
       showMap(svg);
       $('result').hidden = false;
       renderResult();
+    } catch (e) { failed(e); return; }
+    loadOutcomes(run);
+  }
+  // ---- what the plan does over time: projection and 执转破 screening -------------------
+  async function loadOutcomes(run) {
+    try {
+      const [proj, screen] = await Promise.all([api('/runs/' + run.id + '/projection'),
+        api('/runs/' + run.id + '/screening')]);
+      if (!state.run || state.run.id !== run.id) return;
+      state.outcomes = { proj: proj, screen: screen };
+      renderOutcomes();
     } catch (e) { failed(e); }
+  }
+  function chart(block, title) {
+    const NS = 'http://www.w3.org/2000/svg', W = 240, H = 110, L = 42, R = 6, U = 16, D = 14;
+    const plan = block.plan.pending, none = block.none.pending, lo = block.plan_band.low, hi = block.plan_band.high;
+    const all = plan.concat(none, lo, hi), top = Math.max(...all), bottom = Math.min(...all);
+    const span = (top - bottom) || Math.max(Math.abs(top), 1);
+    const xy = (t, v) => (L + (W - L - R) * t / Math.max(plan.length - 1, 1)).toFixed(1) + ',' +
+      (U + (H - U - D) * (1 - (v - bottom) / span)).toFixed(1);
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H); svg.setAttribute('width', W); svg.setAttribute('height', H);
+    const add = (tag, attrs, text) => {
+      const e = document.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+      if (text !== undefined) e.textContent = text;
+      svg.appendChild(e);
+    };
+    add('polygon', { points: lo.map((v, t) => xy(t, v)).concat(hi.map((v, t) => xy(t, v)).reverse()).join(' '), class: 'proj-band' });
+    add('polyline', { points: none.map((v, t) => xy(t, v)).join(' '), class: 'proj-none' });
+    add('polyline', { points: plan.map((v, t) => xy(t, v)).join(' '), class: 'proj-plan' });
+    add('text', { x: 2, y: U - 4 }, title);
+    add('text', { x: 2, y: U + 8 }, num(top, 0));
+    add('text', { x: 2, y: H - D }, num(bottom, 0));
+    return svg;
+  }
+  function renderOutcomes() {
+    const o = state.outcomes;
+    if (!o) return;
+    const m = o.proj.months;
+    const courts = o.proj.courts.slice().sort((a, b) =>
+      Math.abs(b.difference.pending[m]) - Math.abs(a.difference.pending[m])).slice(0, 12);
+    $('projection').replaceChildren(chart(o.proj.district, t('proj.district')),
+      ...courts.map((c) => chart(c, c.name)));
+    const k = o.proj.kpis;
+    fill($('proj-kpis').tBodies[0], Object.keys(k).filter((x) => typeof k[x] === 'object').map((x) =>
+      row([t('proj.' + x.split('_')[0], {}) + ' · ' + t('proj.after', { n: x.split('_')[1].replace('m', '') }),
+        num(k[x].plan, 0), num(k[x].none, 0), (k[x].difference > 0 ? '+' : '') + num(k[x].difference, 0)], [1, 2, 3])));
+    const c = o.screen.counts;
+    $('screen-counts').textContent = t('screen.counts', { transfer: num(c.transfer, 0), consult: num(c.consult, 0),
+      na: num(c.not_applicable, 0) });
+    fill($('screening').tBodies[0], o.screen.groups.slice(0, 200).map((g) => row([t('screen.' + g.status),
+      g.debtor_id, num(g.open_cases, 0), num(g.zhongben_cases, 0), g.receiving_court_name || '—', g.reason], [2, 3])));
   }
   function showMap(svgText) {
     const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');

@@ -10,7 +10,9 @@ from optimizer.solver.progress import PHASE_LABELS, Phase, ProgressEvent
 
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
-#: the service cannot start: its port cannot be bound (in use, not permitted)
+#: the service cannot start: its database does not answer (sysexits EX_UNAVAILABLE)
+EXIT_DATABASE_UNREACHABLE = 69
+#: the service cannot start: its port cannot be bound (in use, not permitted; EX_OSERR)
 EXIT_CANNOT_LISTEN = 71
 
 

@@ -81,7 +81,8 @@ def cmd_export(a: argparse.Namespace) -> int:
 
     plan = _read_plan(a.plan)
     write_plan_workbook(plan, a.xlsx, _read_scenario(a.scenario))
-    _done(f"wrote {a.xlsx}: 汇总, 案件 ({len(plan.cases)}), 法院 ({len(plan.courts)}), 人员调配")
+    sheets = ", 预测, 执转破" if a.scenario else ""
+    _done(f"wrote {a.xlsx}: 汇总, 案件 ({len(plan.cases)}), 法院 ({len(plan.courts)}), 人员调配{sheets}")
     return 0
 
 

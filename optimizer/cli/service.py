@@ -51,8 +51,9 @@ def cmd_keys(a: argparse.Namespace) -> int:
         print(f"key 密钥 {key_id} for court 法院 {a.court}{' (admin 管理员)' if a.admin else ''}")
         print(f"token (shown once 仅显示一次): {token}")
     elif a.keys_command == "list":
+        keys = svc.list_keys()
         print("id            court 法院        admin  revoked 已吊销  label")
-        for k in svc.list_keys():
+        for k in keys:
             print(f"{k['id']:<13} {k['court']:<16} {'yes' if k['admin'] else 'no':<6} "
                   f"{str(k['revoked_at'] or '-')[:19]:<19} {k['label']}")
     elif not svc.revoke_key(a.id):

@@ -214,7 +214,7 @@ class Problem:
         """执转破 screening of the district's debtor groups (`optimizer/data/screening.py`)."""
         from optimizer.data.screening import screen  # (it reads the scenario, not the arrays)
 
-        return screen(self.scenario)
+        return screen(self.scenario, self.case_debtor, self.case_court)
 
     @cached_property
     def suspended(self) -> NDArray[np.bool_]:

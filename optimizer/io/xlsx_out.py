@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment
 
 from optimizer.data.scenario import Case, Scenario
 from optimizer.io.plan_labels import KPI_LABELS, MODE_KEY_LABELS, court_names, decision_label, named
+from optimizer.io.xlsx_outcomes import add_outcome_sheets
 from optimizer.io.xlsx_style import DATE_FORMAT, print_layout, save_workbook, write_table
 from optimizer.law.modes import Mode
 from optimizer.model.costs import CASE_TERMS, TERM_LABELS
@@ -158,8 +159,8 @@ def _staff(wb: Any, plan: Plan, names: dict[str, str]) -> None:
 
 
 def write_plan_workbook(plan: Plan, path: str | Path, scenario: Scenario | None = None) -> None:
-    """The plan as a readable workbook (sheets 汇总, 案件, 法院, 人员调配), written whole or not
-    at all."""
+    """The plan as a readable workbook (sheets 汇总, 案件, 法院, 人员调配; with the scenario also
+    预测 and 执转破), written whole or not at all."""
     names = court_names(plan, scenario)
     wb = Workbook()
     wb.remove(wb.active)
@@ -167,6 +168,8 @@ def write_plan_workbook(plan: Plan, path: str | Path, scenario: Scenario | None 
     _cases(wb, plan, names, scenario)
     _courts(wb, plan)
     _staff(wb, plan, names)
+    if scenario is not None:
+        add_outcome_sheets(wb, plan, scenario)
     save_workbook(wb, path)
 
 

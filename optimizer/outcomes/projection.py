@@ -39,6 +39,13 @@ ASSUMPTIONS = (
 )
 
 
+def kpi_label(key: str) -> str:
+    """'pending_12m' → '未结案件 pending · 12个月后 after 12 months' (the plan's projected KPIs)."""
+    what, _, months = key.rpartition("_")
+    label = {"pending": "未结案件 pending", "pool6": "超六个月（有财产）six-month pool"}.get(what, what)
+    return f"{label} · {months[:-1]}个月后 after {months[:-1]} months"
+
+
 @dataclass(frozen=True)
 class Projection:
     """Plan and no plan for the district courts (rows), with the band of each."""

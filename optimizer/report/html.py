@@ -2,7 +2,8 @@
 font; the drawings are inline SVG (`svg.py`), the script and style inline (`html_assets.py`).
 
 Sections: the head (status, objective, bound, gap), the district map with case moves and staff
-loans, load per court before and after, cases per mode, the KPIs and per-rule counts, and a
+loans, load per court before and after, cases per mode, the KPIs and per-rule counts, the
+projection (district and courts, plan against none) and the 执转破 screening list, and a
 searchable, sortable table of every case whose rows open to the case's explanation.
 """
 
@@ -17,6 +18,7 @@ from optimizer.io.plan_labels import KPI_LABELS, court_names, decision_label, na
 from optimizer.law.modes import Mode
 from optimizer.model.costs import CASE_TERMS, TERM_LABELS
 from optimizer.report.html_assets import CSS, JS
+from optimizer.report.outcomes_html import outcomes_sections
 from optimizer.report.svg import (
     LOAN_COLOUR,
     MOVE_COLOUR,
@@ -147,7 +149,8 @@ def plan_report(plan: Plan, scenario: Scenario) -> str:
     """The whole page as text (UTF-8 when written)."""
     names = court_names(plan, scenario)
     body = (_head(plan, scenario) + "<main>" + _map_section(plan, scenario) + _charts(plan)
-            + _kpi_section(plan) + _court_section(plan, names) + _case_section(plan, names)
+            + _kpi_section(plan) + outcomes_sections(plan, scenario) + _court_section(plan, names)
+            + _case_section(plan, names)
             + '<p class="muted">courtplan 生成 · 本页不引用任何外部资源 (this page loads nothing from '
             "outside)</p></main>")
     return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'

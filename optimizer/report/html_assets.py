@@ -13,6 +13,7 @@ main{padding:12px 24px;max-width:1400px}
 section{background:#fff;border:1px solid #e2e8f0;border-radius:6px;padding:12px 16px;margin:12px 0}
 h2{font-size:18px;margin:4px 0 10px}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:12px}
+.charts{display:flex;flex-wrap:wrap;gap:8px}.charts svg{background:#fafafa}
 table{border-collapse:collapse;font-size:13px;width:100%}
 th,td{border-bottom:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f1f5f9;position:sticky;top:0}

@@ -177,13 +177,10 @@ def projection_kpis_text(proj: dict | None) -> str:
     """The plan's projected figures (district), plan against none: a projection, so labelled."""
     if not proj:
         return ""
-    labels = {"pending": "未结案件 pending", "pool6": "超六个月（有财产）six-month pool"}
-    rows = []
-    for key, v in proj.items():
-        what, _, months = key.rpartition("_")
-        if isinstance(v, dict) and what in labels:
-            rows.append([f"{labels[what]} · {months[:-1]}个月后 after {months[:-1]} months",
-                         f"{v['plan']:,}", f"{v['none']:,}", f"{v['difference']:+,}"])
+    from optimizer.outcomes.projection import kpi_label
+
+    rows = [[kpi_label(key), f"{v['plan']:,}", f"{v['none']:,}", f"{v['difference']:+,}"]
+            for key, v in proj.items() if isinstance(v, dict)]
     return ("\n\n预测（非预报，见 courtplan project）Projection, not a forecast\n"
             + table(["指标 KPI", "有方案 plan", "无方案 none", "差值 plan − none"], rows, {1, 2, 3}))
 

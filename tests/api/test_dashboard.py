@@ -318,3 +318,13 @@ def _drafts_screenshot(drafts_zip: Path, tmp: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(tmp / "draft.pdf"),
                     str(tmp / "draft")], check=True, capture_output=True, timeout=60)
     _save_png((tmp / "draft.png").read_bytes(), "drafts.png", width=900)
+
+
+def test_projection_charts_and_screening_list_show(planned: Watched) -> None:
+    page = planned.page
+    page.wait_for_selector("#projection svg polyline", state="attached")
+    assert page.locator("#projection svg").count() >= 2  # the district and its courts
+    assert page.locator("#proj-kpis tbody tr").count() == 4  # pending and pool at 6 and 12 months
+    assert "征询" in page.text_content("#screen-counts")
+    assert page.locator("#screening tbody tr").count() > 0
+    assert not planned.errors, planned.errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -211,3 +212,15 @@ def test_argument_mistakes_are_usage_errors(args, capsys, monkeypatch, tmp_path)
     rc, _, err = _bench(args, capsys)
     assert rc == 2 and "usage: courtplan bench" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()  # nothing ran
+
+
+def test_outcomes_bench_measures_screening_and_projection(tmp_path, capsys):
+    out = tmp_path / "outcomes.json"
+    assert main(["bench", "outcomes", "--preset", "lishui", "--repeats", "1", "--json",
+                 str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    screening, _, projection, _ = rows
+    assert screening["step"].startswith("screening") and screening["budget"] == 2.0
+    assert screening["within_budget"] is True
+    assert projection["step"].startswith("projection") and projection["budget"] == 1.0
+    assert projection["seconds"] > 0

@@ -114,7 +114,9 @@ def test_lishui_round_trip_gives_the_same_scenario_and_plan(lishui: Scenario, tm
     path = tmp_path / "cases.xlsx"
     assert main(["export-scenario", "scenarios/lishui.json", "--xlsx", str(path)]) == 0
     back = read_workbook(path)
-    assert back == lishui
+    # the case-system workbook does not carry the blocks of docs/outcomes.md (debtors, 终本库,
+    # history) yet: everything else comes back as it was
+    assert back == lishui.model_copy(update={"debtors": (), "terminated": (), "history": ()})
     params = SolveParams(time_limit=30.0, workers=1)
     a, b = plan_scenario(lishui, None, params), plan_scenario(back, None, params)
     assert a.cases == b.cases and a.objective == b.objective
@@ -156,7 +158,11 @@ def test_plan_workbook_has_its_sheets_and_headers(lishui: Scenario, lishui_plan:
     assert main(["export", str(plan_file), "--xlsx", str(path), "--scenario",
                  "scenarios/lishui.json"]) == 0
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "案件", "法院", "人员调配"]
+    assert wb.sheetnames == ["汇总", "案件", "法院", "人员调配", "预测", "执转破"]
+    projection = wb["预测"]
+    assert projection["A2"].value == "全辖区（合计）" and projection["C2"].value == 0
+    assert projection.max_row == 1 + 13 * (1 + len(lishui_plan.courts))  # district + each court
+    assert wb["执转破"].max_row > 1
     cases = wb["案件"]
     headers = [c.value for c in cases[1]]
     assert set(CASE_HEADERS) <= set(headers) and "申请执行人" in headers
