@@ -75,3 +75,32 @@ def measure(p: Problem, repeats: int = 5) -> list[dict[str, Any]]:
         r["within_budget"] = "" if budget is None else seconds <= float(budget)
         r["seconds"] = round(seconds, 3)
     return rows
+
+
+def _identity(_p: Problem, plan: Plan) -> Plan:
+    return plan
+
+
+def plan_time_side_by_side(p: Problem, repeats: int, time_limit: float = 60.0
+                           ) -> list[dict[str, Any]]:
+    """`plan_problem` with the projection hook (`pipeline.with_projection`) and with the hook
+    replaced by the identity, alternating which goes first; one row per solve."""
+    import optimizer.pipeline as pipeline
+    from optimizer.solver.params import SolveParams
+
+    real = pipeline.with_projection
+    rows = []
+    try:
+        for r in range(repeats):
+            for hook in (("with", "without") if r % 2 == 0 else ("without", "with")):
+                pipeline.with_projection = real if hook == "with" else _identity  # type: ignore[assignment]
+                fresh = Problem.from_scenario(p.scenario)  # cold caches, as a run
+                t0 = time.perf_counter()
+                plan = pipeline.plan_problem(fresh, params=SolveParams(time_limit=time_limit,
+                                                                       seed=1))
+                rows.append({"step": f"plan {hook} projection", "seconds":
+                             round(time.perf_counter() - t0, 2), "budget": None,
+                             "within_budget": "", "objective": round(plan.objective)})
+    finally:
+        pipeline.with_projection = real
+    return rows

@@ -17,12 +17,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api import crud
-from api.db.models import ApiKey, AuditEntry, ScenarioAccess, utcnow
+from api.db.models import ApiKey, AuditEntry, ScenarioAccess
 from api.deps import Admin, Limit, Offset, ReadSession, WriteSession, not_found
 from api.errors import AUTH, responses
 from api.routes.convert import audit_out, aware
 from api.schemas import AuditOut, KeyCreated, KeyIn, KeyOut, Page
-from api.security import Principal, new_key
+from api.security import Principal
 
 router = APIRouter(tags=["admin"])
 
@@ -41,9 +41,7 @@ def create_key(body: KeyIn, who: Admin, session: WriteSession) -> KeyCreated:
             f"an admin key of court {who.court} makes keys of its own court only; a key for "
             f"{body.court[:64]} is made by an admin key of that court or with `courtplan keys "
             "create` on the database host (管理员仅可为本院创建密钥)")}])
-    row, token = new_key(session, body.court, body.admin, body.label)
-    session.flush()
-    crud.audit(session, who, "key.create", subject=row.id)
+    row, token = crud.create_key(session, who, body.court, body.admin, body.label)
     return KeyCreated(**key_out(row).model_dump(), token=token)
 
 
@@ -65,11 +63,7 @@ def revoke_key(key_id: str, who: Admin, session: WriteSession) -> KeyOut:
         raise not_found("key")
     if row.admin and row.revoked_at is None:
         _keep_an_admin(session, row)
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        crud.audit(session, who, "key.revoke", subject=row.id)
-        session.flush()
-    session.flush()
+    crud.revoke_key(session, who, row)
     return key_out(row)
 
 
