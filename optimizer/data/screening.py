@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from optimizer.data.case_columns import CaseColumns, case_columns
 from optimizer.data.scenario import Level, Scenario
-from optimizer.data.validate import district_of
+from optimizer.data.validate import courts_at_and_below
 from optimizer.law.bankruptcy import (
     BASIS,
     CONSENT_TEXT,
@@ -103,7 +103,7 @@ def screen(s: Scenario, case_debtor: NDArray[np.int64] | None = None,
     building them again."""
     cols = case_columns(s)
     court_index = {c.id: i for i, c in enumerate(s.courts)}
-    district = district_of(s, s.dispatcher)
+    district = courts_at_and_below(s, s.dispatcher)
     in_district = np.array([c.id in district for c in s.courts], dtype=bool)
     zb = [(t, stock.court) for stock in s.terminated for t in stock.cases]
     if case_debtor is None:

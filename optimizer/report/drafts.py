@@ -21,6 +21,7 @@ from optimizer.data.scenario import Case, Court, Party, Scenario
 from optimizer.io.plan_labels import court_names
 from optimizer.io.xlsx_columns import ASSET_LABELS
 from optimizer.law.calendar import national_calendar
+from optimizer.law.errors import UserError
 from optimizer.report import draft_texts as texts
 from optimizer.report.citations import citation
 from optimizer.report.doc_numbers import (
@@ -178,7 +179,7 @@ def _case(plan: Plan, case_id: str) -> CasePlan:
     for c in plan.cases:
         if c.case_id == case_id:
             return c
-    raise ValueError(f"案号 '{case_id}' 不在方案中 (case not in the plan)")
+    raise UserError(f"案号 '{case_id}' 不在方案中 (case not in the plan)")
 
 
 def draft_docx(plan: Plan, scenario: Scenario, case_id: str) -> bytes:
@@ -189,7 +190,7 @@ def draft_docx(plan: Plan, scenario: Scenario, case_id: str) -> bytes:
     decision = decision_for(ctx, c)
     drafts = ([decision] if decision else []) + letters_for(ctx, c)
     if not drafts:
-        raise ValueError(f"案件 '{case_id}' 的决定（{c.mode}）无需文书 (the decision needs no document)")
+        raise UserError(f"案件 '{case_id}' 的决定（{c.mode}）无需文书 (the decision needs no document)")
     return docx_bytes(drafts)
 
 
