@@ -10,24 +10,26 @@ import uuid
 import zlib
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from api.db.models import AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
+from api.db.models import ApiKey, AuditEntry, Run, Scenario, ScenarioAccess, ScenarioBody, ScenarioVersion, utcnow
 from api.offload import CheckedScenario
-from api.security import Principal
+from api.security import Principal, new_key
 from optimizer.data.scenario import Scenario as ScenarioData
 from optimizer.data.validate import Defect, ScenarioError
-
-TERMINAL = frozenset({"done", "failed", "cancelled", "interrupted"})
+from optimizer.law.errors import error_item
+from optimizer.law.vocabulary import RUN_CANCELLABLE, RUN_REQUEUEABLE, RunStatus
 
 
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def district_of(s: ScenarioData | CheckedScenario) -> list[str]:
-    """The dispatcher and its superiors (parent, parent's parent, …) in the scenario's tree."""
+def dispatcher_and_superiors(s: ScenarioData | CheckedScenario) -> list[str]:
+    """The courts whose keys may see the scenario: the dispatcher and its superiors (parent,
+    parent's parent, …) in the scenario's tree — upwards, where the district
+    (`optimizer.data.validate.courts_at_and_below`) goes down."""
     parent = {c.id: c.parent for c in s.courts}
     chain: list[str] = []
     court: str | None = s.dispatcher
@@ -63,7 +65,7 @@ def store_scenario(session: Session, who: Principal, s: ScenarioData | CheckedSc
                    sid: str | None = None) -> ScenarioVersion:
     """Store `s` as a new scenario (sid None) or as the next version of `sid` (which the caller
     has checked is visible). The key's court must be in the new version's district too."""
-    district = district_of(s)
+    district = dispatcher_and_superiors(s)
     if who.court not in district:
         raise ScenarioError([Defect("dispatcher", s.dispatcher, (
             f"court {who.court} (of this API key) is neither the dispatcher nor a superior of it "
@@ -146,7 +148,7 @@ def queue_run(session: Session, who: Principal, v: ScenarioVersion, params: dict
     """A new queued run of version `v` (a plan, or a workbench job of `kind` asking `task`),
     audited as `action`; the workers take it from the queue."""
     run = Run(id=new_id(), scenario_id=v.scenario_id, version_id=v.id, created_by=who.key_id,
-              params=params, changes=changes, status="queued", progress={}, warm_from=warm_from,
+              params=params, changes=changes, status=RunStatus.QUEUED, progress={}, warm_from=warm_from,
               kind=kind, task=task)
     session.add(run)
     audit(session, who, action, v.scenario_id, run.id, v.content_hash)
@@ -154,18 +156,78 @@ def queue_run(session: Session, who: Principal, v: ScenarioVersion, params: dict
     return run
 
 
+def cancel_run(session: Session, who: Principal, run: Run) -> bool:
+    """Cancel `run` (audited), or False if it had already ended. One conditional UPDATE
+    decides, so a cancel racing the worker's finish cannot be acknowledged and then lose (the
+    worker's finish locks the row): a queued run ends `cancelled` at once; a running one gets
+    the flag its worker polls (it kills the solver, and what the solver finishes is dropped)."""
+    queued = Run.status == RunStatus.QUEUED
+    decided = session.execute(
+        update(Run).where(Run.id == run.id, Run.status.in_(RUN_CANCELLABLE))
+        .values(cancel_requested=True, status=case((queued, RunStatus.CANCELLED.value), else_=Run.status),
+                finished_at=case((queued, utcnow()), else_=Run.finished_at))
+        .returning(Run.status).execution_options(synchronize_session=False)).first()
+    session.refresh(run)
+    if decided is None:
+        return False
+    audit(session, who, "run.cancel", run.scenario_id, run.id, _content_hash(session, run))
+    session.flush()
+    return True
+
+
+def requeue_run(session: Session, who: Principal, run: Run) -> bool:
+    """Queue `run` again with the same parameters (audited), its last attempt's traces cleared,
+    or False if it is not requeueable (`RUN_REQUEUEABLE`). One conditional UPDATE decides: of
+    several requeues at once, one succeeds (the run is queued once)."""
+    decided = session.execute(
+        update(Run).where(Run.id == run.id, Run.status.in_(RUN_REQUEUEABLE)).values(
+            status=RunStatus.QUEUED, cancel_requested=False, worker=None, progress={}, summary=None,
+            error=None, started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None,
+            solve_seconds=None, created_at=utcnow()).returning(Run.id)
+        .execution_options(synchronize_session=False)).first()
+    session.refresh(run)
+    if decided is None:
+        return False
+    audit(session, who, "run.requeue", run.scenario_id, run.id, _content_hash(session, run))
+    session.flush()
+    return True
+
+
+def _content_hash(session: Session, run: Run) -> str | None:
+    """The content hash of the scenario version the run plans (for its audit entries)."""
+    return session.scalar(select(ScenarioVersion.content_hash).where(ScenarioVersion.id == run.version_id))
+
+
+def create_key(session: Session, who: Principal, court: str, admin: bool,
+               label: str = "") -> tuple[ApiKey, str]:
+    """A new API key bound to `court` (audited): its row and its token (shown once)."""
+    row, token = new_key(session, court, admin, label)
+    session.flush()
+    audit(session, who, "key.create", subject=row.id)
+    return row, token
+
+
+def revoke_key(session: Session, who: Principal, row: ApiKey) -> bool:
+    """Revoke the key (audited); False if it was revoked already."""
+    if row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    audit(session, who, "key.revoke", subject=row.id)
+    session.flush()
+    return True
+
+
 def interrupt_expired(session: Session, now: dt.datetime | None = None, run_id: str | None = None) -> int:
     """End running runs whose worker's lease has expired (the worker died or lost the
     database): `cancelled` when a cancel was acknowledged (that answer holds), else
     `interrupted`; returns how many. Their stored rows are otherwise left as they were."""
     now = now or utcnow()
-    expired = update(Run).where(Run.status == "running", Run.lease_expires_at < now)
+    expired = update(Run).where(Run.status == RunStatus.RUNNING, Run.lease_expires_at < now)
     if run_id is not None:
         expired = expired.where(Run.id == run_id)
     cancelled = session.execute(expired.where(Run.cancel_requested.is_(True)).values(
-        status="cancelled", finished_at=now))
+        status=RunStatus.CANCELLED, finished_at=now))
     interrupted = session.execute(expired.where(Run.cancel_requested.is_(False)).values(
-        status="interrupted", finished_at=now, error=[{
-            "path": "(run)", "record": None,
-            "message": "the worker stopped renewing its lease (killed or cut off); requeue to run again"}]))
+        status=RunStatus.INTERRUPTED, finished_at=now, error=[error_item(
+            "(run)", None, "the worker stopped renewing its lease (killed or cut off); requeue to run again")]))
     return int(getattr(cancelled, "rowcount", 0) or 0) + int(getattr(interrupted, "rowcount", 0) or 0)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.security import Principal, authenticate
 from api.settings import Settings
+from optimizer.law.errors import error_item
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -117,5 +118,5 @@ async def no_unknown_query(request: Request) -> None:
         stack.extend(d.dependencies)
     unknown = sorted(set(request.query_params) - known)
     if unknown:
-        raise HTTPException(422, [{"path": f"query.{name[:40]}", "record": None,
-                                   "message": "unknown query parameter"} for name in unknown[:20]])
+        raise HTTPException(422, [error_item(f"query.{name[:40]}", None, "unknown query parameter")
+                                  for name in unknown[:20]])

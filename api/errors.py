@@ -1,5 +1,7 @@
-"""One error shape for every error: `{"detail": [{"path", "record", "message"}]}`; never a
-traceback. Also the OpenAPI description of the error responses."""
+"""One error shape for every error: `{"detail": [{"path", "record", "message"}]}` (each item
+built by `optimizer.law.errors.error_item`); never a traceback. A `UserError` of the library
+(a scenario's defects, a change that does not fit, …) answers 422 with its own items. Also the
+OpenAPI description of the error responses."""
 
 from __future__ import annotations
 
@@ -15,12 +17,12 @@ from starlette.exceptions import HTTPException
 
 from api.schemas import ErrorOut
 from optimizer.data.read import shown
-from optimizer.data.validate import ScenarioError
+from optimizer.law.errors import ErrorItem, UserError, error_item
 
 log = logging.getLogger("courtplan.api")
 
 
-def _problems(status: int, problems: list[dict[str, Any]],
+def _problems(status: int, problems: list[ErrorItem],
               headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": problems}, headers=headers)
 
@@ -36,19 +38,18 @@ async def _http_error(_: Request, e: Exception) -> JSONResponse:
     assert isinstance(e, HTTPException)
     if isinstance(e.detail, list):
         return _problems(e.status_code, e.detail, e.headers)
-    return _problems(e.status_code, [{"path": "(request)", "record": None, "message": str(e.detail)}],
-                     e.headers)
+    return _problems(e.status_code, [error_item("(request)", None, str(e.detail))], e.headers)
 
 
 async def _validation_error(_: Request, e: Exception) -> JSONResponse:
     assert isinstance(e, RequestValidationError)
-    return _problems(422, [{"path": _loc(tuple(x["loc"])), "record": None, "message": str(x["msg"])}
+    return _problems(422, [error_item(_loc(tuple(x["loc"])), None, str(x["msg"]))
                            for x in list(e.errors())[:100]])
 
 
-async def _scenario_error(_: Request, e: Exception) -> JSONResponse:
-    assert isinstance(e, ScenarioError)
-    return _problems(422, [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects])
+async def _user_error(_: Request, e: Exception) -> JSONResponse:
+    assert isinstance(e, UserError)
+    return _problems(422, e.items())
 
 
 #: what a failed database operation means for the client: nothing of the request was stored
@@ -82,20 +83,18 @@ async def _database_error(request: Request, e: Exception) -> JSONResponse:
         return await _internal_error(request, e)
     log.error("database error on %s %s: %s", request.method, request.url.path,
               str(e.orig if e.orig is not None else e).splitlines()[0][:300])
-    return _problems(503, [{"path": "(database)", "record": None, "message": message}],
-                     {"Retry-After": "5"})
+    return _problems(503, [error_item("(database)", None, message)], {"Retry-After": "5"})
 
 
 async def _internal_error(_: Request, e: Exception) -> JSONResponse:
     log.error("internal error: %s", type(e).__name__, exc_info=e)
-    return _problems(500, [{"path": "(server)", "record": None,
-                            "message": "internal error; the service log has the details"}])
+    return _problems(500, [error_item("(server)", None, "internal error; the service log has the details")])
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(ScenarioError, _scenario_error)
+    app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _internal_error)
 

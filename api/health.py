@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from api.db.models import Run, WorkerBeat, utcnow
 from api.deps import Service
 from api.settings import Settings
+from optimizer.law.vocabulary import RunStatus
 
 #: a worker whose heartbeat is older than this many beats is counted dead
 BEATS_TO_DEAD = 3
@@ -60,7 +61,7 @@ def readiness(service: Service) -> HealthOut:
             s.execute(text("SELECT 1"))
             alive = workers_alive(s, settings)
             queued, oldest = s.execute(select(func.count(), func.min(Run.created_at))
-                                       .where(Run.status == "queued")).one()
+                                       .where(Run.status == RunStatus.QUEUED)).one()
     except SQLAlchemyError as e:
         return HealthOut(status="degraded", problems=[
             f"数据库无法连接 the database does not answer ({type(e).__name__}): {settings.where()}"])

@@ -31,16 +31,21 @@ from api.db.engine import session_factory
 from api.db.models import Run, RunPlan, RunResult, RunWarmStart, WorkerBeat, utcnow
 from api.results import finite, summary_of
 from api.settings import Settings
+from optimizer.law.errors import UserError, error_item
+from optimizer.law.vocabulary import Phase, RunStatus
 
 log = logging.getLogger("courtplan.worker")
 _CTX = mp.get_context("fork")
+#: what the solving child sends its worker: progress events, then its plan, a job's answer or
+#: its errors
+_PROGRESS, _PLAN, _ANSWER, _ERROR = "progress", "plan", "answer", "error"
 
 
 def claim(writes: sessionmaker[Session], worker: str, lease: float) -> tuple[str, int] | None:
     """Atomically take the oldest queued run for `worker`: (run id, scenario version row id)."""
     now = utcnow()
     with writes.begin() as s:
-        pick = select(Run.id).where(Run.status == "queued").order_by(Run.created_at, Run.id).limit(1)
+        pick = select(Run.id).where(Run.status == RunStatus.QUEUED).order_by(Run.created_at, Run.id).limit(1)
         if s.get_bind().dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True)
         else:  # SQLite: the session began IMMEDIATE, so select and update are one step
@@ -48,8 +53,8 @@ def claim(writes: sessionmaker[Session], worker: str, lease: float) -> tuple[str
         run_id = s.scalar(pick)
         if run_id is None:
             return None
-        row = s.execute(update(Run).where(Run.id == run_id, Run.status == "queued").values(
-            status="running", worker=worker, started_at=now, heartbeat_at=now, finished_at=None,
+        row = s.execute(update(Run).where(Run.id == run_id, Run.status == RunStatus.QUEUED).values(
+            status=RunStatus.RUNNING, worker=worker, started_at=now, heartbeat_at=now, finished_at=None,
             lease_expires_at=now + dt.timedelta(seconds=lease), attempts=Run.attempts + 1,
             progress={}, error=None).returning(Run.version_id)).first()
         return (run_id, row[0]) if row else None
@@ -84,26 +89,22 @@ def _yield_cpu() -> None:
 def _solve_child(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any,
                  warm: bytes | None = None, job: tuple[str, dict[str, Any], bytes | None] | None = None) -> None:
     """In the child process: plan the scenario (from the base run's warm start, if any),
-    sending progress, then the plan, its summary and its own warm start, or the error. A
-    workbench job (`job`: its kind, task and base plan) sends its answer instead."""
+    sending progress, then the plan, its summary and its own warm start, or the error: a
+    `UserError` (the scenario, the changes, a job's task) as its own items, anything else as a
+    fault. A workbench job (`job`: its kind, task and base plan) sends its answer instead."""
     os.setpgid(0, 0)  # its own process group: a cancel kills the solver's helpers too
     die_with_parent()
     _yield_cpu()  # solves yield the CPU to the API's readers
-    from optimizer.data.validate import ScenarioError
-
     try:
         if job is not None:
-            out.put(("answer", _job_answer(body, params, out, *job)))
+            out.put((_ANSWER, _job_answer(body, params, out, *job)))
         else:
-            out.put(("done", _plan(body, params, changes, out, warm)))
-    except ScenarioError as e:
-        out.put(("error", [{"path": d.path, "record": d.record, "message": d.message} for d in e.defects]))
-    except ValueError as e:
-        out.put(("error", [{"path": "changes" if job is None else "task", "record": None, "message": str(e)}]))
+            out.put((_PLAN, _plan(body, params, changes, out, warm)))
+    except UserError as e:
+        out.put((_ERROR, e.items(where="changes" if job is None else "task")))
     except Exception as e:  # reported, not hidden: the worker logs it and the run is failed
         log.exception("run failed")
-        out.put(("error", [{"path": "(run)", "record": None,
-                            "message": f"internal error in the solver: {type(e).__name__}"}]))
+        out.put((_ERROR, [error_item("(run)", None, f"internal error in the solver: {type(e).__name__}")]))
 
 
 def _plan(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any,
@@ -121,7 +122,7 @@ def _plan(body: bytes, params: dict[str, Any], changes: dict[str, Any], out: Any
         start = None
     plan = plan_scenario(scenario, Changes.model_validate(changes),
                          SolveParams(**params, keep_warm_start=True),
-                         lambda e: out.put(("progress", _event(e))), warm_start=start)
+                         lambda e: out.put((_PROGRESS, _event(e))), warm_start=start)
     kept = warm_bytes(plan.warm_starts) if plan.warm_starts else None
     return plan.to_json(), summary_of(plan).model_dump(), kept
 
@@ -136,7 +137,7 @@ def _job_answer(body: bytes, params: dict[str, Any], out: Any, kind: str, task: 
     t0 = time.monotonic()
 
     def progress(done: int, total: int, message: str) -> None:
-        out.put(("progress", {"phase": "solve", "message": message, "elapsed": time.monotonic() - t0,
+        out.put((_PROGRESS, {"phase": Phase.SOLVE.value, "message": message, "elapsed": time.monotonic() - t0,
                               "pieces_done": done, "pieces_total": total}))
 
     answer = run_job(kind, body, plan_zlib, task, params, progress)
@@ -262,8 +263,7 @@ class Worker:
             try:
                 body = crud.scenario_body(s, version_id)
             except ValueError as e:
-                self._finish(run_id, "failed", error=[{"path": "(scenario)", "record": None,
-                                                       "message": str(e)}])
+                self._finish(run_id, RunStatus.FAILED, error=[error_item("(scenario)", None, str(e))])
                 return
         out = _CTX.Queue()
         self.engine.dispose()  # no pooled connection is shared with the child
@@ -276,8 +276,8 @@ class Worker:
             self._watch(job)
         except BaseException:  # stopped (SIGTERM, Ctrl-C) mid-run: the solver goes too
             self._kill(job)
-            self._finish(run_id, "interrupted", error=[{"path": "(run)", "record": None, "message": (
-                "the worker was stopped during the run; requeue to run again")}])
+            self._finish(run_id, RunStatus.INTERRUPTED, error=[error_item(
+                "(run)", None, "the worker was stopped during the run; requeue to run again")])
             raise
 
     def _watch(self, job: _Job) -> None:
@@ -287,14 +287,14 @@ class Worker:
                 kind, payload = job.out.get(timeout=poll)
             except queue.Empty:
                 kind, payload = None, None
-            if kind == "progress":
+            if kind == _PROGRESS:
                 job.pending = payload
             elif kind is not None:
                 self._result(job, kind, payload)
                 return
             elif not job.proc.is_alive():
-                self._finish(job.run_id, "failed", error=[{"path": "(run)", "record": None, "message": (
-                    f"the solver process ended without a result (exit code {job.proc.exitcode})")}])
+                self._finish(job.run_id, RunStatus.FAILED, error=[error_item("(run)", None, (
+                    f"the solver process ended without a result (exit code {job.proc.exitcode})"))])
                 return
             if not self._beat(job):
                 return
@@ -314,19 +314,19 @@ class Worker:
             with self.reads() as s:  # a read: no write lock taken for the common case
                 seen = s.execute(select(Run.cancel_requested, Run.worker, Run.status)
                                  .where(Run.id == job.run_id)).first()
-            if seen is not None and not seen[0] and seen[1] == self.name and seen[2] == "running":
+            if seen is not None and not seen[0] and seen[1] == self.name and seen[2] == RunStatus.RUNNING:
                 return True
         job.next_beat = now + min(self.settings.lease_seconds / 4, 5.0)
         t = utcnow()
         values.update(heartbeat_at=t, lease_expires_at=t + dt.timedelta(seconds=self.settings.lease_seconds))
         with self.writes.begin() as s:
             row = s.execute(update(Run).where(Run.id == job.run_id, Run.worker == self.name,
-                                              Run.status == "running").values(**values)
+                                              Run.status == RunStatus.RUNNING).values(**values)
                             .returning(Run.cancel_requested)).first()
         if row is None or row[0]:
             self._kill(job)
             if row is not None:
-                self._finish(job.run_id, "cancelled", elapsed=now - job.t0)
+                self._finish(job.run_id, RunStatus.CANCELLED, elapsed=now - job.t0)
                 log.info("run %s: cancelled", job.run_id)
             else:
                 log.warning("run %s: no longer held by this worker; abandoned", job.run_id)
@@ -344,17 +344,18 @@ class Worker:
     def _result(self, job: _Job, kind: str, payload: Any) -> None:
         elapsed = time.monotonic() - job.t0
         job.proc.join(5)
-        if kind == "done":
+        status = RunStatus.FAILED if kind == _ERROR else RunStatus.DONE
+        if kind == _PLAN:
             plan_json, summary, warm = payload
-            self._finish(job.run_id, "done", summary=summary, plan=plan_json.encode("utf-8"), elapsed=elapsed,
+            self._finish(job.run_id, status, summary=summary, plan=plan_json.encode("utf-8"), elapsed=elapsed,
                          progress=job.pending, warm=warm)
-        elif kind == "answer":
-            self._finish(job.run_id, "done", answer=payload, elapsed=elapsed, progress=job.pending)
+        elif kind == _ANSWER:
+            self._finish(job.run_id, status, answer=payload, elapsed=elapsed, progress=job.pending)
         else:
-            self._finish(job.run_id, "failed", error=payload, elapsed=elapsed)
-        log.info("run %s: %s in %.1f s", job.run_id, kind, elapsed)
+            self._finish(job.run_id, status, error=payload, elapsed=elapsed)
+        log.info("run %s: %s in %.1f s", job.run_id, status.value, elapsed)
 
-    def _finish(self, run_id: str, status: str, *, summary: dict[str, Any] | None = None,
+    def _finish(self, run_id: str, status: RunStatus, *, summary: dict[str, Any] | None = None,
                 plan: bytes | None = None, error: list[Any] | None = None, elapsed: float | None = None,
                 progress: dict[str, Any] | None = None, warm: bytes | None = None,
                 answer: bytes | None = None) -> None:
@@ -365,13 +366,14 @@ class Worker:
         ended (409) — one outcome, never a 202 for a run that ends `done`."""
         with self.writes.begin() as s:
             held = s.execute(select(Run.cancel_requested).where(
-                Run.id == run_id, Run.worker == self.name, Run.status == "running").with_for_update()).first()
+                Run.id == run_id, Run.worker == self.name, Run.status == RunStatus.RUNNING)
+                .with_for_update()).first()
             if held is None:
                 log.warning("run %s: no longer held by this worker; its %s result is not recorded", run_id, status)
                 return
-            if held[0] and status != "cancelled":
+            if held[0] and status != RunStatus.CANCELLED:
                 log.info("run %s: cancelled while it ended (%s dropped)", run_id, status)
-                status, summary, plan, error, warm, answer = "cancelled", None, None, None, None, None
+                status, summary, plan, error, warm, answer = RunStatus.CANCELLED, None, None, None, None, None
             values: dict[str, Any] = dict(status=status, finished_at=utcnow(), summary=summary, error=error,
                                           solve_seconds=elapsed, lease_expires_at=None)
             if progress is not None:

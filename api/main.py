@@ -25,8 +25,8 @@ from optimizer.data.scenario import Scenario
 
 log = logging.getLogger("courtplan.api")
 DESCRIPTION = """Cross-execution (交叉执行) planning for civil-judgment enforcement, for the
-执行指挥中心 dashboards. Every route but /health (/health/live, /health/ready), /schema and /docs needs an API key
-(`Authorization: Bearer cp_…`), which sees only the scenarios of its court's district.
+执行指挥中心 dashboards. Every route but /health (/health/live, /health/ready), /schema, /vocabulary and /docs
+needs an API key (`Authorization: Bearer cp_…`), which sees only the scenarios of its court's district.
 Errors are `{"detail": [{"path", "record", "message"}]}`."""
 
 

@@ -45,6 +45,7 @@ from starlette.exceptions import HTTPException
 from api.db.models import Run, Scenario, utcnow
 from api.health import workers_alive
 from api.settings import Settings
+from optimizer.law.vocabulary import RunStatus
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 _REGISTRY = CollectorRegistry()  # this process's own metrics (single-process mode)
@@ -53,7 +54,7 @@ REQUEST_SECONDS = Histogram(
     ["method", "route", "status"], registry=_REGISTRY,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30, 120))
 SOLVE_BUCKETS = (1, 5, 10, 30, 60, 120, 300, 600, 1200)
-STATUSES = ("queued", "running", "done", "failed", "cancelled", "interrupted")
+STATUSES = tuple(RunStatus)
 access = logging.getLogger("courtplan.access")
 
 
@@ -66,7 +67,7 @@ class _RunsCollector:
     def collect(self) -> Iterator[Any]:
         with self.service.reads() as s:
             by_status = dict(s.execute(select(Run.status, func.count()).group_by(Run.status)).all())
-            oldest = s.scalar(select(func.min(Run.created_at)).where(Run.status == "queued"))
+            oldest = s.scalar(select(func.min(Run.created_at)).where(Run.status == RunStatus.QUEUED))
             solved = s.execute(select(func.count(Run.solve_seconds), func.sum(Run.solve_seconds), *[
                 func.sum(case((Run.solve_seconds <= b, 1), else_=0)) for b in SOLVE_BUCKETS])).one()
             scenarios = s.scalar(select(func.count()).select_from(Scenario)) or 0
@@ -76,7 +77,7 @@ class _RunsCollector:
             runs.add_metric([status], float(by_status.get(status, 0)))
         yield runs
         yield GaugeMetricFamily("courtplan_queue_length", "Runs waiting for a worker.",
-                                value=float(by_status.get("queued", 0)))
+                                value=float(by_status.get(RunStatus.QUEUED, 0)))
         age = 0.0
         if oldest is not None:  # (SQLite hands back naive datetimes; all are UTC)
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=dt.UTC)

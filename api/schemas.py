@@ -10,8 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, Va
 
 from optimizer.data.changes import ChangeSet
 from optimizer.data.scenario import Rules, Weights
+from optimizer.law.vocabulary import RunStatus
 
-RunStatus = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
 #: a plan, or a workbench job that re-solves (its answer at GET /runs/{id}/result)
 RunKind = Literal["plan", "explain", "officers", "sweep"]
 T = TypeVar("T")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from api.db.models import ApiKey
+from optimizer.law.errors import error_item
 
 _TOKEN = re.compile(r"^cp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 _JSON_TYPE = re.compile(r"^application/([a-z0-9.+-]+\+)?json\s*(;.*)?$", re.IGNORECASE)
@@ -80,7 +81,7 @@ _CSP_DOCS = (b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsaf
 
 
 def _error(status: int, message: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    body = json.dumps({"detail": [{"path": "(body)", "record": None, "message": message}]}).encode()
+    body = json.dumps({"detail": [error_item("(body)", None, message)]}).encode()
     start = {"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"), *SECURITY_HEADERS, (b"cache-control", b"no-store")]}

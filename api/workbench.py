@@ -19,10 +19,13 @@ from fastapi import HTTPException
 
 from api.sandbox import run_in_child
 from api.settings import Settings
+from optimizer.law.errors import UserError
+from optimizer.law.vocabulary import PHASE_LABELS, Phase
 
 #: what a question names, for its user errors: the library's message says which value
 ASKED = {"explain": "case", "why_not": "case", "officers": "(run)", "recommend": "k",
          "projection": "months", "screening": "(run)"}
+_DONE = PHASE_LABELS[Phase.DONE].both()
 
 
 def _view(plan_zlib: bytes, scenario: bytes) -> Any:
@@ -55,8 +58,8 @@ def answer(question: str, plan_zlib: bytes, scenario_zlib: bytes, args: dict[str
             return answers.recommend_answer(v, args["case"], args["k"])
     except ScenarioError:
         raise  # (the sandbox reports its defects by field and record)
-    except ValueError as e:
-        raise HTTPException(422, [{"path": ASKED[question], "record": None, "message": str(e)}]) from None
+    except UserError as e:
+        raise HTTPException(422, e.items(where=ASKED[question])) from None
     raise AssertionError(f"unknown question {question}")
 
 
@@ -106,7 +109,7 @@ def compare_in_child(settings: Settings, a_zlib: bytes, b_zlib: bytes) -> dict[s
 def run_job(kind: str, body: bytes, plan_zlib: bytes | None, task: dict[str, Any],
             params: dict[str, Any], progress: Callable[[int, int, str], None]) -> dict[str, Any]:
     """(In the worker's child.) A workbench job's answer; `progress(done, total, message)`
-    after each re-solve. A `ValueError` names what the task asked wrongly."""
+    after each re-solve. A `UserError` names what the task asked wrongly."""
     from optimizer.solver.params import SolveParams
     from optimizer.workbench import answers
 
@@ -120,12 +123,12 @@ def run_job(kind: str, body: bytes, plan_zlib: bytes | None, task: dict[str, Any
         count = iter(range(1, total + 1))
         exps, regrets = answers.explained(v, task["cases"], task["exact"], solve,
                                           lambda m: progress(next(count) - 1, total, m))
-        progress(total, total, "done")
+        progress(total, total, _DONE)
         return answers.explain_answer(exps, regrets)
     if kind == "officers":
         progress(0, 1, f"re-solving the top {task['top']} courts with one more officer")
         gains = answers.jsonable(answers.officer_gains(v, task["top"], solve, workers=1))
-        progress(1, 1, "done")
+        progress(1, 1, _DONE)
         return dict(gains)
     raise AssertionError(f"unknown job kind {kind}")
 
@@ -142,7 +145,7 @@ def _sweep(body: bytes, task: dict[str, Any], solve: Any,
     rows = sweep(problem, axes, solve, 1, lambda k, n: progress(k, n, f"variant {k}/{n} solved 已解"))
     try:
         chart, note = chart_svg(rows, axes, task["kpi"]), None
-    except ValueError as e:  # a KPI the variants do not have: the table stands without a chart
+    except UserError as e:  # a KPI the variants do not have: the table stands without a chart
         chart, note = None, str(e)
     return {"rows": jsonable(rows), "axes": [a.label for a in axes], "kpi": task["kpi"],
             "chart_svg": chart, "chart_note": note}

@@ -21,13 +21,14 @@ from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
 from optimizer.data.scenario import Scenario
+from optimizer.law.vocabulary import PlanStatus
 from optimizer.model.lawful import checked_options
 from optimizer.model.options import Options
 from optimizer.model.restrictions import Restrictions, restrictions_from
 from optimizer.outcomes.projection import project
 from optimizer.results.conflicts import QUICK, ChangesConflict, explain
 from optimizer.results.finish import finish
-from optimizer.results.plan import Plan, Status
+from optimizer.results.plan import Plan
 from optimizer.results.previous import previous_decisions
 from optimizer.solver.params import SolveParams
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
@@ -80,7 +81,7 @@ def with_projection(p: Problem, plan: Plan) -> Plan:
     """The plan with its projected figures among the KPIs (`kpis.projection`: pending and the
     six-month pool at 6 and 12 months, plan and no plan, docs/outcomes.md); an infeasible plan
     has none."""
-    if plan.status == Status.INFEASIBLE or not p.in_district.any():
+    if plan.status == PlanStatus.INFEASIBLE or not p.in_district.any():
         return plan
     return replace(plan, kpis={**plan.kpis, "projection": project(p, plan).kpis()})
 
@@ -111,7 +112,7 @@ def plan_problem(problem: Problem, changes: ChangeSet | None = None,
         raise ChangesError(f"--warm-start: a plan of scenario {warm_start.scenario!r}, not of "
                            f"this scenario {problem.scenario.name!r}")
     plan = _plan(problem, changes, params, progress, previous, warm_start)
-    if plan.status == Status.INFEASIBLE and (changes or previous is not None):
+    if plan.status == PlanStatus.INFEASIBLE and (changes or previous is not None):
         def trial(c: ChangeSet) -> Plan:
             return _plan(problem, c, QUICK, None, previous)
         raise ChangesConflict(explain(problem, changes, trial, QUICK))

@@ -72,3 +72,65 @@ def test_the_library_does_not_print() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
                 pytest.fail(f"{path}:{node.lineno} prints (only the CLI prints)")
+
+
+# ---------------------------------------------------------------- the service and the benchmarks
+API = ROOT / "api"
+BENCHMARKS = ROOT / "benchmarks"
+#: each edge may import these top-level packages of the repository (and the world outside it)
+EDGE_MAY_IMPORT = {"api": ("api", "optimizer"), "benchmarks": ("benchmarks", "optimizer", "api")}
+REPOSITORY_PACKAGES = ("api", "benchmarks", "optimizer", "tests")
+#: calls that change the database's state: in a route they belong in `api/crud.py` (or the jobs)
+STATE_CHANGES = {"add", "add_all", "merge", "delete", "flush", "execute", "commit"}
+SQL_WRITES = {"update", "insert", "delete"}
+
+
+def _edge_modules() -> list[Path]:
+    """api/ (its Alembic migrations aside: generated, versioned history) and benchmarks/."""
+    return sorted(p for p in [*API.rglob("*.py"), *BENCHMARKS.rglob("*.py")]
+                  if "migrations" not in p.relative_to(ROOT).parts)
+
+
+@pytest.mark.parametrize("path", _edge_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_edges_are_short(path: Path) -> None:
+    test_modules_and_functions_are_short(path)
+
+
+@pytest.mark.parametrize("path", _edge_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_edges_import_only_what_they_may(path: Path) -> None:
+    """The service uses the library, never the benchmarks or the tests; the benchmarks use
+    the library and the service; the library below reaches neither (tested above). Inside
+    `api/`, only `api/main.py` knows the routes."""
+    edge = path.relative_to(ROOT).parts[0]
+    for name in _imports(path):
+        top = name.split(".")[0]
+        if top in REPOSITORY_PACKAGES:
+            assert top in EDGE_MAY_IMPORT[edge], f"{path}: imports {name}"
+        in_routes = path.parent == API / "routes"
+        if name.startswith("api.routes") and not in_routes:
+            assert path == API / "main.py", f"{path}: imports the routes ({name})"
+
+
+@pytest.mark.parametrize("path", sorted((API / "routes").glob("*.py")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_routes_change_no_state(path: Path) -> None:
+    """A route reads, checks and answers; every write of the session (rows added, updated,
+    flushed, a loaded row's attribute set) lives in `api/crud.py` or the jobs, where it can
+    be found, reused and tested without HTTP."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # (a route may set its own answer's status and headers: a parameter typed `Response`)
+    responses = {a.arg for f in ast.walk(tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+                 for a in f.args.args if a.annotation is not None
+                 and ast.unparse(a.annotation).endswith("Response")}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy":
+            writes = SQL_WRITES & {a.name for a in node.names}
+            assert not writes, f"{path}:{node.lineno} imports the SQL writes {sorted(writes)}"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            assert node.func.attr not in STATE_CHANGES, \
+                f"{path}:{node.lineno} {ast.unparse(node.func)}(…) changes state in a route"
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                assert not isinstance(target, ast.Attribute) or ast.unparse(target.value) in responses, \
+                    f"{path}:{node.lineno} sets {ast.unparse(target)} in a route"

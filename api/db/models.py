@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from optimizer.law.vocabulary import RunStatus
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -81,7 +83,7 @@ class Run(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"))
     params: Mapped[dict[str, Any]] = mapped_column()  # time_limit, gap, seed (after capping)
     changes: Mapped[dict[str, Any]] = mapped_column()  # {"weights": {...}, "rules": {...}}
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.QUEUED.value)
     progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
     summary: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     error: Mapped[list[Any] | None] = mapped_column(JSON, default=None)

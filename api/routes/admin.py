@@ -6,12 +6,11 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from api import crud
-from api.db.models import ApiKey, AuditEntry, utcnow
+from api.db.models import ApiKey, AuditEntry
 from api.deps import Admin, Limit, Offset, ReadSession, WriteSession, not_found
 from api.errors import AUTH, responses
 from api.routes.convert import audit_out, aware
 from api.schemas import AuditOut, KeyCreated, KeyIn, KeyOut, Page
-from api.security import new_key
 
 router = APIRouter(tags=["admin"])
 
@@ -24,9 +23,7 @@ def key_out(k: ApiKey) -> KeyOut:
 @router.post("/keys", response_model=KeyCreated, status_code=201, responses=responses(*AUTH, 404, 503))
 def create_key(body: KeyIn, who: Admin, session: WriteSession) -> KeyCreated:
     """A new key bound to a court; the token is in this response only."""
-    row, token = new_key(session, body.court, body.admin, body.label)
-    session.flush()
-    crud.audit(session, who, "key.create", subject=row.id)
+    row, token = crud.create_key(session, who, body.court, body.admin, body.label)
     return KeyCreated(**key_out(row).model_dump(), token=token)
 
 
@@ -42,11 +39,7 @@ def revoke_key(key_id: str, who: Admin, session: WriteSession) -> KeyOut:
     row = session.get(ApiKey, key_id) if len(key_id) <= 16 and key_id.isalnum() else None
     if row is None:
         raise not_found("key")
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        crud.audit(session, who, "key.revoke", subject=row.id)
-        session.flush()
-    session.flush()
+    crud.revoke_key(session, who, row)
     return key_out(row)
 
 

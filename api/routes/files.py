@@ -32,6 +32,7 @@ from api.deps import Caller, ServiceDep, checked_id, not_found
 from api.errors import AUTH, responses
 from api.offload import build_plan_file, convert_workbook
 from api.schemas import _In
+from optimizer.law.errors import error_item
 
 router = APIRouter(tags=["files"])
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,8 +55,7 @@ async def convert_workbook_route(body: WorkbookIn, _: Caller, request: Request) 
     try:
         data = base64.b64decode(body.workbook, validate=True)
     except (binascii.Error, ValueError):
-        raise HTTPException(422, [{"path": "workbook", "record": None,
-                                   "message": "不是 base64 编码 (not base64)"}]) from None
+        raise HTTPException(422, [error_item("workbook", None, "不是 base64 编码 (not base64)")]) from None
     scenario = await run_in_threadpool(convert_workbook, request.app.state.service.settings, data)
     return Response(scenario, media_type="application/json")
 

@@ -1,4 +1,5 @@
-"""Health, the scenario format, and /docs served offline (no CDN): Swagger UI from the
+"""Health, the scenario format, the product's vocabulary (labels for the dashboard), and /docs
+served offline (no CDN): Swagger UI from the
 `swagger-ui-bundle` package when it is installed, else a small self-contained page listing the
 operations of /openapi.json."""
 
@@ -14,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import ServiceDep
 from api.health import HealthOut, LiveOut, readiness
 from optimizer.data.scenario import Scenario
+from optimizer.law.vocabulary import served_vocabulary
 
 router = APIRouter(tags=["meta"])
 
@@ -56,6 +58,15 @@ def ready(service: ServiceDep, response: Response) -> HealthOut:
 def schema() -> dict[str, Any]:
     """JSON Schema of the scenario format."""
     return Scenario.model_json_schema()
+
+
+@router.get("/vocabulary")
+def vocabulary() -> dict[str, Any]:
+    """The product's words, Chinese and English (`optimizer/law/vocabulary.py`): each mode with
+    its facts, the triggers, the plan and run statuses, the phases of a solve, the KPIs, the
+    per-rule counts (with the ones that detail the rule above them), the objective's terms and
+    the 协同执行 kinds. The dashboard draws its labels from here; no key is needed."""
+    return served_vocabulary()
 
 
 def install_docs(app: FastAPI) -> None:

@@ -12,10 +12,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy import case, select, update
 
 from api import crud
-from api.db.models import Run, RunPlan, RunWarmStart, ScenarioVersion, utcnow
+from api.db.models import Run, RunPlan, RunWarmStart, utcnow
 from api.deps import Caller, Limit, Offset, ReadSession, ServiceDep, WriteSession, checked_id, not_found
 from api.errors import AUTH, responses
 from api.results import finite, summary_of
@@ -23,11 +22,11 @@ from api.routes.convert import aware, run_out
 from api.routes.files import stored_plan
 from api.schemas import Page, PlanOut, RunIn, RunKind, RunOut, changes_document
 from api.workbench import compare_in_child
+from optimizer.law.errors import error_item
+from optimizer.law.vocabulary import RUN_FINISHED, RUN_REQUEUEABLE, RunStatus
 from optimizer.results.plan import Plan
 
 router = APIRouter(tags=["runs"])
-REQUEUEABLE = ("interrupted", "failed", "cancelled")
-CANCELLABLE = ("queued", "running")
 
 
 @router.post("/scenarios/{scenario_id}/runs", response_model=RunOut, status_code=202,
@@ -55,11 +54,11 @@ def _warm_from(session: Any, who: Any, run_id: str | None, scenario_id: str) -> 
     if base is None:
         raise not_found("warm-start run")
     if base.scenario_id != scenario_id:
-        raise HTTPException(422, [{"path": "warm_start_run", "record": run_id, "message": (
-            "the warm-start run plans another scenario (热启动须为同一方案的运行)")}])
+        raise HTTPException(422, [error_item("warm_start_run", run_id, (
+            "the warm-start run plans another scenario (热启动须为同一方案的运行)"))])
     if session.get(RunWarmStart, base.id) is None:
         raise HTTPException(409, "the warm-start run has no warm start: " + (
-            "it finished before warm starts were kept" if base.status == "done"
+            "it finished before warm starts were kept" if base.status == RunStatus.DONE
             else f"it is {base.status}"))
     return str(base.id)
 
@@ -87,7 +86,7 @@ def _current(service: ServiceDep, who: Any, run_id: str) -> RunOut:
     """The run as stored, after marking it interrupted if its worker's lease has run out."""
     with service.reads() as s:
         run = _run(s, who, run_id)
-        expired = run.status == "running" and (aware(run.lease_expires_at) or utcnow()) < utcnow()
+        expired = run.status == RunStatus.RUNNING and (aware(run.lease_expires_at) or utcnow()) < utcnow()
     if expired:
         with service.writes.begin() as s:
             crud.interrupt_expired(s, run_id=run.id)
@@ -119,7 +118,7 @@ async def run_events(run_id: str, who: Caller, service: ServiceDep, request: Req
             if text != last:
                 yield f"event: progress\ndata: {text}\n\n"
                 last, quiet = text, 0.0
-            if out.status in crud.TERMINAL:
+            if out.status in RUN_FINISHED:
                 yield f"event: end\ndata: {json.dumps({'status': out.status})}\n\n"
                 return
             if quiet >= 15:
@@ -144,19 +143,9 @@ def cancel_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     ended, and the message says how. One conditional UPDATE decides, so a cancel racing the
     worker's finish cannot be acknowledged and then lose (the worker's finish locks the row)."""
     run = _run(session, who, run_id)
-    now = utcnow()
-    queued = Run.status == "queued"
-    decided = session.execute(
-        update(Run).where(Run.id == run.id, Run.status.in_(CANCELLABLE))
-        .values(cancel_requested=True, status=case((queued, "cancelled"), else_=Run.status),
-                finished_at=case((queued, now), else_=Run.finished_at))
-        .returning(Run.status).execution_options(synchronize_session=False)).first()
-    session.refresh(run)
-    if decided is None:
+    if not crud.cancel_run(session, who, run):
         raise HTTPException(409, f"the run has already ended: {run.status}; nothing was cancelled "
                                  f"(运行已结束（{run.status}），未取消)")
-    crud.audit(session, who, "run.cancel", run.scenario_id, run.id, _content_hash(session, run))
-    session.flush()
     return run_out(run, crud.run_version(session, run))
 
 
@@ -167,23 +156,10 @@ def requeue_run(run_id: str, who: Caller, session: WriteSession) -> RunOut:
     conditional UPDATE decides: of several requeues at once, one is answered 202 and the
     others 409 (the run is queued once)."""
     run = _run(session, who, run_id)
-    decided = session.execute(
-        update(Run).where(Run.id == run.id, Run.status.in_(REQUEUEABLE)).values(
-            status="queued", cancel_requested=False, worker=None, progress={}, summary=None, error=None,
-            started_at=None, finished_at=None, heartbeat_at=None, lease_expires_at=None, solve_seconds=None,
-            created_at=utcnow()).returning(Run.id).execution_options(synchronize_session=False)).first()
-    session.refresh(run)
-    if decided is None:
-        raise HTTPException(409, f"only {', '.join(REQUEUEABLE)} runs can be requeued; this one is "
+    if not crud.requeue_run(session, who, run):
+        raise HTTPException(409, f"only {', '.join(RUN_REQUEUEABLE)} runs can be requeued; this one is "
                                  f"{run.status} (只有中断、失败或已取消的运行可重新排队)")
-    crud.audit(session, who, "run.requeue", run.scenario_id, run.id, _content_hash(session, run))
-    session.flush()
     return run_out(run, crud.run_version(session, run))
-
-
-def _content_hash(session: Any, run: Run) -> str | None:
-    """The content hash of the scenario version the run plans (for its audit entries)."""
-    return session.scalar(select(ScenarioVersion.content_hash).where(ScenarioVersion.id == run.version_id))
 
 
 def _plan(session: Any, who: Any, run_id: str) -> tuple[Run, Plan]:

@@ -23,6 +23,7 @@ from api.routes.convert import run_out
 from api.routes.files import stored_plan
 from api.schemas import ExactExplainIn, ExactOfficersIn, RecommendIn, RunOut, SweepIn
 from api.workbench import ask
+from optimizer.law.errors import UserError, error_item
 
 router = APIRouter(tags=["workbench"])
 Cases = Annotated[list[Annotated[str, Query(min_length=1, max_length=200)]], Query(
@@ -128,11 +129,11 @@ def sweep_scenario(scenario_id: str, body: SweepIn, who: Caller, session: WriteS
     for i, text in enumerate(body.vary):
         try:
             axes.append(parse_axis(text))
-        except ValueError as e:
-            raise HTTPException(422, [{"path": f"vary[{i}]", "record": None, "message": str(e)}]) from None
+        except UserError as e:
+            raise HTTPException(422, e.items(where=f"vary[{i}]")) from None
     if len(grid(axes)) > 64:
-        raise HTTPException(422, [{"path": "vary", "record": None, "message": (
-            f"{len(grid(axes))} variants: at most 64 per sweep (split it)")}])
+        raise HTTPException(422, [error_item("vary", None, (
+            f"{len(grid(axes))} variants: at most 64 per sweep (split it)"))])
     run = crud.queue_run(session, who, v, _solve(service, body), {}, kind="sweep",
                          task={"vary": body.vary, "kpi": body.kpi}, action="job.sweep")
     return run_out(run, v.version)

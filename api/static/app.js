@@ -436,7 +436,7 @@
   function decision(c) {
     let label = t('mode.' + c.mode);
     if (c.mode === 'coordinate' && c.coordination) label += '（' + t('coordination.' + c.coordination) + '）';
-    if (c.entrusted_assets && c.entrusted_assets.length) label += ' + ' + t('entrusted') + '×' + c.entrusted_assets.length;
+    if (c.entrusted_assets && c.entrusted_assets.length) label += ' + ' + t('kpi.matters_entrusted') + '×' + c.entrusted_assets.length;
     return label;
   }
   function renderResult() {
@@ -607,6 +607,10 @@
     $('dl-drafts').addEventListener('click', (e) => download('drafts.zip', e.currentTarget));
     applyLanguage();
     window.CP.start();
-    if (state.key) useKey();
+    // the product's labels come from the service (GET /vocabulary), then the page is redrawn
+    window.I18N.load().then(() => {
+      applyLanguage();
+      if (state.key) useKey();
+    });
   });
 })();

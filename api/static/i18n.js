@@ -1,7 +1,7 @@
-// The dashboard's words, Chinese first; the English switch picks the second column.
-// KPI, rule, mode, status and phase names follow optimizer/io/plan_labels.py,
-// optimizer/results/kpis.py, optimizer/law/modes.py, optimizer/results/plan.py and
-// optimizer/solver/progress.py.
+// The dashboard's own words, Chinese first; the English switch picks the second column.
+// The product's vocabulary (modes, plan and run statuses, phases, KPIs, rules, 协同 kinds) is
+// not copied here: load() reads it from GET /vocabulary (optimizer/law/vocabulary.py, the
+// one source) and adds it under mode.*, status.*, run.*, phase.*, kpi.*, rule.*, coordination.*.
 'use strict';
 window.I18N = (function () {
   const both = {
@@ -82,59 +82,33 @@ window.I18N = (function () {
     'compare.nokpi': ['指标无变化', 'No KPI changed'],
     'footer': ['本页只访问本服务，不加载任何外部资源。', 'This page talks only to this service and loads nothing from outside.'],
     'error.network': ['无法连接服务。', 'The service cannot be reached.'],
-    // run statuses
-    'run.queued': ['排队中', 'queued'], 'run.running': ['求解中', 'running'], 'run.done': ['已完成', 'done'],
-    'run.failed': ['失败', 'failed'], 'run.cancelled': ['已取消', 'cancelled'], 'run.interrupted': ['已中断', 'interrupted'],
-    // plan statuses
-    'status.optimal': ['最优（已证明）', 'optimal (proven)'], 'status.within_gap': ['在容许差距内', 'within the gap'],
-    'status.feasible': ['可行（未证明最优）', 'feasible (not proven optimal)'], 'status.infeasible': ['不可行', 'infeasible'],
-    // phases
-    'phase.read': ['读取场景', 'reading the scenario'], 'phase.build': ['构建模型', 'building the model'],
-    'phase.solve': ['求解', 'solving'], 'phase.linking': ['关联案件组', 'linking related groups'],
-    'phase.check': ['规则校验', 'checking the rules'], 'phase.done': ['完成', 'done'],
-    // modes
-    'mode.keep': ['不交叉', 'keep'], 'mode.internal': ['内部交叉', 'another team'],
-    'mode.supervise': ['督促执行', 'supervise'], 'mode.designate': ['指令执行', 'designate'],
-    'mode.elevate': ['提级执行', 'elevate'], 'mode.concentrate': ['集中执行', 'concentrate'],
-    'mode.coordinate': ['协同执行', 'coordinate'],
-    'coordination.officers': ['派员', 'with officers'], 'coordination.coordination': ['协调', 'coordination only'],
-    'entrusted': ['事项委托', 'matters entrusted'],
-    // KPIs
-    'kpi.cases': ['规划案件数', 'cases planned'], 'kpi.cases_moved': ['变更执行法院的案件', 'cases moved'],
-    'kpi.workload_moved': ['移送工作量', 'workload moved'],
-    'kpi.art237_pool': ['超六个月（第237条）案件', 'overdue (Art. 237)'],
-    'kpi.terminable_candidates': ['终本候选（不移送）', 'termination candidates (not moved)'],
-    'kpi.interference_cases': ['不当干预案件', 'interference cases'],
-    'kpi.interference_removed_from_home': ['移出属地', 'moved out of the home locality'],
-    'kpi.related_groups': ['关联案件组', 'related groups'],
-    'kpi.related_groups_concentrated': ['集中执行的关联案件组', 'groups concentrated'],
-    'kpi.matters_entrusted': ['事项委托', 'matters entrusted'],
-    'kpi.officers_lent': ['协同借调人员', 'officers lent'],
-    'kpi.applicant_travel_minutes_total': ['申请人路程合计（分钟）', 'applicant travel total (min)'],
-    'kpi.applicant_travel_minutes_max': ['申请人最远路程（分钟）', 'worst applicant travel (min)'],
-    'kpi.asset_travel_cost': ['财产路程成本', 'asset travel cost'],
-    'kpi.max_utilisation_before': ['最高负荷率（前）', 'max utilisation before'],
-    'kpi.max_utilisation_after': ['最高负荷率（后）', 'max utilisation after'],
-    'kpi.gini_utilisation_before': ['负荷基尼（前）', 'load Gini before'],
-    'kpi.gini_utilisation_after': ['负荷基尼（后）', 'load Gini after'],
-    'kpi.rule_exceptions': ['无法满足规则的案件', 'rule exceptions'],
-    // per-rule counts
-    'rule.interference_flagged': ['不当干预案件（已标记、已规划）', 'interference cases (flagged, planned)'],
-    'rule.interference_moved_out_of_home': ['　已移出属地', '  moved out of the home locality'],
-    'rule.interference_already_outside': ['　原已在属地外（可留）', '  already outside it (may stay)'],
-    'rule.interference_no_lawful_exit': ['　无合法去处、留原院', '  no lawful exit: kept, with the reason'],
-    'rule.deadline_missed': ['督促期满未执结', 'supervision deadline missed'],
-    'rule.deadline_missed_moved': ['　已提级/指令/集中', '  elevated, designated or concentrated'],
-    'rule.art237_overdue': ['超六个月（第237条）', 'overdue past the Art. 237 clock'],
-    'rule.art237_applied': ['　申请执行人已申请', '  the applicant applied'],
-    'rule.art237_acted': ['　已督促/变更执行法院', '  supervised or moved'],
-    'rule.early_requests_as_wishes': ['未满六个月的申请（列为意愿）', 'early requests shown as wishes'],
-    'rule.coordinate_with_officers': ['协同执行·派员', 'coordinate with lent officers'],
-    'rule.coordinate_coordination_only': ['协同执行·协调', 'coordinate by coordination only'],
-    'rule.terminable_not_moved': ['终本候选（不移送）', 'termination candidates, not moved'],
-    'rule.cases_outside_district': ['辖区外案件（不规划）', 'cases outside the district, not planned'],
   };
   const zh = {}, en = {};
   for (const [k, v] of Object.entries(both)) { zh[k] = v[0]; en[k] = v[1]; }
-  return { zh: zh, en: en };
+  const modes = [];  // the modes' keys in the specs' order, once loaded
+  function add(prefix, labels, indented) {
+    for (const [k, v] of Object.entries(labels || {})) {
+      const sub = indented && indented.includes(k);
+      zh[prefix + k] = (sub ? '\u3000' : '') + v.zh;
+      en[prefix + k] = (sub ? '  ' : '') + v.en;
+    }
+  }
+  // The served vocabulary, added once; resolves even if the service cannot be reached (the
+  // page then shows the keys, and its own error message says why).
+  async function load() {
+    try {
+      const r = await fetch('/vocabulary', { cache: 'no-store', credentials: 'omit' });
+      if (!r.ok) return;
+      const v = await r.json();
+      add('mode.', Object.fromEntries(v.modes.map((m) => [m.key, m])));
+      modes.splice(0, modes.length, ...v.modes.map((m) => m.key));
+      add('status.', v.plan_statuses);
+      add('run.', v.run_statuses);
+      add('phase.', v.phases);
+      add('kpi.', v.kpis);
+      add('rule.', v.rules, v.rule_details);
+      add('coordination.', v.coordination);
+    } catch (e) { /* offline: the UI strings still work */ }
+  }
+  return { zh: zh, en: en, load: load, modes: modes };
 })();

@@ -66,7 +66,7 @@
   }
   const CP = window.CP;
   const { $, t, num, el, row, fill, api } = CP;
-  const MODES = ['keep', 'internal', 'supervise', 'designate', 'elevate', 'concentrate', 'coordinate'];
+  const MODES = window.I18N.modes;  // served by GET /vocabulary (filled before a plan is shown)
   const wb = { changes: {}, explained: null, names: {}, parameters: null };
 
   function courtsOfPlan() {

@@ -5,7 +5,8 @@ recommend, sweep), `service` (serve, worker, keys), `operations` (backup, restor
 (bench), `files` (import, template, export-scenario, export, report, drafts), `outcomes`
 (project, screen).
 
-Exit codes: 0 success, 2 invalid input (file, arguments), 3 no feasible plan.
+Exit codes (`optimizer/law/errors.py` `ExitCode`): 0 success, 2 invalid input (a `UserError`:
+file, arguments, changes), 3 no feasible plan, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from optimizer.cli import files, operations, outcomes, plan, service, tools, workbench
 from optimizer.cli.common import EXIT_INFEASIBLE, EXIT_INVALID, err
-from optimizer.data.validate import ScenarioError
+from optimizer.law.errors import ExitCode, UserError
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INVALID", "build_parser", "main"]
 COMMAND_GROUPS = (plan, workbench, outcomes, service, operations, tools, files)
@@ -38,22 +39,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     a = ap.parse_args(argv)
     try:
         return int(a.func(a))
-    except ScenarioError as e:
+    except UserError as e:
         err(str(e))
-        return EXIT_INVALID
+        return int(e.exit_code)
     except ValidationError as e:
         err("invalid value: " + "; ".join(
             f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors(include_url=False)))
         return EXIT_INVALID
-    except ValueError as e:
+    except ValueError as e:  # a standard parser's refusal of an argument or a file (json, dates)
         err(str(e))
         return EXIT_INVALID
     except OSError as e:
         err(f"{e.filename or ''}: {e.strerror or e}")
         return EXIT_INVALID
     except KeyboardInterrupt:
-        err("interrupted")
-        return 130
+        err("interrupted 已中断")
+        return int(ExitCode.INTERRUPTED)
 
 
 

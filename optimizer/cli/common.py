@@ -6,14 +6,14 @@ import sys
 import threading
 import time
 
-from optimizer.solver.progress import PHASE_LABELS, Phase, ProgressEvent
+from optimizer.law.errors import ExitCode
+from optimizer.law.vocabulary import PHASE_LABELS, Phase
+from optimizer.solver.progress import ProgressEvent
 
-EXIT_INVALID = 2
-EXIT_INFEASIBLE = 3
-#: the service cannot start: its database does not answer (sysexits EX_UNAVAILABLE)
-EXIT_DATABASE_UNREACHABLE = 69
-#: the service cannot start: its port cannot be bound (in use, not permitted; EX_OSERR)
-EXIT_CANNOT_LISTEN = 71
+EXIT_INVALID = int(ExitCode.INVALID)
+EXIT_INFEASIBLE = int(ExitCode.INFEASIBLE)
+EXIT_DATABASE_UNREACHABLE = int(ExitCode.DATABASE_UNREACHABLE)
+EXIT_CANNOT_LISTEN = int(ExitCode.CANNOT_LISTEN)
 
 
 def err(msg: str) -> None:
@@ -34,7 +34,7 @@ class Progress:
         self._thread = threading.Thread(target=self._beat, daemon=True)
 
     def __call__(self, e: ProgressEvent) -> None:
-        label = PHASE_LABELS.get(e.phase, e.phase)
+        label = PHASE_LABELS[e.phase].zh
         text = f"{label} {e.phase.value}: {e.message}"
         if e.pieces_total and e.incumbent is not None and e.bound is not None:
             gap = f", gap 差距 {e.gap:.3%}" if e.gap is not None else ""
@@ -49,7 +49,7 @@ class Progress:
 
     def _beat(self) -> None:
         while not self._stop.wait(self.every):
-            if not self._last.startswith(PHASE_LABELS[Phase.DONE]):
+            if not self._last.startswith(PHASE_LABELS[Phase.DONE].zh):
                 self._print(f"… still working 仍在进行: {self._last}")
 
     def __enter__(self) -> Progress:

@@ -107,7 +107,7 @@ def cmd_drafts(a: argparse.Namespace) -> int:
         write_atomic(a.out, draft_docx(plan, scenario, a.one))
         _done(f"wrote {a.out}: draft 文书草稿 for {a.one}")
         return 0
-    data, count = drafts_zip(plan, scenario, a.cases or None)
+    data, count = drafts_zip(plan, scenario, a.cases or None, a.consult_letters)
     write_atomic(a.out, data)
     _done(f"wrote {a.out}: {count} drafts 文书草稿 (one .docx per case)")
     return 0
@@ -141,4 +141,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     dr.add_argument("--scenario", required=True)
     dr.add_argument("--out", required=True, type=Path, help="a .zip (or a .docx with --one)")
     dr.add_argument("--one", default=None, metavar="CASE", help="one case's draft as a .docx")
+    dr.add_argument("--consult-letters", action="store_true",
+                    help="also a 征询意见函 per debtor group screened consult (执转破)")
     dr.set_defaults(func=cmd_drafts)

@@ -12,6 +12,8 @@ from typing import Any
 from optimizer.cli.changes import add_change_flags, changes_from_args
 from optimizer.cli.common import EXIT_INFEASIBLE, EXIT_INVALID, Progress, err
 from optimizer.io.files import write_atomic
+from optimizer.law.errors import UserError
+from optimizer.law.vocabulary import PlanStatus
 from optimizer.solver.params import DEFAULT_GAP, DEFAULT_TIME_LIMIT, SolveParams
 
 
@@ -40,7 +42,7 @@ def _case_count(text: str | None) -> int | None:
     except ValueError:
         count = 0
     if not 1 <= count <= MAX_CASES:
-        raise ValueError(f"--cases must be a whole number from 1 to {MAX_CASES:,}, got {text!r}")
+        raise UserError(f"--cases must be a whole number from 1 to {MAX_CASES:,}, got {text!r}")
     return count
 
 
@@ -161,7 +163,7 @@ def cmd_solve(a: argparse.Namespace) -> int:
                   f"--warm-start {a.out})")
         elif warm_path(a.out).exists():  # an older plan's: it must not pass for this one's
             warm_path(a.out).unlink()
-    return EXIT_INFEASIBLE if plan.status == "infeasible" else 0
+    return EXIT_INFEASIBLE if plan.status == PlanStatus.INFEASIBLE else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

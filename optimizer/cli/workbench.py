@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from optimizer.cli.common import Progress
 from optimizer.io.files import write_atomic
+from optimizer.law.errors import UserError
 from optimizer.solver.params import DEFAULT_GAP, SolveParams
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def _read_plan(path: str) -> Plan:
     try:
         return Plan.from_json(text)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise ValueError(f"{path}: not a courtplan plan file ({type(e).__name__}: {e})") from None
+        raise UserError(f"{path}: not a courtplan plan file ({type(e).__name__}: {e})") from None
 
 
 def _view(a: argparse.Namespace) -> PlanView:
@@ -126,7 +127,7 @@ def cmd_sweep(a: argparse.Namespace) -> int:
 
     axes = [parse_axis(x) for x in a.vary]
     if not axes:
-        raise ValueError("sweep needs at least one --vary")
+        raise UserError("sweep needs at least one --vary")
     with Progress(a.quiet) as progress:
         rows = sweep(a.scenario, axes, _params(a), a.workers,
                      lambda k, n: _say(progress, f"variant {k}/{n} solved 已解"))

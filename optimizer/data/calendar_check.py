@@ -18,7 +18,7 @@ import numpy as np
 
 from optimizer.data.case_columns import case_columns, days
 from optimizer.data.scenario import Scenario
-from optimizer.data.validate import Defect, district_of
+from optimizer.data.validate import Defect, courts_at_and_below
 from optimizer.law.calendar import national_calendar
 from optimizer.law.clock import STATUTORY_MONTHS, clock_start, period_end
 
@@ -41,7 +41,7 @@ def calendar_warnings(s: Scenario) -> list[Defect]:
                      days(k.property_found, missing=s.period.start))
     start = clock_start(filed, found, np.array(k.act_obligation, dtype=bool))
     excluded = np.array(k.excluded_days, dtype=np.int64)
-    district = district_of(s, s.dispatcher)
+    district = courts_at_and_below(s, s.dispatcher)
     planned = (np.array([c in district for c in k.court], dtype=bool)
                & (np.array([bool(a) for a in k.assets], dtype=bool)
                   | np.array(k.act_obligation, dtype=bool)))

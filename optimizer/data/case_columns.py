@@ -56,6 +56,7 @@ class CaseColumns:
     objects_to_transfer: tuple[bool, ...]
     requests_escalation: tuple[bool, ...]
     preferred_court: tuple[str | None, ...]
+    amount: tuple[float, ...]  # 执行标的, yuan (执转破 screening's claims)
 
 
 _last: tuple[weakref.ref[Scenario], CaseColumns] | None = None
@@ -73,7 +74,7 @@ def _row(k: Any) -> tuple[Any, ...]:
             k.filed, k.property_found, k.excluded_days, k.act_obligation, k.prior_action,
             k.assets, len(k.__pydantic_fields_set__) + len(f.__pydantic_fields_set__)
             + len(w.__pydantic_fields_set__), f.interference, f.passive_handling, f.complex,
-            w.objects_to_transfer, w.requests_escalation, w.preferred_court)
+            w.objects_to_transfer, w.requests_escalation, w.preferred_court, k.amount)
 
 
 def case_columns(s: Scenario) -> CaseColumns:

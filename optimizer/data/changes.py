@@ -21,12 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from optimizer.data.problem import Problem
 from optimizer.data.scenario import Rules, Weights
 from optimizer.law.bankruptcy import Screening
+from optimizer.law.errors import UserError
 from optimizer.law.modes import MODE_BY_KEY
 
 
-class ChangesError(ValueError):
+class ChangesError(UserError):
     """A change that does not fit the scenario; the message names the change
-    (`changes.pins[2]: …`). The CLI exits 2."""
+    (`changes.pins[2]: …`). The CLI exits 2; the API reports it on `changes`."""
+
+    path = "changes"
 
 
 class _Change(BaseModel):

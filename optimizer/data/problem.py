@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from optimizer.data.case_columns import case_columns, days
 from optimizer.data.geography import travel_minutes
 from optimizer.data.scenario import Level, PartyKind, PriorAction, Rules, Scenario, Weights
-from optimizer.data.validate import district_of
+from optimizer.data.validate import courts_at_and_below
 from optimizer.law.calendar import Calendar, national_calendar
 from optimizer.law.clock import STATUTORY_MONTHS, clock_start, is_overdue, period_end
 from optimizer.law.courts import BASIC, HIGH, INTERMEDIATE, SUPREME, CourtTree
@@ -214,7 +214,7 @@ class Problem:
         """执转破 screening of the district's debtor groups (`optimizer/data/screening.py`)."""
         from optimizer.data.screening import screen  # (it reads the scenario, not the arrays)
 
-        return screen(self.scenario)
+        return screen(self.scenario, self.case_debtor, self.case_court)
 
     @cached_property
     def suspended(self) -> NDArray[np.bool_]:
@@ -272,7 +272,7 @@ class Problem:
 
 
 def _court_arrays(s: Scenario, pidx: dict[str, int], cidx: dict[str, int]) -> dict[str, NDArray]:
-    district = district_of(s, s.dispatcher)
+    district = courts_at_and_below(s, s.dispatcher)
     return {
         "court_level": np.array([LEVEL_RANK[c.level] for c in s.courts], dtype=np.int8),
         "court_parent": np.array([cidx[c.parent] if c.parent else -1 for c in s.courts],

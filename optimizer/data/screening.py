@@ -18,15 +18,17 @@ that ground); otherwise `not_applicable`. Vectorised over debtors: the national 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.data.case_columns import case_columns
+from optimizer.data.case_columns import CaseColumns, case_columns
 from optimizer.data.scenario import Level, Scenario
-from optimizer.data.validate import district_of
+from optimizer.data.validate import courts_at_and_below
 from optimizer.law.bankruptcy import (
     BASIS,
     CONSENT_TEXT,
@@ -94,40 +96,39 @@ def _reason(kind: int, ind: int, consent: bool, status: int) -> str:
     return "；".join(parts)
 
 
-def screen(s: Scenario) -> DebtorScreening:
-    """Screen every debtor group of the scenario's district."""
+def screen(s: Scenario, case_debtor: NDArray[np.int64] | None = None,
+           case_court: NDArray[np.int64] | None = None) -> DebtorScreening:
+    """Screen every debtor group of the scenario's district. `case_debtor` and `case_court`
+    (`Problem`'s: each case's debtor numbered by first appearance, its court's index) save
+    building them again."""
     cols = case_columns(s)
     court_index = {c.id: i for i, c in enumerate(s.courts)}
-    district = district_of(s, s.dispatcher)
+    district = courts_at_and_below(s, s.dispatcher)
     in_district = np.array([c.id in district for c in s.courts], dtype=bool)
     zb = [(t, stock.court) for stock in s.terminated for t in stock.cases]
-    ids = list(dict.fromkeys([*cols.debtor_id, *(t.debtor_id for t, _ in zb if t.debtor_id)]))
-    row_of = {d: i for i, d in enumerate(ids)}
+    if case_debtor is None:
+        first = {d: i for i, d in enumerate(dict.fromkeys(cols.debtor_id))}
+        case_debtor = np.fromiter(map(first.__getitem__, cols.debtor_id), np.int64, len(cols.court))
+    ids = _debtor_ids(cols.debtor_id, case_debtor, (t.debtor_id for t, _ in zb if t.debtor_id))
+    wanted = {t.debtor_id for t, _ in zb if t.debtor_id} | {d.id for d in s.debtors}
+    row_of = {d: i for i, d in enumerate(ids) if d in wanted} if wanted else {}
     n = len(ids)
-    case_debtor = np.fromiter(map(row_of.__getitem__, cols.debtor_id), np.int64, len(cols.court))
-    case_court = np.fromiter(map(court_index.__getitem__, cols.court), np.int64, len(cols.court))
-    amounts = np.fromiter((k.amount for k in s.cases), np.float64, len(s.cases))
-    values = np.fromiter((sum(a.value for a in x) for x in cols.assets), np.float64, len(s.cases))
-    has_property = np.array([bool(x) for x in cols.assets]) | np.array(cols.act_obligation, bool)
+    if case_court is None:
+        case_court = np.fromiter(map(court_index.__getitem__, cols.court), np.int64, len(cols.court))
     zb_debtor = np.array([row_of[t.debtor_id] for t, _ in zb if t.debtor_id], dtype=np.int64)
     zb_court = np.array([court_index[c] for t, c in zb if t.debtor_id], dtype=np.int64)
     zb_amount = np.array([t.amount or 0.0 for t, _ in zb if t.debtor_id], dtype=np.float64)
-    open_cases = np.bincount(case_debtor, minlength=n)
-    zhongben = np.bincount(zb_debtor, minlength=n)
-    pairs = np.unique(case_debtor * max(len(s.courts), 1) + case_court)
-    courts = np.bincount(pairs // max(len(s.courts), 1), minlength=n)
-    claims = (np.bincount(case_debtor, weights=amounts, minlength=n)
-              + np.bincount(zb_debtor, weights=zb_amount, minlength=n))
-    assets = np.bincount(case_debtor, weights=values, minlength=n)
-    kind = _kinds(s, ids, case_debtor, cols.debtor_kind)
-    block = {d.id: d for d in s.debtors}
+    open_cases, zhongben, courts, claims, assets, no_property = _group_sums(
+        cols, n, len(s.courts), case_debtor, case_court, zb_debtor, zb_amount)
+    kind = _kinds(s, row_of, len(ids), case_debtor, cols.debtor_kind)
+    consent = np.zeros(n, dtype=bool)
     for d in s.debtors:
-        if d.assets_found is not None and d.id in row_of:
-            assets[row_of[d.id]] = d.assets_found
-    consent = np.array([d in block and block[d].consent is not None for d in ids], dtype=bool)
+        if d.id in row_of:
+            consent[row_of[d.id]] = d.consent is not None
+            if d.assets_found is not None:
+                assets[row_of[d.id]] = d.assets_found
     ind = np.where(zhongben > 0, IND_ZHONGBEN, 0)
-    ind |= np.where(np.bincount(case_debtor, weights=~has_property, minlength=n) > 0,
-                    IND_NO_PROPERTY, 0)
+    ind |= np.where(no_property > 0, IND_NO_PROPERTY, 0)
     ind |= np.where((claims > assets) & (open_cases + zhongben >= 2), IND_SHORT, 0)
     firm = (kind == KIND_ENTERPRISE) | (kind == KIND_INDICATED)
     status = np.where(firm & (ind > 0), Screening.CONSULT, Screening.NOT_APPLICABLE)
@@ -138,27 +139,64 @@ def screen(s: Scenario) -> DebtorScreening:
     keep = np.flatnonzero(inside)
     new_row = np.full(n, -1, dtype=np.int64)
     new_row[keep] = np.arange(len(keep))
-    receiving = _receiving_courts(s, ids, case_debtor, cols.debtor_place, court_index)
+    receiving = _receiving_courts(s, row_of, len(ids), case_debtor, cols.debtor_place,
+                                  court_index)
     return DebtorScreening(
         debtor_ids=tuple(ids[i] for i in keep.tolist()), status=status[keep].astype(np.int8),
         kind=kind[keep], indicators=ind[keep].astype(np.int8), consent=consent[keep],
-        open_cases=open_cases[keep], zhongben_cases=zhongben[keep], courts=courts[keep],
+        open_cases=open_cases[keep].astype(np.int64), zhongben_cases=zhongben[keep].astype(np.int64),
+        courts=courts[keep].astype(np.int64),
         claims=claims[keep].astype(np.float64),
         assets=assets[keep].astype(np.float64), receiving_court=receiving[keep],
         case_row=new_row[case_debtor])
 
 
-def _kinds(s: Scenario, ids: list[str], case_debtor: NDArray[np.int64],
+def _group_sums(cols: CaseColumns, n: int, n_courts: int, case_debtor: NDArray[np.int64],
+                case_court: NDArray[np.int64], zb_debtor: NDArray[np.int64],
+                zb_amount: NDArray[np.float64]) -> tuple[NDArray[Any], ...]:
+    """Per debtor: open cases, 终本 cases, courts holding its open cases, claims (open and 终本),
+    property found on its open cases, and its open cases without property."""
+    sizes = np.fromiter(map(len, cols.assets), np.int64, len(cols.court))
+    flat = [a.value for x in cols.assets if x for a in x]
+    values = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flat,
+                         minlength=len(sizes)) if flat else np.zeros(len(sizes))
+    no_property = ~((sizes > 0) | np.array(cols.act_obligation, bool))
+    pairs = np.unique(case_debtor * max(n_courts, 1) + case_court)
+    claims = (np.bincount(case_debtor, weights=np.array(cols.amount, dtype=np.float64),
+                          minlength=n) + np.bincount(zb_debtor, weights=zb_amount, minlength=n))
+    return (np.bincount(case_debtor, minlength=n).astype(np.float64),
+            np.bincount(zb_debtor, minlength=n).astype(np.float64),
+            np.bincount(pairs // max(n_courts, 1), minlength=n).astype(np.float64), claims,
+            np.bincount(case_debtor, weights=values, minlength=n),
+            np.bincount(case_debtor, weights=no_property, minlength=n))
+
+
+def _debtor_ids(case_ids: tuple[str, ...], case_debtor: NDArray[np.int64],
+                zhongben_ids: Iterator[str]) -> list[str]:
+    """The debtor ids in row order: the open cases' by first appearance, then the 终本库's."""
+    n_open = int(case_debtor.max()) + 1 if len(case_debtor) else 0
+    first = np.full(n_open, -1, dtype=np.int64)
+    first[case_debtor[::-1]] = np.arange(len(case_debtor))[::-1]
+    ids = [case_ids[i] for i in first.tolist()]
+    known = set(ids)
+    for d in zhongben_ids:
+        if d not in known:
+            known.add(d)
+            ids.append(d)
+    return ids
+
+
+def _kinds(s: Scenario, row_of: dict[str, int], n: int, case_debtor: NDArray[np.int64],
            party_kind: tuple[str, ...]) -> NDArray[np.int8]:
     """KIND_* per debtor: the debtors block where it has a record, else the cases' party kind
     (a company or state-owned enterprise is an indicated enterprise, unconfirmed)."""
-    first = np.full(len(ids), -1, dtype=np.int64)
+    first = np.full(n, -1, dtype=np.int64)
     first[case_debtor[::-1]] = np.arange(len(case_debtor))[::-1]
-    by_party = {"company": KIND_INDICATED, "state_owned": KIND_INDICATED, "person": KIND_PERSON,
-                "government": KIND_OTHER}
-    kind = np.array([by_party[party_kind[f]] if f >= 0 else KIND_OTHER for f in first.tolist()],
-                    dtype=np.int8)
-    row_of = {d: i for i, d in enumerate(ids)}
+    codes = {"company": KIND_INDICATED, "state_owned": KIND_INDICATED, "person": KIND_PERSON,
+             "government": KIND_OTHER}
+    by_case = np.fromiter(map(codes.__getitem__, party_kind), np.int8, len(party_kind))
+    kind = np.full(n, KIND_OTHER, dtype=np.int8)
+    kind[first >= 0] = by_case[first[first >= 0]]
     by_block = {"enterprise_legal_person": KIND_ENTERPRISE, "natural_person": KIND_PERSON,
                 "other_organisation": KIND_OTHER}
     for d in s.debtors:
@@ -167,9 +205,9 @@ def _kinds(s: Scenario, ids: list[str], case_debtor: NDArray[np.int64],
     return kind
 
 
-def _receiving_courts(s: Scenario, ids: list[str], case_debtor: NDArray[np.int64],
-                      debtor_place: tuple[str, ...], court_index: dict[str, int]
-                      ) -> NDArray[np.int64]:
+def _receiving_courts(s: Scenario, row_of: dict[str, int], n: int,
+                      case_debtor: NDArray[np.int64], debtor_place: tuple[str, ...],
+                      court_index: dict[str, int]) -> NDArray[np.int64]:
     """The court that would hear each debtor's bankruptcy: a basic court the high court approved
     (`bankruptcy_court`), else the intermediate court of the domicile's prefecture (the first
     four digits of the region code; −1 where the scenario has none)."""
@@ -177,11 +215,15 @@ def _receiving_courts(s: Scenario, ids: list[str], case_debtor: NDArray[np.int64
     for c in s.courts:
         if c.level == Level.INTERMEDIATE:
             intermediate.setdefault(c.place[:4], court_index[c.id])
-    place = [""] * len(ids)
-    for row, p in zip(case_debtor[::-1].tolist(), debtor_place[::-1], strict=True):
-        place[row] = p
-    out = np.array([intermediate.get(p[:4], -1) if p else -1 for p in place], dtype=np.int64)
-    row_of = {d: i for i, d in enumerate(ids)}
+    first = np.full(n, -1, dtype=np.int64)
+    first[case_debtor[::-1]] = np.arange(len(case_debtor))[::-1]
+    # by the prefecture (4 digits) of each case's debtor place, looked up once per prefecture
+    prefecture, at = np.unique(np.array(debtor_place, dtype="U6").astype("U4"), return_inverse=True)
+    court_of = np.array([intermediate.get(str(x), -1) for x in prefecture.tolist()] or [-1],
+                        dtype=np.int64)
+    out = np.full(n, -1, dtype=np.int64)
+    known = first >= 0
+    out[known] = court_of[at.reshape(-1)[first[known]]]
     for d in s.debtors:
         if d.id in row_of:
             if d.bankruptcy_court is not None:

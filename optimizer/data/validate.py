@@ -11,6 +11,7 @@ import numpy as np
 from optimizer.data.case_columns import case_columns, days
 from optimizer.data.identity import case_number_key
 from optimizer.data.scenario import Case, Court, Level, Scenario
+from optimizer.law.errors import ErrorItem, UserError, error_item
 
 _PLACE = attrgetter("place")
 
@@ -35,14 +36,19 @@ class Defect:
         return f"{self.path}{who}: {self.message}"
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be used; carries every defect found."""
+class ScenarioError(UserError):
+    """A scenario that cannot be used; carries every defect found (one error item each)."""
+
+    path = "scenario"
 
     def __init__(self, defects: list[Defect]):
         self.defects = defects
         shown = "\n".join(f"  - {d}" for d in defects[:50])
         more = f"\n  … and {len(defects) - 50} more" if len(defects) > 50 else ""
         super().__init__(f"{len(defects)} defect(s) in the scenario:\n{shown}{more}")
+
+    def items(self, where: str = "scenario") -> list[ErrorItem]:
+        return [error_item(d.path, d.record, d.message) for d in self.defects]
 
 
 def _article(level: Level | None) -> str:
@@ -98,8 +104,9 @@ def _reaches_cycle(court_by_id: dict[str, Court]) -> dict[str, bool]:
     return out
 
 
-def district_of(scenario: Scenario, root: str) -> set[str]:
-    """Court ids in the district of `root` (itself and all courts below it)."""
+def courts_at_and_below(scenario: Scenario, root: str) -> set[str]:
+    """Court ids in the district of `root` (辖区): itself and all courts below it — downwards,
+    where the API's `dispatcher_and_superiors` (who may see a scenario) goes up."""
     children: dict[str, list[str]] = {}
     for c in scenario.courts:
         if c.parent is not None:
@@ -131,7 +138,7 @@ def check_scenario(s: Scenario) -> list[Defect]:
         defects.append(Defect("dispatcher", None,
                               f"dispatching court '{s.dispatcher}' is not defined"))
     elif not any(d.path.endswith(".parent") for d in defects):
-        district = district_of(s, s.dispatcher)
+        district = courts_at_and_below(s, s.dispatcher)
     place_ids = {p.id for p in s.places}
     quick = _cases_at_a_glance(s, place_ids, court_by_id, district)
     if quick is not None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from optimizer.io.files import write_atomic
+from optimizer.law.errors import UserError
 from optimizer.solver.cuts import Cuts
 from optimizer.solver.warm import WarmStart
 
@@ -26,8 +27,10 @@ _ARRAYS = ("courts", "col_key", "row_key", "cut_start", "cut_index", "cut_value"
            "cut_upper", "basis_cols", "basis_rows", "officers")
 
 
-class WarmFileError(ValueError):
+class WarmFileError(UserError):
     """A warm-start file that cannot be read (named in the message)."""
+
+    path = "warm_start"
 
 
 def warm_path(plan_path: str | Path) -> Path:

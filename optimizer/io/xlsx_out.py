@@ -19,17 +19,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from optimizer.data.scenario import Case, Scenario
-from optimizer.io.plan_labels import KPI_LABELS, MODE_KEY_LABELS, court_names, decision_label, named
+from optimizer.io.plan_labels import MODE_KEY_LABELS, court_names, decision_label, named
 from optimizer.io.xlsx_outcomes import add_outcome_sheets
 from optimizer.io.xlsx_style import DATE_FORMAT, print_layout, save_workbook, write_table
 from optimizer.law.modes import Mode
-from optimizer.model.costs import CASE_TERMS, TERM_LABELS
-from optimizer.results.kpis import RULE_LABELS
-from optimizer.results.plan import STATUS_LABELS, Plan
+from optimizer.law.vocabulary import KPI_LABELS, RULE_LABELS, plan_status_zh, rule_text, term_zh
+from optimizer.model.costs import CASE_TERMS
+from optimizer.results.plan import Plan
 
 SUMMARY, CASES, COURTS, STAFF = "汇总", "案件", "法院", "人员调配"
 CASE_HEADERS = ["案号", "决定", "原执行法院", "执行法院", "变更法院", "决定法院", "事由", "依据",
-                "申请执行人意愿", "委托事项", "说明", "成本合计"] + [TERM_LABELS[t] for t in CASE_TERMS]
+                "申请执行人意愿", "委托事项", "说明", "成本合计"] + [term_zh(t) for t in CASE_TERMS]
 PARTY_HEADERS = ["申请执行人", "被执行人", "执行标的（元）", "立案日期"]
 COURT_HEADERS = ["法院", "法院编号", "负荷（前）", "负荷（后）", "容量", "负荷率（前）", "负荷率（后）",
                  "执行人员", "借出人员", "借入人员", "移入案件", "移出案件", "受托事项"]
@@ -47,7 +47,7 @@ def _date(iso: str) -> dt.date | str:
 
 
 def _summary_rows(plan: Plan) -> list[list[Any]]:
-    status = {str(k): v for k, v in STATUS_LABELS.items()}.get(plan.status, plan.status)
+    status = plan_status_zh(plan.status)
     rows: list[list[Any]] = [
         ["方案 plan", plan.scenario, ""],
         ["规划日期 plan date", _date(plan.plan_date), "方案自该日起执行；第237条六个月期限按该日计算"],
@@ -62,12 +62,12 @@ def _summary_rows(plan: Plan) -> list[list[Any]]:
     per_mode = plan.kpis.get("cases_per_mode", {})
     rows += [[f"  {m.label} {m.key}", per_mode.get(m.key, 0), ""] for m in Mode]
     rows += [[], ["指标 KPIs", "", ""]]
-    rows += [[label, plan.kpis[key], ""] for key, label in KPI_LABELS.items() if key in plan.kpis]
+    rows += [[label.both(), plan.kpis[key], ""] for key, label in KPI_LABELS.items() if key in plan.kpis]
     rules = plan.kpis.get("rules", {})
     rows += [[], ["规则执行情况 rules applied (cases)", "", ""]]
-    rows += [[label, rules[key], ""] for key, label in RULE_LABELS.items() if key in rules]
+    rows += [[rule_text(key), rules[key], ""] for key in RULE_LABELS if key in rules]
     rows += [[], ["目标分项 objective by term", "", ""]]
-    rows += [[f"{TERM_LABELS.get(t, t)} {t}", v, ""] for t, v in plan.terms.items()]
+    rows += [[f"{term_zh(t)} {t}", v, ""] for t, v in plan.terms.items()]
     return rows
 
 

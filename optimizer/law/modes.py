@@ -1,10 +1,13 @@
 """The modes of cross-execution (交叉执行的方式), one spec each, and the triggers they remedy.
 
 A mode is defined here once: its labels, its weight in the objective (with the default), the
-triggers (必要性) it remedies, whether the case changes court, who decides it, and the document
-it issues. Everything else (the scenario's `Weights`, the mode costs, the plan's `decided_by`,
-the report's labels) is derived from `MODE_SPECS`. The legal options a mode offers a case are
-generated in `optimizer/model/options.py` (one function per mode, `CANDIDATES`).
+triggers (必要性) it remedies, whether the case changes court, who decides it, the document it
+issues (its 文号 code, whether it is drafted), whether that decision is served and cannot be
+taken back, whether it is a key decision, how an error names it, and its legal basis. Everything
+else (the scenario's `Weights`, the mode costs, the plan's `decided_by`, the lawfulness
+messages, re-planning, the rule gate, the KPIs, the reports, the drafts, the dashboard's labels
+through `GET /vocabulary`) is derived from `MODE_SPECS` (docs/dev/new-mode.md). The legal
+options a mode offers a case are generated in `optimizer/model/options.py` (one function per mode, `CANDIDATES`).
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ class Decider(Enum):
 
 @dataclass(frozen=True)
 class ModeSpec:
+    """Every fact of one mode; the tables of the other stages are derived from these."""
+
     mode: Mode
     key: str  # id in plan files and changes
     label_zh: str
@@ -101,9 +106,22 @@ class ModeSpec:
     weight: str | None  # field of `Weights` with the mode's fixed cost; None = free
     default_weight: float
     remedies: Trigger  # soft triggers the mode remedies (hard ones: see options.py)
-    moves: bool  # the executing court changes
+    moves: bool  # the executing court changes (a 督促 deadline missed leaves only these)
     decider: Decider
     document: str  # the document the decision issues (文书)
+    #: how a pin names the decision in an error: "case X may not be {verb} COURT"
+    verb: str
+    #: the decision is served on the parties and courts and cannot be taken back: a re-plan
+    #: (`--previous`) keeps it (results/previous.py)
+    issued: bool
+    #: rank among the key decisions a planner reads first (1 first; text report); None: not one
+    key_decision: int | None
+    #: a draft of the document is written (report/draft_texts.py has its writer)
+    drafted: bool
+    #: the 类型代字 of the document's 文号; None where the court's docketing decides it
+    number_code: str | None
+    #: the key in `BASIS` of the decision's basis when nothing more specific applies
+    basis: str
 
     @property
     def opened_by(self) -> Trigger:
@@ -115,30 +133,49 @@ class ModeSpec:
 
 
 MODE_SPECS: tuple[ModeSpec, ...] = (
-    ModeSpec(Mode.KEEP, "keep", "不交叉", "keep", None, 0.0, NO_TRIGGER, False, Decider.NONE, ""),
+    ModeSpec(Mode.KEEP, "keep", "不交叉", "keep", None, 0.0, NO_TRIGGER, False, Decider.NONE, "",
+             verb="kept at", issued=False, key_decision=None, drafted=False, number_code=None,
+             basis=""),
     ModeSpec(Mode.INTERNAL, "internal", "内部交叉", "another team", "mode_internal", 20.0,
-             Trigger.PASSIVE, False, Decider.SELF, "本院执行局决定"),
+             Trigger.PASSIVE, False, Decider.SELF, "本院执行局决定",
+             verb="given another team at", issued=False, key_decision=None, drafted=False,
+             number_code=None, basis="internal"),
     ModeSpec(Mode.SUPERVISE, "supervise", "督促执行", "supervise", "mode_supervise", 40.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.REQUEST | Trigger.WATCH, False,
-             Decider.PARENT,
-             "督促执行令"),
+             Decider.PARENT, "督促执行令",
+             verb="supervised (督促) at", issued=True, key_decision=None, drafted=True,
+             number_code="执监", basis="supervise_own"),
     ModeSpec(Mode.DESIGNATE, "designate", "指令执行", "designate", "mode_designate", 120.0,
-             Trigger.PASSIVE | Trigger.OVERDUE | Trigger.UNDERSTAFFED | Trigger.REQUEST
-             | Trigger.WATCH, True,
-             Decider.SUPERIOR, "指令执行裁定书"),
+             Trigger.PASSIVE | Trigger.OVERDUE | Trigger.UNDERSTAFFED | Trigger.REQUEST | Trigger.WATCH, True,
+             Decider.SUPERIOR, "指令执行裁定书",
+             verb="designated to", issued=True, key_decision=2, drafted=True, number_code="执监",
+             basis="designate_own"),
     ModeSpec(Mode.ELEVATE, "elevate", "提级执行", "elevate", "mode_elevate", 220.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-             | Trigger.REQUEST | Trigger.WATCH, True, Decider.PARENT, "提级执行裁定书"),
+             | Trigger.REQUEST | Trigger.WATCH, True,
+             Decider.PARENT, "提级执行裁定书",
+             verb="elevated to", issued=True, key_decision=1, drafted=True, number_code="执监",
+             basis="elevate_own"),
     ModeSpec(Mode.CONCENTRATE, "concentrate", "集中执行", "concentrate", "mode_concentrate", 120.0,
              Trigger.PASSIVE | Trigger.OVERDUE | Trigger.COMPLEX | Trigger.UNDERSTAFFED
-             | Trigger.RELATED | Trigger.WATCH, True, Decider.GROUP, "集中执行裁定书"),
+             | Trigger.RELATED | Trigger.WATCH, True,
+             Decider.GROUP, "集中执行裁定书",
+             verb="concentrated at", issued=True, key_decision=3, drafted=True, number_code="执监",
+             basis="concentrate_designate"),
     ModeSpec(Mode.COORDINATE, "coordinate", "协同执行", "coordinate", "mode_coordinate", 90.0,
-             Trigger.COMPLEX | Trigger.UNDERSTAFFED, False, Decider.PARENT, "协同执行调度决定"),
+             Trigger.COMPLEX | Trigger.UNDERSTAFFED, False, Decider.PARENT, "协同执行调度决定",
+             verb="coordinated (协同) at", issued=False, key_decision=None, drafted=True,
+             number_code=None, basis="coordinate_complex"),
 )
 assert [s.mode for s in MODE_SPECS] == list(Mode), "MODE_SPECS must follow Mode's order"
 
 MODE_BY_KEY = {s.key: s.mode for s in MODE_SPECS}
 MODE_LABELS = {s.mode: s.label_zh for s in MODE_SPECS}
+#: the modes that change the executing court: the only answers to a missed 督促 deadline
+MOVING_MODES = tuple(s.mode for s in MODE_SPECS if s.moves)
+#: the key decisions a planner reads first, in the order they are read
+KEY_DECISION_MODES = tuple(s.mode for s in sorted((s for s in MODE_SPECS if s.key_decision),
+                                                  key=lambda s: s.key_decision or 0))
 
 
 # ---------------------------------------------------------------- the recorded basis (规范性)
@@ -215,21 +252,20 @@ def basis_for(mode: Mode, s: Situation) -> str:
 
 
 def _main_basis(mode: Mode, s: Situation) -> str:
-    if mode is Mode.KEEP:
+    """The decision's own basis: the variant of the mode's situation where `BASIS` has one
+    (`designate_deadline`, `elevate_applied`, `supervise_watch`, …), else the spec's `basis`."""
+    if not mode.spec.basis:
         return ""
-    if mode is Mode.INTERNAL:
-        return BASIS["internal"]
     if mode is Mode.COORDINATE:
         return BASIS["coordinate_officers" if s.officers else "coordinate_complex"]
     if mode is Mode.CONCENTRATE:
         if not s.moved:
             return BASIS["concentrate_stay"]
         return BASIS["concentrate_elevate" if s.to_decider else "concentrate_designate"]
-    key = mode.key
     if s.deadline_missed and mode in (Mode.DESIGNATE, Mode.ELEVATE):
-        return BASIS[f"{key}_deadline"]
-    if s.overdue:
-        return BASIS[f"{key}_applied" if s.applied else f"{key}_overdue"]
-    if s.watch and mode is Mode.SUPERVISE:
-        return BASIS["supervise_watch"]
-    return BASIS[f"{key}_own"]
+        variant = "deadline"
+    elif s.overdue:
+        variant = "applied" if s.applied else "overdue"
+    else:
+        variant = "watch" if s.watch else ""
+    return BASIS.get(f"{mode.key}_{variant}", BASIS[mode.spec.basis])

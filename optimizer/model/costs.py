@@ -32,15 +32,6 @@ TERMS = CASE_TERMS + PLAN_TERMS
 (PARTY_TRAVEL, ASSET_TRAVEL, ENTRUSTMENT, MODE, CHANGE, WISHES, UNRESOLVED,
  STABILITY) = range(len(CASE_TERMS))
 
-#: Chinese labels of the objective's terms (cost points ≈ minutes of a party's travel)
-TERM_LABELS = {
-    "party_travel": "当事人路程", "asset_travel": "财产路程", "entrustment": "事项委托",
-    "mode": "交叉方式", "change": "移送交接", "wishes": "申请人意愿", "unresolved": "未解决事由",
-    "stability": "计划变动",
-    "load": "超负荷", "staff_lending": "人员借调",
-}
-
-
 def mode_costs(w: Weights) -> NDArray[np.float64]:
     """Fixed cost of each mode, indexed by `Mode`."""
     return np.array([getattr(w, s.weight) if s.weight else 0.0 for s in MODE_SPECS])

@@ -17,11 +17,7 @@ from optimizer.model.options import Options, build_options
 from optimizer.model.pins import conflict_text, conflicting_changes, lawful_alone, order_conflicts
 from optimizer.model.restrictions import Restrictions
 
-_SAME_COURT = (Mode.KEEP, Mode.INTERNAL, Mode.SUPERVISE, Mode.COORDINATE)
-_VERB = {Mode.KEEP: "kept at", Mode.INTERNAL: "given another team at",
-         Mode.SUPERVISE: "supervised (督促) at", Mode.DESIGNATE: "designated to",
-         Mode.ELEVATE: "elevated to", Mode.CONCENTRATE: "concentrated at",
-         Mode.COORDINATE: "coordinated (协同) at"}
+_SAME_COURT = tuple(s.mode for s in MODE_SPECS if not s.moves)
 
 
 def why_not(p: Problem, c: Context, i: int, mode: Mode, court: int) -> str:
@@ -130,7 +126,7 @@ def checked_options(p: Problem, r: Restrictions) -> Options:
         mode, court = Mode(int(r.pin_mode[i])), int(r.pin_court[i])
         stays_put = court == p.case_court[i] and c.must_move[i] and i not in o.exceptions
         if n_rows[i] == 0 or stays_put or (i in o.exceptions and not r.barred_cases(p)[i]):
-            errors.append(f"{r.source[('pin', i)]}: case {ids[i]} may not be {_VERB[mode]} "
+            errors.append(f"{r.source[('pin', i)]}: case {ids[i]} may not be {mode.spec.verb} "
                           f"{p.court_ids[court]}: {_pin_error(p, c, r, i, stays_put)}")
     for i in np.flatnonzero(r.keep).tolist():
         if c.must_move[i]:

@@ -54,20 +54,28 @@ class Calibration:
 def _history(p: Problem, rows: dict[str, int], n: int) -> dict[str, Array]:
     """Per row: mean monthly filings, 执恢 and closures by outcome, mean pending, and the
     spread of the monthly closure rate; NaN where the court has no history."""
-    out = {k: np.full(n, np.nan) for k in ("filed", "restored", "done", "zhongben", "other",
-                                           "pending", "spread")}
-    for h in p.scenario.history:
-        i = rows.get(h.court)
-        if i is None:
-            continue
-        m = np.array([[x.filed, x.restored, x.closed_done, x.closed_terminated, x.closed_other,
-                       x.pending_end] for x in h.months], dtype=np.float64)
-        for j, k in enumerate(("filed", "restored", "done", "zhongben", "other", "pending")):
-            out[k][i] = m[:, j].mean()
-        closed = m[:, 2:5].sum(1)
-        before = np.r_[m[0, 5] + closed[0] - m[0, 0] - m[0, 1], m[:-1, 5]]
-        ratio = closed / np.maximum(before + m[:, 0] + m[:, 1], 1.0)
-        out["spread"][i] = ratio.std() / ratio.mean() if ratio.mean() > 0 else np.nan
+    names = ("filed", "restored", "done", "zhongben", "other", "pending")
+    out = {k: np.full(n, np.nan) for k in (*names, "spread")}
+    blocks = [(rows[h.court], h.months) for h in p.scenario.history if h.court in rows]
+    if not blocks:
+        return out
+    row = np.concatenate([np.full(len(ms), i) for i, ms in blocks])
+    first = np.concatenate([np.arange(len(ms)) == 0 for _, ms in blocks])
+    m = np.array([(x.filed, x.restored, x.closed_done, x.closed_terminated, x.closed_other,
+                   x.pending_end) for _, ms in blocks for x in ms], dtype=np.float64)
+    count = np.bincount(row, minlength=n)
+    has = count > 0
+    for j, k in enumerate(names):
+        out[k][has] = (np.bincount(row, weights=m[:, j], minlength=n) / np.maximum(count, 1))[has]
+    closed = m[:, 2:5].sum(1)
+    # pending at each month's start: the month before's end (the first month's, from its flows)
+    before = np.where(first, m[:, 5] + closed - m[:, 0] - m[:, 1], np.r_[0.0, m[:-1, 5]])
+    ratio = closed / np.maximum(before + m[:, 0] + m[:, 1], 1.0)
+    mean = np.bincount(row, weights=ratio, minlength=n) / np.maximum(count, 1)
+    var = np.bincount(row, weights=ratio ** 2, minlength=n) / np.maximum(count, 1) - mean ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.sqrt(np.maximum(var, 0.0)) / mean
+    out["spread"][has] = np.where(mean > 0, spread, np.nan)[has]
     return out
 
 
@@ -157,18 +165,32 @@ def _stock(pending0: Array, lam: Array, hz: Array, z: Array,
     return x
 
 
+def _plan_columns(p: Problem, plan: Plan, rows: dict[str, int]
+                  ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Per case of `p`: the row of the court the plan gives it (−1 outside the district or not
+    in the plan), and whether the plan records it as suspended for 执转破."""
+    ids = [k.case_id for k in plan.cases]
+    court_row = np.fromiter((rows.get(k.court_id, -1) for k in plan.cases), np.int64, len(ids))
+    suspended = np.fromiter((k.note == SUSPENDED_NOTE for k in plan.cases), bool, len(ids))
+    if tuple(ids) == p.case_ids:  # a plan of this scenario lists its cases in their order
+        return court_row, suspended
+    at = {cid: i for i, cid in enumerate(ids)}
+    where = np.fromiter((at.get(cid, -1) for cid in p.case_ids), np.int64, p.n_cases)
+    found = where >= 0
+    target = np.full(p.n_cases, -1, dtype=np.int64)
+    target[found] = court_row[where[found]]
+    return target, found & suspended[np.maximum(where, 0)]
+
+
 def with_plan(c: Calibration, p: Problem, plan: Plan, d: Defaults = DEFAULTS) -> Inputs:
     """The inputs under `plan`: its moves, its loans and its 执转破 suspensions."""
     inp = c.inputs
     stock = inp.stock.copy()
-    to_court = {k.case_id: k.court_id for k in plan.cases}
     rows = {p.court_ids[j]: i for i, j in enumerate(c.courts.tolist())}
-    target = np.array([rows.get(to_court.get(cid, ""), -1) for cid in p.case_ids], dtype=np.int64)
+    target, off = _plan_columns(p, plan, rows)
     moved = (c.case_row >= 0) & (target >= 0) & (target != c.case_row)
     np.add.at(stock, (c.case_row[moved], c.case_cohort[moved], c.case_age[moved]), -1.0)
     np.add.at(stock, (target[moved], c.case_cohort[moved], c.case_age[moved]), 1.0)
-    note = {k.case_id: k.note for k in plan.cases}
-    off = np.array([note.get(cid) == SUSPENDED_NOTE for cid in p.case_ids], dtype=bool)
     off &= c.case_row >= 0
     gone = np.zeros_like(stock)
     np.add.at(gone, (c.case_row[off], c.case_cohort[off], c.case_age[off]), 1.0)

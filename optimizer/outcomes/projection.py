@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from optimizer.data.outcome_defaults import DEFAULTS, SOURCES, Defaults
 from optimizer.data.problem import Problem
+from optimizer.law.vocabulary import PROJECTION_LABELS
 from optimizer.outcomes.calibrate import Calibration, calibrate, with_plan
 from optimizer.outcomes.model import OUTCOMES, Run, indicators, run
 from optimizer.results.plan import Plan
@@ -42,7 +43,7 @@ ASSUMPTIONS = (
 def kpi_label(key: str) -> str:
     """'pending_12m' → '未结案件 pending · 12个月后 after 12 months' (the plan's projected KPIs)."""
     what, _, months = key.rpartition("_")
-    label = {"pending": "未结案件 pending", "pool6": "超六个月（有财产）six-month pool"}.get(what, what)
+    label = PROJECTION_LABELS[what].both() if what in PROJECTION_LABELS else what
     return f"{label} · {months[:-1]}个月后 after {months[:-1]} months"
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from optimizer.data.scenario import Court, Level
 from optimizer.io.place_names import full_name, region_by_code
 from optimizer.law.calendar import Calendar, national_calendar
+from optimizer.law.modes import MODE_SPECS
 from optimizer.report.draft_texts import blank
 
 #: province code → abbreviation used in case numbers (案号的法院代字)
@@ -31,9 +32,9 @@ PROVINCE_ABBREVIATIONS = {
     "42": "鄂", "43": "湘", "44": "粤", "45": "桂", "46": "琼", "50": "渝", "51": "川", "52": "黔",
     "53": "云", "54": "藏", "61": "陕", "62": "甘", "63": "青", "64": "宁", "65": "新",
 }
-#: the 类型代字 of each decision's document; None where the court's docketing decides it
-TYPE_CODES = {"designate": "执监", "elevate": "执监", "concentrate": "执监", "supervise": "执监",
-              "coordinate": None}
+#: the 类型代字 of each decision's document (the specs' `number_code`); None where the court's
+#: docketing decides it
+TYPE_CODES = {s.key: s.number_code for s in MODE_SPECS if s.drafted}
 _CASE_COURT = re.compile(r"^[（(]\d{4}[）)]\s*([^\d\s（()）]{1,3}\d{0,4})执")
 _DIGITS = "〇一二三四五六七八九"
 

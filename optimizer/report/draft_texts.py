@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from optimizer.law.modes import MODE_SPECS, Mode
+
 PLACEHOLDER = "【待填：{}】"
 CERTIFIED = "本件与原本核对无异"
 
@@ -205,5 +207,9 @@ def entrust(f: Facts, m: Matter) -> Draft:
     return sign(d, f.entrust_issuer, f.date, judges=False, certified=False)
 
 
-DOCUMENTS = {"designate": designate, "elevate": elevate, "concentrate": concentrate,
-             "supervise": supervise, "coordinate": coordinate_alone}
+#: the writer of each drafted document, by the mode's key (a spec with `drafted` has one)
+WRITERS = {Mode.DESIGNATE: designate, Mode.ELEVATE: elevate, Mode.CONCENTRATE: concentrate,
+           Mode.SUPERVISE: supervise, Mode.COORDINATE: coordinate_alone}
+_UNWRITTEN = [s.key for s in MODE_SPECS if s.drafted and s.mode not in WRITERS]
+assert not _UNWRITTEN, f"drafted modes without a writer in WRITERS: {_UNWRITTEN}"
+DOCUMENTS = {s.key: WRITERS[s.mode] for s in MODE_SPECS if s.drafted}

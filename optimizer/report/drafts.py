@@ -21,6 +21,7 @@ from optimizer.data.scenario import Case, Court, Party, Scenario
 from optimizer.io.plan_labels import court_names
 from optimizer.io.xlsx_columns import ASSET_LABELS
 from optimizer.law.calendar import national_calendar
+from optimizer.law.errors import UserError
 from optimizer.report import draft_texts as texts
 from optimizer.report.citations import citation
 from optimizer.report.doc_numbers import (
@@ -178,7 +179,7 @@ def _case(plan: Plan, case_id: str) -> CasePlan:
     for c in plan.cases:
         if c.case_id == case_id:
             return c
-    raise ValueError(f"案号 '{case_id}' 不在方案中 (case not in the plan)")
+    raise UserError(f"案号 '{case_id}' 不在方案中 (case not in the plan)")
 
 
 def draft_docx(plan: Plan, scenario: Scenario, case_id: str) -> bytes:
@@ -189,7 +190,7 @@ def draft_docx(plan: Plan, scenario: Scenario, case_id: str) -> bytes:
     decision = decision_for(ctx, c)
     drafts = ([decision] if decision else []) + letters_for(ctx, c)
     if not drafts:
-        raise ValueError(f"案件 '{case_id}' 的决定（{c.mode}）无需文书 (the decision needs no document)")
+        raise UserError(f"案件 '{case_id}' 的决定（{c.mode}）无需文书 (the decision needs no document)")
     return docx_bytes(drafts)
 
 
@@ -197,9 +198,32 @@ def _safe(text: str) -> str:
     return _FILE_UNSAFE.sub("_", text)
 
 
-def drafts_zip(plan: Plan, scenario: Scenario, case_ids: list[str] | None = None) -> tuple[bytes, int]:
+def _bankruptcy_files(ctx: _Context, scenario: Scenario, consult_letters: bool) -> dict[str, bytes]:
+    """One 移送破产审查决定书 per debtor group the plan suspends for 执转破, and with
+    `consult_letters` one 征询意见函 per group screened `consult` (docs/outcomes.md)."""
+    from optimizer.data.problem import Problem
+    from optimizer.law.bankruptcy import SUSPENDED_NOTE, Screening
+    from optimizer.report.draft_bankruptcy import consult_letter, groups, transfer_decision
+
+    wanted = (Screening.TRANSFER, Screening.CONSULT) if consult_letters else (Screening.TRANSFER,)
+    if not any(d.consent is not None for d in scenario.debtors) and not consult_letters:
+        return {}
+    notes = {c.case_id: c.note for c in ctx.plan.cases}
+    files = {}
+    for g in groups(Problem.from_scenario(scenario), scenario, wanted):
+        if g.status == Screening.TRANSFER and notes.get(g.cases[0][0]) == SUSPENDED_NOTE:
+            files[f"{_safe(g.debtor)}_移送破产审查决定书.docx"] = docx_bytes([transfer_decision(g, ctx.date)])
+        elif g.status == Screening.CONSULT:
+            files[f"{_safe(g.debtor)}_征询意见函.docx"] = docx_bytes([consult_letter(g, ctx.date)])
+    return files
+
+
+def drafts_zip(plan: Plan, scenario: Scenario, case_ids: list[str] | None = None,
+               consult_letters: bool = False) -> tuple[bytes, int]:
     """A zip with one .docx per case that needs a document and one per lending decision (only
-    those of `case_ids` if given: each must be in the plan); its bytes and how many files."""
+    those of `case_ids` if given: each must be in the plan), and, for the whole plan, one
+    移送破产审查决定书 per suspended 执转破 group (with `consult_letters` also one 征询意见函 per group to
+    consult); its bytes and how many files."""
     ctx = _Context(plan, scenario)
     chosen = [_case(plan, x) for x in case_ids] if case_ids else list(plan.cases)
     files: dict[str, bytes] = {}
@@ -216,6 +240,8 @@ def drafts_zip(plan: Plan, scenario: Scenario, case_ids: list[str] | None = None
         drafts = own + letters_for(ctx, c)
         if drafts:
             files[f"{_safe(c.case_id)}_{drafts[0].title}.docx"] = docx_bytes(drafts)
+    if not case_ids:
+        files.update(_bankruptcy_files(ctx, scenario, consult_letters))
     buffer = io.BytesIO()
     # (stored, not deflated again: a .docx is a zip already)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:

@@ -14,9 +14,10 @@ from html import escape
 from typing import Any
 
 from optimizer.data.scenario import Scenario
-from optimizer.io.plan_labels import KPI_LABELS, court_names, decision_label, named
+from optimizer.io.plan_labels import court_names, decision_label, named
 from optimizer.law.modes import Mode
-from optimizer.model.costs import CASE_TERMS, TERM_LABELS
+from optimizer.law.vocabulary import KPI_LABELS, RULE_LABELS, plan_status_zh, rule_text, term_zh
+from optimizer.model.costs import CASE_TERMS
 from optimizer.report.html_assets import CSS, JS
 from optimizer.report.outcomes_html import outcomes_sections
 from optimizer.report.svg import (
@@ -27,8 +28,7 @@ from optimizer.report.svg import (
     district_map,
     load_bars,
 )
-from optimizer.results.kpis import RULE_LABELS
-from optimizer.results.plan import STATUS_LABELS, Plan
+from optimizer.results.plan import Plan
 
 #: the case table's columns: (header, numeric)
 CASE_COLUMNS = (("案号 case", False), ("决定 decision", False), ("原法院 from", False),
@@ -55,7 +55,7 @@ def _fmt(v: Any) -> str:
 
 
 def _head(plan: Plan, scenario: Scenario) -> str:
-    status = {str(k): v for k, v in STATUS_LABELS.items()}.get(plan.status, plan.status)
+    status = plan_status_zh(plan.status)
     dispatcher = next((c.name for c in scenario.courts if c.id == scenario.dispatcher),
                       scenario.dispatcher)
     return (f"<header><h1>交叉执行方案 {escape(plan.scenario)}</h1>"
@@ -86,10 +86,10 @@ def _charts(plan: Plan) -> str:
 
 def _kpi_section(plan: Plan) -> str:
     k = plan.kpis
-    kpis = [[label, k[key]] for key, label in KPI_LABELS.items() if key in k]
+    kpis = [[label.both(), k[key]] for key, label in KPI_LABELS.items() if key in k]
     rules = k.get("rules", {})
-    rule_rows = [[label, rules[key]] for key, label in RULE_LABELS.items() if key in rules]
-    terms = [[f"{TERM_LABELS.get(t, t)} {t}", v] for t, v in plan.terms.items()]
+    rule_rows = [[rule_text(key), rules[key]] for key in RULE_LABELS if key in rules]
+    terms = [[f"{term_zh(t)} {t}", v] for t, v in plan.terms.items()]
     return ('<div class="grid">'
             f'<section><h2>指标 KPIs</h2>{_table(["指标 KPI", "值 value"], kpis, {1})}</section>'
             f'<section><h2>规则执行情况 Rules applied</h2>'
@@ -123,7 +123,7 @@ def case_data(plan: Plan, names: dict[str, str]) -> dict[str, Any]:
                       "entrusted": "、".join(c.entrusted_assets), "note": c.note or "",
                       "costs": [round(c.costs.get(t, 0.0), 2) for t in CASE_TERMS]}])
     return {"columns": [{"name": n, "num": num} for n, num in CASE_COLUMNS],
-            "terms": [TERM_LABELS[t] for t in CASE_TERMS], "rows": rows}
+            "terms": [term_zh(t) for t in CASE_TERMS], "rows": rows}
 
 
 def _script_json(value: Any) -> str:

@@ -6,11 +6,10 @@ import unicodedata
 from collections import Counter
 
 from optimizer.data.scenario import Scenario
-from optimizer.data.validate import district_of
-from optimizer.law.modes import MODE_LABELS, Mode
-from optimizer.model.costs import TERM_LABELS
-from optimizer.results.kpis import RULE_LABELS
-from optimizer.results.plan import STATUS_LABELS, Plan
+from optimizer.data.validate import courts_at_and_below
+from optimizer.law.modes import KEY_DECISION_MODES, MODE_LABELS, Mode
+from optimizer.law.vocabulary import KPI_LABELS, RULE_LABELS, plan_status_zh, rule_text, term_zh
+from optimizer.results.plan import Plan
 
 
 def width(text: str) -> int:
@@ -37,7 +36,7 @@ def scenario_summary(s: Scenario) -> str:
     count is the one the solve summary's per-rule table starts from."""
     levels = Counter(c.level.value for c in s.courts)
     n_assets = sum(len(k.assets) for k in s.cases)
-    district = district_of(s, s.dispatcher)
+    district = courts_at_and_below(s, s.dispatcher)
     planned = [k for k in s.cases
                if k.court in district and (k.assets or k.act_obligation)]
     labels = (("不当干预 interference", lambda k: k.flags.interference),
@@ -62,18 +61,10 @@ def scenario_summary(s: Scenario) -> str:
     return "\n".join(lines)
 
 
-_KPI_LABELS = {
-    "cases_moved": "变更执行法院的案件 cases moved",
-    "related_groups_concentrated": "集中执行的关联案件组 groups concentrated",
-    "matters_entrusted": "事项委托 matters entrusted",
-    "officers_lent": "协同借调人员 officers lent",
-    "applicant_travel_minutes_max": "申请人最远路程（分钟）worst applicant travel (min)",
-    "max_utilisation_before": "最高负荷（前）max utilisation before",
-    "max_utilisation_after": "最高负荷（后）max utilisation after",
-    "gini_utilisation_before": "负荷基尼（前）load Gini before",
-    "gini_utilisation_after": "负荷基尼（后）load Gini after",
-    "rule_exceptions": "无法满足规则的案件 rule exceptions",
-}
+#: the KPIs the text summary prints (labels: `optimizer/law/vocabulary.py`)
+_TEXT_KPIS = ("cases_moved", "related_groups_concentrated", "matters_entrusted", "officers_lent",
+              "applicant_travel_minutes_max", "max_utilisation_before", "max_utilisation_after",
+              "gini_utilisation_before", "gini_utilisation_after", "rule_exceptions")
 #: the steps a method string names (see `optimizer/solver/piece.py`), in Chinese
 METHOD_LABELS = {
     "lp": "线性松弛", "staff-dive": "借调人员取整下潜", "restricted-mip": "局部整数规划",
@@ -86,8 +77,8 @@ def method_zh(method: str) -> str:
     return "＋".join(METHOD_LABELS.get(part, part) for part in method.split("+"))
 
 
-#: decisions a planner reads first, in this order
-_KEY_MODES = ("elevate", "designate", "concentrate")
+#: decisions a planner reads first, in this order (the specs' `key_decision`)
+_KEY_MODES = tuple(m.key for m in KEY_DECISION_MODES)
 
 
 def plan_summary(plan: Plan, max_courts: int | None = 40, max_decisions: int = 30) -> str:
@@ -105,7 +96,7 @@ def plan_summary(plan: Plan, max_courts: int | None = 40, max_decisions: int = 3
 
 
 def _head(plan: Plan) -> str:
-    status = STATUS_LABELS.get(plan.status, plan.status)  # type: ignore[call-overload]
+    status = plan_status_zh(plan.status)
     return "\n".join([
         f"方案 Plan: {plan.scenario}",
         f"规划日期 Plan date: {plan.plan_date}（方案自该日起执行；第237条六个月期限按该日计算 — the plan acts "
@@ -134,7 +125,8 @@ def _decisions(plan: Plan, names: dict[str, str], limit: int) -> str:
              safe(names.get(c.court_id, c.court_id)),
              safe(names.get(c.decided_by or "", c.decided_by or "—")),
              "、".join(c.reasons)] for c in key[:limit]]
-    head = f"主要决定 Key decisions ({len(key)}: 提级、指令、集中 elevations, designations, concentrations)"
+    head = (f"主要决定 Key decisions ({len(key)}: {'、'.join(m.label for m in KEY_DECISION_MODES)} "
+            f"{', '.join(m.spec.label_en for m in KEY_DECISION_MODES)})")
     if not rows:
         return head + "\n（无 none）"
     more = f"\n… 另有 {len(key) - limit} 件 and {len(key) - limit} more (see the plan file)" \
@@ -145,7 +137,7 @@ def _decisions(plan: Plan, names: dict[str, str], limit: int) -> str:
 
 def _rules(plan: Plan) -> str:
     counts = plan.kpis.get("rules", {})
-    rows = [[label, str(counts[key])] for key, label in RULE_LABELS.items() if key in counts]
+    rows = [[rule_text(key), str(counts[key])] for key in RULE_LABELS if key in counts]
     return "规则执行情况 Rules applied (cases)\n" + table(["规则 rule", "件 cases"], rows, {1})
 
 
@@ -169,7 +161,7 @@ def _courts(plan: Plan, max_courts: int | None) -> str:
 def _kpis(plan: Plan) -> str:
     k = plan.kpis
     out = "指标 KPIs\n" + table(["指标 KPI", "值 value"],
-                                [[v, str(k.get(key, ""))] for key, v in _KPI_LABELS.items()], {1})
+                                [[KPI_LABELS[key].both(), str(k.get(key, ""))] for key in _TEXT_KPIS], {1})
     return out + projection_kpis_text(k.get("projection"))
 
 
@@ -188,7 +180,7 @@ def projection_kpis_text(proj: dict | None) -> str:
 def _terms(plan: Plan) -> str:
     return "目标分项 Objective by term\n" + table(
         ["分项 term", "", "成本 cost"],
-        [[TERM_LABELS.get(t, t), t, f"{v:,.2f}"] for t, v in plan.terms.items()], {2})
+        [[term_zh(t), t, f"{v:,.2f}"] for t, v in plan.terms.items()], {2})
 
 
 def safe(text: str) -> str:

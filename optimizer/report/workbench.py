@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from optimizer.law.modes import MODE_BY_KEY, MODE_LABELS
-from optimizer.model.costs import TERM_LABELS
+from optimizer.law.vocabulary import term_zh
 from optimizer.report.text import safe, table
 from optimizer.workbench.compare import Diff
 from optimizer.workbench.explain import BINDS, Explanation, Regret
@@ -30,7 +30,7 @@ def diff_text(d: Diff, max_cases: int = 30) -> str:
         return "\n".join(head) + "\n两方案相同 the plans are the same"
     nums = [["目标值 objective", *map(_num, (d.objective.a, d.objective.b, d.objective.change))],
             ["下界 bound", *map(_num, (d.bound.a, d.bound.b, d.bound.change))]]
-    nums += [[f"{TERM_LABELS.get(k, k)} {k}", *map(_num, (t.a, t.b, t.change))]
+    nums += [[f"{term_zh(k)} {k}", *map(_num, (t.a, t.b, t.change))]
              for k, t in d.terms.items()]
     parts = ["\n".join(head), table(["项 item", "A", "B", "B−A"], nums, {1, 2, 3})]
     kpis = [[k, str(a), str(b)] for k, (a, b) in d.kpis.items() if a != b]
@@ -77,7 +77,7 @@ def explanation_text(e: Explanation, regrets: list[Regret] | None = None,
              f"  决定 Decision: {_mode(e.mode)} @{court(e.court_id)}；决定法院 decided by: "
              f"{court(e.decided_by)}；文书 document: {e.document or '—'}",
              f"  依据 Basis: {e.basis or '—'}",
-             "  成本 Cost: " + "，".join(f"{TERM_LABELS.get(k, k)} {v:g}" for k, v in e.costs.items()
+             "  成本 Cost: " + "，".join(f"{term_zh(k)} {v:g}" for k, v in e.costs.items()
                                         if v) + f"（合计 total {e.cost:,.2f}）"]
     if e.note:
         lines.append(f"  说明 Note: {e.note}")

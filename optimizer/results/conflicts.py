@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
-from optimizer.results.plan import Plan, Status
+from optimizer.law.vocabulary import PlanStatus
+from optimizer.results.plan import Plan
 from optimizer.solver.params import SolveParams
 
 #: builds and solves a variant: its plan (status `infeasible` when no plan meets every rule)
@@ -138,7 +139,7 @@ def explain(p: Problem, ch: ChangeSet, trial: Trial, quick: SolveParams = QUICK)
 
     def feasible(c: ChangeSet) -> bool:
         plan = solve(c)
-        return plan is not None and plan.status != Status.INFEASIBLE
+        return plan is not None and plan.status != PlanStatus.INFEASIBLE
 
     core = minimal_conflict(ch, feasible)
     if not core:
@@ -157,7 +158,7 @@ def explain(p: Problem, ch: ChangeSet, trial: Trial, quick: SolveParams = QUICK)
     u = ceiling_needed(p, ch, feasible)
     if u is not None:
         plan = solve(ch.model_copy(update={"rules": {**ch.rules, "max_utilisation": u}}))
-        if plan is not None and plan.status != Status.INFEASIBLE:
+        if plan is not None and plan.status != PlanStatus.INFEASIBLE:
             options.append((plan.objective, f"raising the ceiling (max_utilisation) to {u:g}"))
     text = _conflict_words(names, rules)
     if options:

@@ -12,12 +12,13 @@ import time
 from dataclasses import replace
 
 from optimizer.data.problem import Problem
+from optimizer.law.vocabulary import PlanStatus
 from optimizer.model.decision import Decision
 from optimizer.model.options import Options
 from optimizer.results import gate
 from optimizer.results.build import make_plan
 from optimizer.results.evaluate import Evaluation, evaluate
-from optimizer.results.plan import Plan, Status
+from optimizer.results.plan import Plan
 from optimizer.solver.params import SolveParams
 from optimizer.solver.piece import rel_gap, status_of
 from optimizer.solver.progress import Phase, ProgressCallback, ProgressEvent
@@ -39,11 +40,11 @@ def finish(out: SearchOutcome, params: SolveParams,
     bound = min(out.bound, objective) if math.isfinite(out.bound) else out.bound
     gap = rel_gap(objective, bound) if math.isfinite(bound) else math.inf
     if out.infeasible or not passed:
-        status = Status.INFEASIBLE
+        status = PlanStatus.INFEASIBLE
     elif not out.complete or not math.isfinite(bound):
-        status = Status.FEASIBLE  # some piece kept its baseline
+        status = PlanStatus.FEASIBLE  # some piece kept its baseline
     else:
-        status = Status(status_of(objective, bound, params.gap))
+        status = PlanStatus(status_of(objective, bound, params.gap))
     stats = replace(out.stats, baseline_objective=base_ev.objective,
                     rule_violations=tuple(violations),
                     seconds_total=round(time.perf_counter() - out.started, 3))

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
-from optimizer.law.modes import MODE_SPECS, Decider, Mode, Trigger
+from optimizer.law.modes import MODE_SPECS, MOVING_MODES, Decider, Mode, Trigger
 from optimizer.model.decision import Decision
 from optimizer.model.options import Options, in_home_locality
 from optimizer.results.evaluate import Evaluation
@@ -84,7 +84,7 @@ def check(p: Problem, o: Options, d: Decision, ev: Evaluation) -> list[str]:
     out += _name("cases", np.flatnonzero(flagged & moved & at_home), cases,
                  "interference case moved into the debtor's home locality")
     missed = ((trig & int(Trigger.DEADLINE_MISSED)) != 0) & ~exempt
-    not_moved = missed & ~np.isin(ev.mode, [Mode.DESIGNATE, Mode.ELEVATE, Mode.CONCENTRATE])
+    not_moved = missed & ~np.isin(ev.mode, MOVING_MODES)
     out += _name("cases", np.flatnonzero(not_moved), cases,
                  "督促期满未执结 must be designated, elevated or concentrated")
     out += _check_deciders(p, ev)

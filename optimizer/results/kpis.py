@@ -1,7 +1,8 @@
 """Key figures of a plan for the planner's dashboard (执行指挥中心), and the per-rule counts.
 
 Cases outside the dispatcher's district are not planned and not counted (except in
-`cases_outside_district`). Each count has one definition here, printed the same everywhere.
+`cases_outside_district`). Each count has one definition here, printed the same everywhere
+(labels: `optimizer/law/vocabulary.py`).
 """
 
 from __future__ import annotations
@@ -12,32 +13,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
-from optimizer.law.modes import Mode, Trigger
+from optimizer.law.modes import MOVING_MODES, Mode, Trigger
 from optimizer.model.costs import ASSET_TRAVEL
 from optimizer.model.options import Options, in_home_locality
 from optimizer.results.evaluate import Evaluation
 from optimizer.results.plan import StaffMove
-
-#: Chinese and English labels of the per-rule counts (`kpis["rules"]`)
-RULE_LABELS = {
-    "interference_flagged": "不当干预案件 interference cases (flagged, planned)",
-    "interference_moved_out_of_home": "  已移出属地 moved out of the debtor's home locality",
-    "interference_already_outside": "  原已在属地外（可留） already outside it (may stay)",
-    "interference_no_lawful_exit": "  无合法去处、留原院 no lawful exit: kept, with the reason",
-    "deadline_missed": "督促期满未执结 supervision deadline missed",
-    "deadline_missed_moved": "  已提级/指令/集中 elevated, designated or concentrated",
-    "art237_overdue": "超六个月（第237条）overdue past the Art. 237 clock",
-    "art237_applied": "  申请执行人已申请 the applicant applied",
-    "art237_acted": "  已督促/变更执行法院 supervised or moved",
-    "early_requests_as_wishes": "未满六个月的申请（列为意愿）early requests shown as wishes",
-    "watch_period": "逾督促观察期、未满六个月（第74条第1款）past the watch period, within six months",
-    "watch_supervised": "  已督促 supervised",
-    "coordinate_with_officers": "协同执行·派员 协同 with lent officers",
-    "coordinate_coordination_only": "协同执行·协调 协同 by coordination only",
-    "terminable_not_moved": "终本候选（不移送）终本 candidates, not moved",
-    "transfer_suspended": "执转破中止执行（不移送、不集中、不派员）suspended for bankruptcy review",
-    "cases_outside_district": "辖区外案件（不规划）cases outside the district, not planned",
-}
 
 
 def gini(x: NDArray[np.float64]) -> float:
@@ -70,8 +50,7 @@ def rule_counts(p: Problem, o: Options, ev: Evaluation) -> dict[str, int]:
         "interference_already_outside": count(interf & ~started_home),
         "interference_no_lawful_exit": count(interf & started_home & exempt),
         "deadline_missed": count(missed),
-        "deadline_missed_moved": count(missed & np.isin(ev.mode, [Mode.DESIGNATE, Mode.ELEVATE,
-                                                                   Mode.CONCENTRATE])),
+        "deadline_missed_moved": count(missed & np.isin(ev.mode, MOVING_MODES)),
         "art237_overdue": count(overdue),
         "art237_applied": count(applied),
         "art237_acted": count(overdue & (moved | (ev.mode == Mode.SUPERVISE))),

@@ -5,26 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from enum import StrEnum
 from typing import Any
 
 from optimizer.solver.stats import SolveStats
-
-
-class Status(StrEnum):
-    """How good the plan is proven to be. Never `optimal` without the solver's proof; never
-    `feasible` for a plan that breaks a hard rule (that one is `infeasible`)."""
-
-    OPTIMAL = "optimal"
-    WITHIN_GAP = "within_gap"  # proven gap within the requested gap
-    FEASIBLE = "feasible"  # every hard rule holds; gap above the requested one
-    INFEASIBLE = "infeasible"  # no plan meeting every hard rule was found
-
-
-STATUS_LABELS = {
-    Status.OPTIMAL: "最优（已证明）", Status.WITHIN_GAP: "在容许差距内",
-    Status.FEASIBLE: "可行（未证明最优）", Status.INFEASIBLE: "不可行",
-}
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from optimizer.data.changes import ChangesError
 from optimizer.data.problem import Problem
+from optimizer.law.modes import MODE_SPECS
 from optimizer.results.plan import Plan
 
-#: modes whose decision was served as a document that cannot be taken back
-ISSUED_MODES = ("supervise", "designate", "elevate", "concentrate")
+#: modes whose decision was served as a document that cannot be taken back (the specs' `issued`)
+ISSUED_MODES = tuple(s.key for s in MODE_SPECS if s.issued)
 
 
 def previous_decisions(p: Problem, plan: Plan) -> tuple[dict[str, tuple[str, str]],

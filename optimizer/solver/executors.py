@@ -14,11 +14,13 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
+from optimizer.law.errors import UserError
+
 #: environment setting read when no address is given (e.g. for every run of a service worker)
 RAY_ADDRESS_ENV = "COURTPLAN_RAY_ADDRESS"
 
 
-class RayUnavailable(ValueError):
+class RayUnavailable(UserError):
     """Ray was asked for but is not installed or the cluster cannot be reached (a usage error:
     the CLI answers it with exit code 2)."""
 

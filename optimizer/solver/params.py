@@ -5,8 +5,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from optimizer.law.errors import UserError
+
 DEFAULT_TIME_LIMIT = 60.0  # seconds, whole solve
 DEFAULT_GAP = 1e-3  # relative gap at which a solve stops
+
+
+class ParamsError(UserError):
+    """A solve parameter out of its range (the message names it)."""
+
+    path = "params"
 
 
 @dataclass(frozen=True)
@@ -48,29 +56,29 @@ class SolveParams:
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit, int | float) and math.isfinite(self.time_limit)
                 and self.time_limit > 0):
-            raise ValueError(f"time_limit must be a positive number of seconds, got {self.time_limit}")
+            raise ParamsError(f"time_limit must be a positive number of seconds, got {self.time_limit}")
         if not (isinstance(self.gap, int | float) and 0 <= self.gap < 1):
-            raise ValueError(f"gap must be in [0, 1), got {self.gap}")
+            raise ParamsError(f"gap must be in [0, 1), got {self.gap}")
         for name in ("seed", "workers", "max_piece_cases", "staff_dive_rounds", "cut_rounds",
                      "warm_cut_rounds"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"{name} must be a whole number, got {value!r}")
+                raise ParamsError(f"{name} must be a whole number, got {value!r}")
         if self.seed < 0:
-            raise ValueError(f"seed must be ≥ 0, got {self.seed}")
+            raise ParamsError(f"seed must be ≥ 0, got {self.seed}")
         if self.workers < 1:
-            raise ValueError(f"workers must be ≥ 1, got {self.workers}")
+            raise ParamsError(f"workers must be ≥ 1, got {self.workers}")
         if self.max_piece_cases < 1 or self.staff_dive_rounds < 1:
-            raise ValueError("max_piece_cases and staff_dive_rounds must be ≥ 1")
+            raise ParamsError("max_piece_cases and staff_dive_rounds must be ≥ 1")
         for name in ("cut_rounds", "warm_cut_rounds"):
             if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be ≥ 0, got {getattr(self, name)}")
+                raise ParamsError(f"{name} must be ≥ 0, got {getattr(self, name)}")
         for name in ("piece_share", "linking_pass1_share", "restricted_mip_share"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 < value <= 1):
-                raise ValueError(f"{name} must be in (0, 1], got {value!r}")
+                raise ParamsError(f"{name} must be in (0, 1], got {value!r}")
         if not (math.isfinite(self.lp_min_seconds) and self.lp_min_seconds >= 0):
-            raise ValueError(f"lp_min_seconds must be ≥ 0, got {self.lp_min_seconds}")
+            raise ParamsError(f"lp_min_seconds must be ≥ 0, got {self.lp_min_seconds}")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.law.vocabulary import PieceStatus
 from optimizer.model.rows import Model
 from optimizer.solver import cuts as rc
 from optimizer.solver import highs, warm
@@ -41,7 +42,7 @@ _WHOLE_PIECE_MIP = {"presolve": "off", "mip_detect_symmetry": False}
 @dataclass
 class PieceResult:
     values: NDArray[np.float64] | None
-    status: str  # optimal / within_gap / feasible / infeasible
+    status: PieceStatus
     objective: float
     bound: float
     method: str
@@ -143,7 +144,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
     kept: WarmStart | None = None  # (set once the LP and its cuts are done)
 
-    def done(values: NDArray[np.float64] | None, status: str, obj: float, bnd: float,
+    def done(values: NDArray[np.float64] | None, status: PieceStatus, obj: float, bnd: float,
              method: str) -> PieceResult:
         return PieceResult(values, status, obj, bnd, method, time.perf_counter() - t0, steps,
                            kept.with_officers(m, values) if kept else None)
@@ -152,11 +153,11 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     lp_res = highs.outcome(h, False)
     if lp_res.outcome is Outcome.INFEASIBLE:
         steps.append("lp: infeasible")
-        return done(None, "infeasible", math.inf, math.inf, "lp")
+        return done(None, PieceStatus.INFEASIBLE, math.inf, math.inf, "lp")
     lp = lp_res.values
     if lp is None or not lp_res.optimal:
         steps.append("lp: not solved in time")
-        return done(None, "feasible", math.inf, -math.inf, "lp")
+        return done(None, PieceStatus.FEASIBLE, math.inf, -math.inf, "lp")
     rounds = cfg.cut_rounds if carried is None else min(cfg.cut_rounds, cfg.warm_cut_rounds)
     m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried)
     kept = warm.keep(m, cuts, highs.get_basis(h)) if cfg.keep_warm_start else None
@@ -164,7 +165,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     steps.append(f"lp {bound:.2f}, fractional integer columns {int((~integral).sum())}")
     tell("LP relaxation 线性松弛", None, bound)
     if integral.all():
-        return done(fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), "optimal",
+        return done(fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), PieceStatus.OPTIMAL,
                     bound, bound, "lp")
     best, best_obj, method = _incumbent(m, h, lp, bound, cfg, steps, tell, left, start.officers)
     if start.warm and (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
@@ -178,7 +179,7 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         best, best_obj, bound = _branch_and_cut(m, cfg, best, best_obj, bound, left(), steps, tell)
         method = "lp+mip"
     if best is None:
-        return done(None, "feasible", math.inf, bound, method)
+        return done(None, PieceStatus.FEASIBLE, math.inf, bound, method)
     bound = min(bound, best_obj)
     return done(best, status_of(best_obj, bound, cfg.gap), best_obj, bound, method)
 
@@ -221,7 +222,7 @@ def _incumbent(m: Model, h: Any, lp: NDArray[np.float64], bound: float, cfg: Pie
     start = round_lp(m, base)
     best: NDArray[np.float64] | None = start if feasible(m, start) else None
     best_obj = float(m.cost @ start) if best is not None else math.inf
-    steps.append(f"rounded {f'{best_obj:.2f}' if best is not None else 'infeasible'}")
+    steps.append(f"rounded {f'{best_obj:.2f}' if best is not None else 'not feasible'}")
     tell("rounded 取整", best_obj, bound)
     best, best_obj = _known_start(m, best, best_obj, steps)
     if not integral.all() or best is None:
@@ -314,10 +315,10 @@ def rel_gap(obj: float, bound: float) -> float:
     return max(obj - bound, 0.0) / max(abs(obj), 1e-9)
 
 
-def status_of(obj: float, bound: float, gap: float) -> str:
+def status_of(obj: float, bound: float, gap: float) -> PieceStatus:
     g = rel_gap(obj, bound)
     if g <= 1e-6 or obj - bound <= 1e-6:
-        return "optimal"
-    return "within_gap" if g <= gap else "feasible"
+        return PieceStatus.OPTIMAL
+    return PieceStatus.WITHIN_GAP if g <= gap else PieceStatus.FEASIBLE
 
 

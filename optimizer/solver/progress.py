@@ -4,22 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Phase(StrEnum):
-    READ = "read"  # reading and validating the scenario
-    BUILD = "build"  # travel times, options, costs, pieces, model arrays
-    SOLVE = "solve"  # pieces being solved (pass 1: the bound)
-    LINKING = "linking"  # debtor groups across pieces decided, pieces re-solved (pass 2)
-    CHECK = "check"  # rule gate and evaluation of the plan
-    DONE = "done"
-
-
-PHASE_LABELS = {
-    Phase.READ: "读取场景", Phase.BUILD: "构建模型", Phase.SOLVE: "求解",
-    Phase.LINKING: "关联案件组", Phase.CHECK: "规则校验", Phase.DONE: "完成",
-}
+from optimizer.law.vocabulary import Phase
 
 
 @dataclass(frozen=True)
@@ -41,6 +27,9 @@ class ProgressEvent:
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
+
+
+__all__ = ["Phase", "ProgressCallback", "ProgressEvent", "ignore"]
 
 
 def ignore(_event: ProgressEvent) -> None:

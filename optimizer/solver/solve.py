@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
+from optimizer.law.vocabulary import PieceStatus
 from optimizer.model.costs import band_penalty
 from optimizer.model.decision import Decision, assign
 from optimizer.model.linking import decide_linking, fix_linking, repair, split_linking
@@ -220,7 +221,7 @@ def search(problem: Problem, params: SolveParams | None = None,
         problem=problem, options=su.o, candidates=candidates, baseline=su.base,
         bound=_constant(problem, su) + sum(r.bound for r in results),
         complete=all(r.values is not None for r in results),
-        infeasible=any(r.status == "infeasible" for r in results), method=method,
+        infeasible=any(r.status == PieceStatus.INFEASIBLE for r in results), method=method,
         stats=_stats(params, su, results, n_pass2, t0, t_solve), started=t0,
         warm_starts={tuple(m.piece.courts.tolist()): r.warm
                      for m, r in zip(su.models, results, strict=True) if r.warm is not None})

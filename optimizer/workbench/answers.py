@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from optimizer.law.errors import UserError
 from optimizer.results.plan import Plan
 from optimizer.solver.params import SolveParams
 from optimizer.workbench.compare import compare
@@ -68,7 +69,7 @@ def explain_answer(exps: list[Explanation], regrets: dict[str, list[Regret]]) ->
 def why_nots(v: PlanView, cases: list[str], court_id: str) -> list[WhyNot]:
     """`courtplan explain … CASE… --why-not COURT`: one answer per case."""
     if not cases:
-        raise ValueError("--why-not needs the case(s) to ask about")
+        raise UserError("--why-not needs the case(s) to ask about")
     return [why_not(v, c, court_id) for c in cases]
 
 

@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.law.errors import UserError
 from optimizer.law.modes import Mode, Trigger
 from optimizer.model.costs import CASE_TERMS
 from optimizer.results.case_plans import basis_texts
@@ -236,7 +237,7 @@ def explain(v: PlanView, cases: list[str] | None = None) -> list[Explanation]:
 def _index(v: PlanView, case_id: str) -> int:
     i = v.case_index.get(case_id)
     if i is None:
-        raise ValueError(f"case '{case_id}' is not in the scenario")
+        raise UserError(f"case '{case_id}' is not in the scenario")
     return i
 
 

@@ -27,6 +27,7 @@ from optimizer.data.problem import Problem
 from optimizer.data.read import defects_from_validation
 from optimizer.data.scenario import Case, Scenario
 from optimizer.data.validate import Defect, ScenarioError, _check_case
+from optimizer.law.errors import UserError
 from optimizer.law.modes import TRIGGER_LABELS, Mode, Trigger
 from optimizer.model.costs import CASE_TERMS, band_penalty
 from optimizer.model.options import Options, build_options
@@ -221,7 +222,7 @@ def _dissolve(v: PlanView, n: _New, m: Mode, b: int, more: int) -> Priced | str:
 def recommend(v: PlanView, raw: Any, k: int = 5) -> Recommendation:
     """The top-k lawful options of a new case (a record like a scenario case)."""
     if k < 1:
-        raise ValueError(f"-k must be at least 1, got {k}")
+        raise UserError(f"-k must be at least 1, got {k}")
     n = _new(v, raw)
     mode, court, dec, terms = _rows(v, n.small, n.o, n.i)
     options: list[Option] = []

@@ -27,6 +27,7 @@ import numpy as np
 
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
+from optimizer.law.errors import UserError
 from optimizer.pipeline import Changes, plan_problem
 from optimizer.results.plan import Plan
 from optimizer.solver.params import SolveParams
@@ -52,7 +53,7 @@ def _value(kind: str, text: str) -> Any:
         try:
             return int(text)
         except ValueError:
-            raise ValueError(f"--vary officers: {text!r} is not a whole number of officers") from None
+            raise UserError(f"--vary officers: {text!r} is not a whole number of officers") from None
     if text.lower() in ("none", "null"):
         return None
     if text.lower() in ("true", "false"):
@@ -68,7 +69,7 @@ def parse_axis(text: str) -> Axis:
     head, sep, values = text.partition("=")
     kind, colon, name = head.partition(":")
     if not (sep and colon and name and values) or kind not in KINDS:
-        raise ValueError(f"--vary expects officers:COURT=…, weight:NAME=… or rule:NAME=…, "
+        raise UserError(f"--vary expects officers:COURT=…, weight:NAME=… or rule:NAME=…, "
                          f"got {text!r}")
     vals = tuple(_value(kind, v) for v in values.split(","))
     return Axis(kind, name, vals)
@@ -84,10 +85,10 @@ def variant(p: Problem, settings: dict[str, Any]) -> Problem:
         if key.startswith("officers:"):
             court = key.split(":", 1)[1]
             if court not in p.court_ids:
-                raise ValueError(f"--vary {key}: court '{court}' is not in the scenario")
+                raise UserError(f"--vary {key}: court '{court}' is not in the scenario")
             j = p.court_ids.index(court)
             if officers[j] + add < 0:
-                raise ValueError(f"--vary {key}: {add} would leave {court} with fewer than 0 officers")
+                raise UserError(f"--vary {key}: {add} would leave {court} with fewer than 0 officers")
             officers[j] += add
     changes.check(p)
     q = changes.apply(p)
@@ -207,7 +208,7 @@ def chart_svg(rows: list[dict[str, Any]], axes: list[Axis], kpi: str = "objectiv
     key = name if name in ("objective", "bound", "gap", "seconds") else f"kpi.{name}"
     if rows and key not in rows[0]:
         known = ", ".join(k.removeprefix("kpi.") for k in rows[0] if k.startswith("kpi."))
-        raise ValueError(f"--kpi {kpi!r} is not a column of the sweep; known: objective, bound, "
+        raise UserError(f"--kpi {kpi!r} is not a column of the sweep; known: objective, bound, "
                          f"gap, seconds, {known}")
     x_axis, others = axes[0], axes[1:]
     buf = io.StringIO()

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
+from optimizer.law.errors import UserError
 from optimizer.law.modes import MODE_BY_KEY, Mode
 from optimizer.model.costs import band_penalty
 from optimizer.model.decision import Decision
@@ -69,7 +70,7 @@ def penalty_at(p: Problem, staff: NDArray[np.int64], courts: NDArray[np.int64],
     return np.where(p.in_district[courts], band_penalty(p, courts, excess), 0.0)
 
 
-class PlanMismatch(ValueError):
+class PlanMismatch(UserError):
     """The plan does not belong to the scenario (a case or court it names is not there, or its
     decision is not one of the scenario's lawful options)."""
 

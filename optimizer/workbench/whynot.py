@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.data.problem import PRIOR_DESIGNATED
+from optimizer.law.errors import UserError
 from optimizer.law.modes import Mode, Trigger
 from optimizer.model.context import in_home_locality
 from optimizer.model.costs import option_costs
@@ -111,9 +112,9 @@ def why_not(v: PlanView, case_id: str, court_id: str) -> WhyNot:
     """Why the plan does not send `case_id` to `court_id` (or what it would cost)."""
     i = v.case_index.get(case_id)
     if i is None:
-        raise ValueError(f"case '{case_id}' is not in the scenario")
+        raise UserError(f"case '{case_id}' is not in the scenario")
     if court_id not in v.p.court_ids:
-        raise ValueError(f"--why-not: court '{court_id}' is not in the scenario")
+        raise UserError(f"--why-not: court '{court_id}' is not in the scenario")
     w = v.p.court_ids.index(court_id)
     ex = explain(v, [case_id])[0]
     at_w = tuple(a for a in ex.alternatives if a.court_id == court_id)

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
+from benchmarks.common import SHARED
 from benchmarks.gap import GapInstance, gap_model, read_gap_file, solve_gap
 from benchmarks.peers import run_peer
-from benchmarks.run import SHARED, main
+from benchmarks.run import main
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
 from tests.conftest import DATA

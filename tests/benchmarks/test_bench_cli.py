@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import benchmarks.run as bench_run
+import benchmarks.common as bench_common
 import optimizer
 from benchmarks.errors import BenchInputError
 from benchmarks.gap import read_gap_file
@@ -28,7 +29,7 @@ def _env_without_pythonpath() -> dict[str, str]:
 @pytest.fixture
 def toy(tmp_path, monkeypatch):
     """A tiny instance and its best_known.csv in tmp_path; outputs kept out of the checkout."""
-    monkeypatch.setattr(bench_run, "OUT", tmp_path / "out")
+    monkeypatch.setattr(bench_common, "OUT", tmp_path / "out")
     (tmp_path / "toy.txt").write_text(TOY)
     (tmp_path / "best_known.csv").write_text("instance,file,index,best_known\ntoy,toy.txt,1,6\n")
     return tmp_path
@@ -111,7 +112,7 @@ def test_bench_sub_benchmark_help(what, capsys):
 # ---------------------------------------------------------------- 3. no data folder
 def test_gap_without_the_shared_folder_names_it_and_the_source(tmp_path, monkeypatch, capsys):
     nowhere = tmp_path / "shared" / "benchmarks" / "gap"
-    monkeypatch.setattr(bench_run, "SHARED", nowhere)
+    monkeypatch.setattr(bench_common, "SHARED", nowhere)
     rc, _, err = _bench(["gap"], capsys)
     assert rc == 2
     assert str(nowhere) in err and "../shared/benchmarks/gap/" in err
@@ -119,7 +120,7 @@ def test_gap_without_the_shared_folder_names_it_and_the_source(tmp_path, monkeyp
 
 
 def test_gap_options_override_the_shared_folder(toy, monkeypatch, capsys):
-    monkeypatch.setattr(bench_run, "SHARED", toy / "nowhere")
+    monkeypatch.setattr(bench_common, "SHARED", toy / "nowhere")
     rc, out, err = _bench(["gap", "--instances", str(toy / "*.txt"), "--best-known",
                            str(toy / "best_known.csv"), "--json", str(toy / "gap.json")], capsys)
     assert rc == 0, err
@@ -206,8 +207,20 @@ def test_instances_not_listed_in_best_known(toy, capsys):
     ["growth", "--seed", "1.5"], ["--bogus"],
 ])
 def test_argument_mistakes_are_usage_errors(args, capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(bench_run, "SHARED", tmp_path / "nowhere")
-    monkeypatch.setattr(bench_run, "OUT", tmp_path / "out")
+    monkeypatch.setattr(bench_common, "SHARED", tmp_path / "nowhere")
+    monkeypatch.setattr(bench_common, "OUT", tmp_path / "out")
     rc, _, err = _bench(args, capsys)
     assert rc == 2 and "usage: courtplan bench" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()  # nothing ran
+
+
+def test_outcomes_bench_measures_screening_and_projection(tmp_path, capsys):
+    out = tmp_path / "outcomes.json"
+    assert main(["bench", "outcomes", "--preset", "lishui", "--repeats", "1", "--json",
+                 str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    screening, _, projection, _ = rows
+    assert screening["step"].startswith("screening") and screening["budget"] == 2.0
+    assert screening["within_budget"] is True
+    assert projection["step"].startswith("projection") and projection["budget"] == 1.0
+    assert projection["seconds"] > 0

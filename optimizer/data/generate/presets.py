@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from numbers import Integral
 
+from optimizer.law.errors import UserError
+
 PRESETS = ("lishui", "zhejiang", "national")
 
 # the most cases `generate` writes: 2,000,000 cases is ~1.2 GB of JSON
@@ -49,7 +51,7 @@ FAR_PLACES = {
 def shape_of(preset: str) -> Shape:
     """The shape of `preset`; ValueError naming the presets when it is unknown."""
     if preset not in SHAPES:
-        raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+        raise UserError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
     return SHAPES[preset]
 
 
@@ -57,4 +59,4 @@ def check_case_count(cases: object) -> int:
     """`cases` as a case count: a whole number from 1 to MAX_CASES, else ValueError."""
     if not isinstance(cases, bool) and isinstance(cases, Integral) and 1 <= int(cases) <= MAX_CASES:
         return int(cases)
-    raise ValueError(f"the case count must be a whole number from 1 to {MAX_CASES:,}, got {cases!r}")
+    raise UserError(f"the case count must be a whole number from 1 to {MAX_CASES:,}, got {cases!r}")
