@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_dashboard import LISHUI, Watched, browser, server  # noqa: F401 (fixtures)
+from tests.api.test_dashboard import LISHUI, SCREENSHOTS, Watched, _save_png, browser, server  # noqa: F401
 
 DESKTOP, PHONE = (1280, 800), (390, 844)
 LABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
@@ -150,6 +150,10 @@ def test_officers_recommend_and_a_sweep_with_its_chart(desk: Watched) -> None:
     assert page.evaluate("document.getElementById('sweep-chart').naturalWidth") > 100
     assert "2/2" in page.text_content("#sweep-status")
     assert not desk.errors, desk.errors
+    if SCREENSHOTS:
+        top = page.evaluate("document.getElementById('case-panel').getBoundingClientRect().top + window.scrollY")
+        clip = {"x": 0, "y": top - 10, "width": DESKTOP[0], "height": 1900}
+        _save_png(page.screenshot(full_page=True, clip=clip), "workbench.png", width=DESKTOP[0])
 
 
 def test_every_problem_is_counted_and_listed(desk: Watched, tmp_path: Any) -> None:
@@ -170,7 +174,8 @@ def test_every_problem_is_counted_and_listed(desk: Watched, tmp_path: Any) -> No
 
 
 def test_the_phone_layout_has_no_sideways_scroll_and_readable_map_labels(
-        browser: Any, server: tuple[str, str]) -> None:  # noqa: F811
+        desk: Watched, browser: Any, server: tuple[str, str]) -> None:  # noqa: F811
+    """(`desk` planned a run: the phone opens it.)"""
     w = Watched(browser, server[0], PHONE)
     try:
         _open(w, server[1])
@@ -187,5 +192,8 @@ def test_the_phone_layout_has_no_sideways_scroll_and_readable_map_labels(
         assert sizes and min(sizes) >= 9, sizes
         assert page.evaluate(LABELLED) == []
         assert not w.errors, w.errors
+        if SCREENSHOTS:
+            page.locator("#map").scroll_into_view_if_needed()
+            _save_png(page.screenshot(), "dashboard-phone.png", width=PHONE[0])
     finally:
         w.context.close()
