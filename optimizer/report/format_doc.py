@@ -24,6 +24,14 @@ from optimizer.data.scenario import (
     Scenario,
     Weights,
 )
+from optimizer.data.scenario_outcomes import (
+    Consent,
+    CourtHistory,
+    Debtor,
+    HistoryMonth,
+    TerminatedCase,
+    TerminatedStock,
+)
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Scenario (root)", Scenario), ("Period", Period), ("Place", Place), ("Court", Court),
@@ -32,6 +40,11 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("Weights (objective, cost points ≈ minutes of a party's travel)", Weights),
     ("Rules (hard constraints and switches)", Rules),
     ("CalendarDays (`calendar`: 法定休假日, 民事诉讼法第85条第3款)", CalendarDays),
+    ("Debtor (`debtors`: 执转破 screening, docs/outcomes.md)", Debtor), ("Consent", Consent),
+    ("TerminatedStock (`terminated`: each court's 终本库)", TerminatedStock),
+    ("TerminatedCase", TerminatedCase),
+    ("CourtHistory (`history`: each court's last months, for the projection)", CourtHistory),
+    ("HistoryMonth", HistoryMonth),
 )
 
 def _notes(name: str) -> str:

@@ -58,6 +58,14 @@ def scenario_summary(s: Scenario) -> str:
         "",
         table(["标记 flag", "文件中 in the file", "纳入规划 planned"], rows, {1, 2}),
     ]
+    if s.debtors or s.terminated or s.history:  # docs/outcomes.md
+        consents = sum(d.consent is not None for d in s.debtors)
+        listed = sum(len(t.cases) for t in s.terminated)
+        stock = sum(t.total if t.total is not None else len(t.cases) for t in s.terminated)
+        lines += ["", f"被执行人信息 Debtors: {len(s.debtors)}（书面同意移送破产审查 written consent "
+                      f"{consents}）   终本库 终本 stock: {len(s.terminated)} 个法院 courts, {stock:,} 件 "
+                      f"cases ({listed:,} listed)   近期数据 History: {len(s.history)} 个法院 courts"
+                      "（courtplan screen 筛查执转破）"]
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.data.problem import Problem
+from optimizer.law.bankruptcy import SUSPENDED_NOTE
 from optimizer.law.errors import UserError
 from optimizer.law.modes import MODE_BY_KEY, Mode
 from optimizer.model.costs import band_penalty
@@ -133,8 +134,23 @@ def _group_targets(p: Problem, o: Options, conc: NDArray[np.bool_], court: NDArr
     return group_target[:n_groups]
 
 
+def released_by(p: Problem, plan: Plan) -> Problem:
+    """`p` with the 执转破 groups the plan did not suspend released, as the planner's override
+    (changes.not_transfer, or a pin) released them when it was made: the plan then reads."""
+    if not p.suspended.any():
+        return p
+    notes = {c.case_id: c.note for c in plan.cases}
+    ids, cases = p.case_ids, p.scenario.cases
+    released = {cases[i].debtor_id for i in np.flatnonzero(p.suspended).tolist()
+                if ids[i] in notes and notes[ids[i]] != SUSPENDED_NOTE}
+    return p.replace(transfer_released=p.transfer_released | released) if released else p
+
+
 def view(p: Problem, plan: Plan, o: Options | None = None) -> PlanView:
-    """Read `plan` against `p` (options built unless given)."""
+    """Read `plan` against `p` (options built unless given; then the 执转破 groups the plan
+    did not suspend are released, see `released_by`)."""
+    if o is None:
+        p = released_by(p, plan)
     o = o if o is not None else build_options(p)
     d, case_index = decision_of(p, o, plan)
     return PlanView(p, o, plan, d, evaluate(p, o, d), case_index)

@@ -133,3 +133,17 @@ def test_groups_outside_the_district_are_not_listed() -> None:
     raw["courts"][3]["parent"] = "M"
     r = screen(parse_scenario(raw))
     assert "X" not in r.debtor_ids and "Z" in r.debtor_ids
+
+
+def test_an_overridden_plan_reads_in_the_workbench() -> None:
+    from optimizer.data.problem import Problem
+    from optimizer.workbench.explain import explain
+    from optimizer.workbench.view import view
+
+    s = parse_scenario(_suspension_scenario())
+    plan = plan_scenario(s, ChangeSet(not_transfer=("X",)))
+    v = view(Problem.from_scenario(s), plan)  # the moved X cases are lawful once released
+    assert v.p.transfer_released == frozenset({"X"})
+    assert [e.case_id for e in explain(v, ["X0"])] == ["X0"]
+    kept = view(Problem.from_scenario(s), plan_scenario(s))
+    assert kept.p.transfer_released == frozenset() and kept.p.suspended.sum() == 2
