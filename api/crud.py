@@ -76,10 +76,13 @@ def store_scenario(session: Session, who: Principal, s: ScenarioData | CheckedSc
         row = Scenario(id=sid, latest_version=1, created_by=who.key_id)
         session.add(row)
         session.flush()
+        redistricted = False
     else:
         row = session.get_one(Scenario, sid, with_for_update=True)
+        redistricted = _district_changes(session, who, sid, row.latest_version, s, district)
         row.latest_version += 1
-        session.execute(delete(ScenarioAccess).where(ScenarioAccess.scenario_id == sid))
+        if redistricted:  # (an admin's act: who sees the scenario, every version, changes)
+            session.execute(delete(ScenarioAccess).where(ScenarioAccess.scenario_id == sid))
     version = ScenarioVersion(
         scenario_id=sid, version=row.latest_version, name=s.name, dispatcher=s.dispatcher,
         courts=len(s.courts), cases=len(s.cases), size_bytes=len(canonical),
@@ -87,10 +90,45 @@ def store_scenario(session: Session, who: Principal, s: ScenarioData | CheckedSc
     session.add(version)
     session.flush()
     session.add(ScenarioBody(version_id=version.id, body=zlib.compress(canonical, 6)))
-    session.add_all(ScenarioAccess(scenario_id=sid, court=c) for c in district)
+    if row.latest_version == 1 or redistricted:
+        session.add_all(ScenarioAccess(scenario_id=sid, court=c) for c in district)
     audit(session, who, "scenario.create" if row.latest_version == 1 else "scenario.update", sid,
           content_hash=version.content_hash)
+    if redistricted:
+        audit(session, who, "scenario.redistrict", sid, content_hash=version.content_hash)
     return version
+
+
+def _district_changes(session: Session, who: Principal, sid: str, latest: int,
+                      s: ScenarioData | CheckedScenario, district: list[str]) -> bool:
+    """Whether the new version of `sid` changes its district (the dispatcher, or the chain of
+    superiors above it). Who sees a scenario — every stored version of it — follows its
+    district, so a later version must not change it: that is a new scenario (422 naming the
+    field), or an admin's act (True: allowed, and audited as scenario.redistrict)."""
+    before = set(session.scalars(select(ScenarioAccess.court).where(ScenarioAccess.scenario_id == sid)))
+    dispatcher = session.scalar(select(ScenarioVersion.dispatcher).where(
+        ScenarioVersion.scenario_id == sid, ScenarioVersion.version == latest))
+    if dispatcher == s.dispatcher and before == set(district):
+        return False
+    if who.admin:
+        return True
+    new_scenario = ("; store it as a new scenario (POST /scenarios), or have an admin key of the "
+                    "district make the change (it is audited) — 调度法院或上级链变更即为新方案")
+    if dispatcher != s.dispatcher:
+        raise ScenarioError([Defect("dispatcher", s.dispatcher, (
+            f"the dispatcher changes from {dispatcher} to {s.dispatcher}: the courts that see this "
+            "scenario's stored versions would change" + new_scenario))])
+    courts: list[Any] = list(s.courts)  # (Court or CourtLink: both have id and parent)
+    index = {c.id: i for i, c in enumerate(courts)}
+    for i, court in enumerate(district):  # the first link of the chain that differs
+        parent = district[i + 1] if i + 1 < len(district) else None
+        if (parent not in before) if parent is not None else bool(before - set(district)):
+            raise ScenarioError([Defect(f"courts[{index[court]}].parent", court, (
+                f"the chain of superiors above the dispatcher changes here (before: "
+                f"{', '.join(sorted(before))}; now: {', '.join(district)}): the courts that see this "
+                "scenario's stored versions would change" + new_scenario))])
+    raise ScenarioError([Defect("courts", None, "the chain of superiors above the dispatcher changes"
+                                + new_scenario)])  # (not reached: a changed chain has a first link)
 
 
 def list_scenarios(session: Session, who: Principal, limit: int,

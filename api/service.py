@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from api import crud
-from api.db.models import ApiKey, utcnow
+from api.db.models import ApiKey
 from api.deps import Service
 from api.jobs import Worker
 from api.main import open_service
-from api.security import Principal, new_key
+from api.security import Principal
 from api.settings import Settings
 from api.supervise import expected_parent, listening_socket, orphaned, supervise
 from optimizer.cli.common import EXIT_CANNOT_LISTEN, EXIT_DATABASE_UNREACHABLE, err
@@ -128,8 +128,7 @@ def create_key(court: str, admin: bool, label: str) -> tuple[str, str]:
     """A new key (audited as key.create by the operator, in the same transaction)."""
     service = open_or_exit(Settings())
     with service.writes.begin() as s:
-        row, token = new_key(s, court, admin, label)
-        crud.audit(s, operator(), "key.create", subject=row.id)
+        row, token = crud.create_key(s, operator(), court, admin, label)
         return row.id, token
 
 
@@ -147,7 +146,5 @@ def revoke_key(key_id: str) -> bool:
         row = s.get(ApiKey, key_id)
         if row is None:
             return False
-        if row.revoked_at is None:  # (revoking a revoked key again changes and audits nothing)
-            row.revoked_at = utcnow()
-            crud.audit(s, operator(), "key.revoke", subject=row.id)
+        crud.revoke_key(s, operator(), row)  # (a revoked key again: nothing changes or is audited)
         return True

@@ -97,7 +97,8 @@ def test_keys_and_audit(client, keys, caplog):
     token = made.json()["token"]
     assert client.get("/scenarios", headers=auth(token)).status_code == 200
     listed = client.get("/keys", headers=auth(keys.admin)).json()
-    assert listed["total"] == 5 and "token" not in json.dumps(listed) and token not in json.dumps(listed)
+    assert listed["total"] == 3 and "token" not in json.dumps(listed) and token not in json.dumps(listed)
+    assert {k["court"] for k in listed["items"]} == {"M"}  # the admin's own court's keys only
     assert client.post(f"/keys/{made.json()['id']}/revoke", headers=auth(keys.admin)).status_code == 200
     assert client.get("/scenarios", headers=auth(token)).status_code == 401
     with caplog.at_level(logging.DEBUG):

@@ -30,11 +30,20 @@ def _ids(client, keys, service):
 def test_every_id_route_answers_404_outside_the_district(client, keys, service):
     ids = _ids(client, keys, service)
     paths = client.get("/openapi.json").json()["paths"]
-    routes = [(m.upper(), p) for p, ops in paths.items() if "{" in p for m in ops]
+    routes = [(m.upper(), p, op) for p, ops in paths.items() if "{" in p for m, op in ops.items()]
     assert len(routes) >= 12
-    for method, path in routes:
+    # required query parameters given real values, so that only the district can refuse
+    case = json.loads(TINY)["cases"][0]
+    real = {"case": case["id"], "court": "B"}
+    bodies = {"/runs/{run_id}/explain": {"cases": [case["id"]], "time_limit": 5},
+              "/scenarios/{scenario_id}/sweeps": {"vary": ["officers:B=0,1"], "time_limit": 5},
+              "/runs/{run_id}/recommend": {"case": {**case, "id": "（2025）浙1102执99号"}}}
+    for method, path, operation in routes:
         url = re.sub(r"\{(\w+)\}", lambda g: ids[g.group(1)], path)
-        body = TINY if method == "PUT" else b"{}"
+        query = [(p["name"], real.get(p["name"], "1")) for p in operation.get("parameters", [])
+                 if p["in"] == "query" and p.get("required")]
+        url += "?" + "&".join(f"{name}={value}" for name, value in query) if query else ""
+        body = TINY if method == "PUT" else json.dumps(bodies.get(path, {}), ensure_ascii=False).encode()
         for token in (keys.a, keys.z):  # a lower court, and a court outside the tree
             r = client.request(method, url, content=body, headers=auth(token, **JSON))
             assert r.status_code == 404, (method, path, r.status_code, r.text)
