@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from optimizer.data.outcome_defaults import DEFAULTS, SOURCES, Defaults
 from optimizer.data.problem import Problem
+from optimizer.law.errors import UserError
 from optimizer.law.vocabulary import PROJECTION_LABELS
 from optimizer.outcomes.calibrate import Calibration, calibrate, with_plan
 from optimizer.outcomes.model import OUTCOMES, Run, indicators, run
@@ -86,7 +87,7 @@ def project(p: Problem, plan: Plan | None, months: int = 12, d: Defaults = DEFAU
     plan is empty, and plan equals no plan). `p` may be a what-if's problem: `officers` are then
     the status quo's (the scenario's), and the change of officers counts as part of the plan."""
     if not 1 <= months <= MAX_MONTHS:
-        raise ValueError(f"months: {months} is outside 1–{MAX_MONTHS}")
+        raise UserError(f"months: {months} is outside 1–{MAX_MONTHS}")
     c = calibration or calibrate(p, months, d, officers)
     planned = with_plan(c, p, plan, d) if plan is not None else c.inputs
     runs = [run(inp, scale) for inp in (planned, c.inputs)
