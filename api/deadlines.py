@@ -27,14 +27,14 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.security import SECURITY_HEADERS
+from optimizer.law.errors import error_item
 
 #: after the body deadline, how long the route has to answer 408 itself before the close
 CLOSE_GRACE = 5.0
 
 
 def _timeout_response(message: str) -> bytes:
-    body = json.dumps({"detail": [{"path": "(request)", "record": None, "message": message}]},
-                      ensure_ascii=False).encode("utf-8")
+    body = json.dumps({"detail": [error_item("(request)", None, message)]}, ensure_ascii=False).encode("utf-8")
     head = [b"HTTP/1.1 408 Request Timeout", b"content-type: application/json",
             b"content-length: " + str(len(body)).encode(), b"connection: close", b"cache-control: no-store",
             *(name + b": " + value for name, value in SECURITY_HEADERS)]
