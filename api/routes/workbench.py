@@ -22,10 +22,11 @@ from api.errors import AUTH, responses
 from api.routes.convert import run_out
 from api.routes.files import stored_plan
 from api.schemas import ExactExplainIn, ExactOfficersIn, RecommendIn, RunOut, SweepIn
+from api.strict import StrictJSONRoute
 from api.workbench import ask
 from optimizer.law.errors import UserError, error_item
 
-router = APIRouter(tags=["workbench"])
+router = APIRouter(tags=["workbench"], route_class=StrictJSONRoute)
 Cases = Annotated[list[Annotated[str, Query(min_length=1, max_length=200)]], Query(
     min_length=1, max_length=20, description="案号 of the cases asked (repeat: ?case=A&case=B).")]
 ANSWER = {"description": "The CLI's --json document.", "content": {"application/json": {
