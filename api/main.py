@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                            allow_methods=["GET", "POST", "PUT"], allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(SmallBodies, limit=settings.max_small_body_bytes)  # inside the edge: after its checks
-    app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, body_timeout=settings.body_timeout)
+    app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, body_timeout=settings.body_timeout,
+                       body_deadline=settings.body_deadline)
     metrics.install(app, settings)  # outermost: measures and logs the edge's refusals too
     return app
 

@@ -38,7 +38,10 @@ from optimizer.data.validate import Defect, ScenarioError
 
 log = logging.getLogger("courtplan.api")
 T = TypeVar("T")
-PRELOAD = ["api.sandbox", "api.offload", "optimizer.data.read", "optimizer.io.xlsx_limits"]
+#: imported once by the fork server, not by each child: the readers, and the workbench (its
+#: imports, numpy and the solver included, were ~1.5 s of every workbench answer)
+PRELOAD = ["api.sandbox", "api.offload", "optimizer.data.read", "optimizer.io.xlsx_limits", "api.workbench",
+           "optimizer.workbench.answers"]
 _context: Any = None
 _context_lock = threading.Lock()
 _slots: dict[int, threading.BoundedSemaphore] = {}

@@ -93,10 +93,12 @@ class EdgeMiddleware:
     JSON; at most `max_body` bytes (Content-Length checked before reading, bytes counted while
     streaming); `body_timeout` seconds of silence mid-body drops the client with 408."""
 
-    def __init__(self, app: Any, max_body: int, body_timeout: float):
+    def __init__(self, app: Any, max_body: int, body_timeout: float, body_deadline: float | None = None):
         self.app = app
         self.max_body = max_body
         self.body_timeout = body_timeout
+        #: the whole body within this many seconds of the head, however steadily it trickles
+        self.body_deadline = body_deadline
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -136,14 +138,22 @@ class EdgeMiddleware:
     def _bounded(self, receive: Any) -> Any:
         seen = 0
         done = False
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self.body_deadline if self.body_deadline is not None else None
 
         async def bounded_receive() -> dict[str, Any]:
             nonlocal seen, done
             if done:  # after the body: disconnect watching (SSE) waits as long as it likes
                 return dict(await receive())
+            wait = self.body_timeout if end is None else min(self.body_timeout, end - loop.time())
             try:
-                message = dict(await asyncio.wait_for(receive(), self.body_timeout))
+                if wait <= 0:
+                    raise TimeoutError
+                message = dict(await asyncio.wait_for(receive(), wait))
             except TimeoutError:
+                if end is not None and loop.time() >= end - 0.01:
+                    raise BodyError(408, f"请求体超时 the request body was not complete within "
+                                         f"{self.body_deadline:g} s (COURTPLAN_BODY_DEADLINE)") from None
                 raise BodyError(408, f"no request data for {self.body_timeout:g} s") from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
         "instead of the embedded SQLite file."))
     max_body_bytes: int = Field(256 * 1024 * 1024, gt=0, description="Largest accepted request body.")
     body_timeout: float = Field(30.0, gt=0, description="Seconds a client may pause mid-body.")
+    # the whole request, however steadily it trickles (api/deadlines.py)
+    header_timeout: float = Field(10.0, gt=0, description=(
+        "Seconds from a request's first byte to the end of its head (request line and headers)."))
+    body_deadline: float = Field(120.0, gt=0, description=(
+        "Seconds from the end of a request's head to the end of its body."))
     default_time_limit: float = Field(60.0, gt=0, description="A run's time limit when none is given.")
     max_time_limit: float = Field(600.0, gt=0, description="Cap on any run's time limit.")
     lease_seconds: float = Field(30.0, gt=0, description=(

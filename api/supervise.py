@@ -211,6 +211,7 @@ def http_process() -> int:
         return 0
     import uvicorn
 
+    from api.deadlines import DeadlineProtocol
     from api.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -219,6 +220,7 @@ def http_process() -> int:
     _watch_parent(parent)
     config = uvicorn.Config(
         "api.main:create_app", factory=True, log_level="info", timeout_keep_alive=30,
-        timeout_graceful_shutdown=10, access_log=settings.access_log == "text")
+        timeout_graceful_shutdown=10, access_log=settings.access_log == "text",
+        http=DeadlineProtocol.with_limits(settings.header_timeout, settings.body_deadline))
     uvicorn.Server(config).run(sockets=[sock])
     return 0

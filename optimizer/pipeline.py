@@ -21,6 +21,7 @@ from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
 from optimizer.data.scenario import Scenario
+from optimizer.law.errors import UserError
 from optimizer.law.vocabulary import PlanStatus
 from optimizer.model.lawful import checked_options
 from optimizer.model.options import Options
@@ -107,7 +108,7 @@ def plan_problem(problem: Problem, changes: ChangeSet | None = None,
     params = params or SolveParams()
     changes = changes or ChangeSet()
     if previous is not None and warm_start is not None:
-        raise ValueError("give either a previous plan (re-planning) or a warm start, not both")
+        raise UserError("give either a previous plan (re-planning) or a warm start, not both")
     if isinstance(warm_start, Plan) and warm_start.scenario != problem.scenario.name:
         raise ChangesError(f"--warm-start: a plan of scenario {warm_start.scenario!r}, not of "
                            f"this scenario {problem.scenario.name!r}")

@@ -24,6 +24,7 @@ from api.routes.convert import audit_out, aware
 from api.schemas import AuditOut, KeyCreated, KeyIn, KeyOut, Page
 from api.security import Principal
 from api.strict import StrictJSONRoute
+from optimizer.law.errors import error_item
 
 router = APIRouter(tags=["admin"], route_class=StrictJSONRoute)
 
@@ -38,10 +39,10 @@ def create_key(body: KeyIn, who: Admin, session: WriteSession) -> KeyCreated:
     """A new key bound to the admin's own court (an admin key or not); the token is in this
     response only. Another court: 422 on `court`."""
     if body.court != who.court:
-        raise HTTPException(422, [{"path": "court", "record": body.court[:64], "message": (
+        raise HTTPException(422, [error_item("court", body.court[:64], (
             f"an admin key of court {who.court} makes keys of its own court only; a key for "
             f"{body.court[:64]} is made by an admin key of that court or with `courtplan keys "
-            "create` on the database host (管理员仅可为本院创建密钥)")}])
+            "create` on the database host (管理员仅可为本院创建密钥)"))])
     row, token = crud.create_key(session, who, body.court, body.admin, body.label)
     return KeyCreated(**key_out(row).model_dump(), token=token)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import zlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api import crud
 from api.db.models import Run, RunPlan, RunResult
@@ -27,6 +27,26 @@ from api.workbench import ask
 from optimizer.law.errors import UserError, error_item
 
 router = APIRouter(tags=["workbench"], route_class=StrictJSONRoute)
+
+
+def _seen_run(run_id: str, who: Caller, service: ServiceDep) -> str:
+    """404 for a run the caller may not see — before the query or body is checked (a dependency
+    runs first), so an answer never tells a run outside the district from one asked wrongly."""
+    with service.reads() as s:
+        if crud.visible_run(s, who, checked_id(run_id, "run")) is None:
+            raise not_found("run")
+    return run_id
+
+
+def _seen_scenario(scenario_id: str, who: Caller, service: ServiceDep) -> str:
+    with service.reads() as s:
+        if crud.scenario_version(s, who, checked_id(scenario_id, "scenario")) is None:
+            raise not_found("scenario")
+    return scenario_id
+
+
+SeenRun = Annotated[str, Depends(_seen_run)]
+SeenScenario = Annotated[str, Depends(_seen_scenario)]
 Cases = Annotated[list[Annotated[str, Query(min_length=1, max_length=200)]], Query(
     min_length=1, max_length=20, description="案号 of the cases asked (repeat: ?case=A&case=B).")]
 ANSWER = {"description": "The CLI's --json document.", "content": {"application/json": {
@@ -37,7 +57,7 @@ READ = responses(401, 404, 409, 422, 503)
 
 
 @router.get("/runs/{run_id}/explain", responses={200: ANSWER, **READ})
-def explain_cases(run_id: str, case: Cases, who: Caller, service: ServiceDep) -> Any:
+def explain_cases(run_id: SeenRun, case: Cases, who: Caller, service: ServiceDep) -> Any:
     """解释: why each case got its decision, and its lawful alternatives ranked by estimated
     extra cost (`courtplan explain SCENARIO PLAN CASE… --exact 0 --json`)."""
     _, plan, scenario = stored_plan(service, who, run_id, "plan.explain")
@@ -45,7 +65,7 @@ def explain_cases(run_id: str, case: Cases, who: Caller, service: ServiceDep) ->
 
 
 @router.get("/runs/{run_id}/why-not", responses={200: LISTED, **READ})
-def why_not_court(run_id: str, case: Cases, court: Annotated[str, Query(min_length=1, max_length=64)],
+def why_not_court(run_id: SeenRun, case: Cases, court: Annotated[str, Query(min_length=1, max_length=64)],
                   who: Caller, service: ServiceDep) -> Any:
     """为何不: the rule that shuts the court out for each case, with its article, or what going
     there would cost (`courtplan explain … CASE… --why-not COURT --json`)."""
@@ -54,7 +74,7 @@ def why_not_court(run_id: str, case: Cases, court: Annotated[str, Query(min_leng
 
 
 @router.get("/runs/{run_id}/officers", responses={200: ANSWER, **READ})
-def officer_estimates(run_id: str, who: Caller, service: ServiceDep) -> Any:
+def officer_estimates(run_id: SeenRun, who: Caller, service: ServiceDep) -> Any:
     """增员边际: every court's estimated objective fall with one more officer, and every lending
     pair's (`courtplan officers … --top 0 --json`; POST re-solves the top courts)."""
     _, plan, scenario = stored_plan(service, who, run_id, "plan.officers")
@@ -62,7 +82,7 @@ def officer_estimates(run_id: str, who: Caller, service: ServiceDep) -> Any:
 
 
 @router.post("/runs/{run_id}/recommend", responses={200: ANSWER, **responses(*AUTH, 404, 409, 503)})
-def recommend_case(run_id: str, body: RecommendIn, who: Caller, service: ServiceDep) -> Any:
+def recommend_case(run_id: SeenRun, body: RecommendIn, who: Caller, service: ServiceDep) -> Any:
     """推荐: the best lawful (mode, court) options for a new case given the plan, without
     re-solving (`courtplan recommend … CASE.json -k K --json`). The case is checked like a
     scenario case (422 naming `case.…`)."""
@@ -94,7 +114,7 @@ JOB = responses(*AUTH, 404, 409, 503)
 
 
 @router.post("/runs/{run_id}/explain", response_model=RunOut, status_code=202, responses=JOB)
-def explain_exactly(run_id: str, body: ExactExplainIn, who: Caller, session: WriteSession,
+def explain_exactly(run_id: SeenRun, body: ExactExplainIn, who: Caller, session: WriteSession,
                     service: ServiceDep) -> RunOut:
     """解释（精确）as a job: each case re-solved forced to each of its `exact` cheapest
     alternatives (`courtplan explain … CASE… --exact N --json`); the answer at /runs/{id}/result."""
@@ -106,7 +126,7 @@ def explain_exactly(run_id: str, body: ExactExplainIn, who: Caller, session: Wri
 
 
 @router.post("/runs/{run_id}/officers", response_model=RunOut, status_code=202, responses=JOB)
-def officers_exactly(run_id: str, body: ExactOfficersIn, who: Caller, session: WriteSession,
+def officers_exactly(run_id: SeenRun, body: ExactOfficersIn, who: Caller, session: WriteSession,
                      service: ServiceDep) -> RunOut:
     """增员（精确）as a job: the top courts re-solved with one more officer each
     (`courtplan officers … --top N --workers 1 --json`)."""
@@ -117,7 +137,7 @@ def officers_exactly(run_id: str, body: ExactOfficersIn, who: Caller, session: W
 
 
 @router.post("/scenarios/{scenario_id}/sweeps", response_model=RunOut, status_code=202, responses=JOB)
-def sweep_scenario(scenario_id: str, body: SweepIn, who: Caller, session: WriteSession,
+def sweep_scenario(scenario_id: SeenScenario, body: SweepIn, who: Caller, session: WriteSession,
                    service: ServiceDep) -> RunOut:
     """扫描 as a job: every combination of the axes planned (`courtplan sweep … --vary … --workers 1
     --json`); the answer is the table, with a chart of `kpi` against the first axis."""

@@ -1,7 +1,8 @@
 // The dashboard's own words, Chinese first; the English switch picks the second column.
 // The product's vocabulary (modes, plan and run statuses, phases, KPIs, rules, 协同 kinds) is
 // not copied here: load() reads it from GET /vocabulary (optimizer/law/vocabulary.py, the
-// one source) and adds it under mode.*, status.*, run.*, phase.*, kpi.*, rule.*, coordination.*.
+// one source) and adds it under mode.*, status.*, run.*, phase.*, kpi.*, rule.*, coordination.*,
+// proj.* (the projected figures) and screen.* (the 执转破 screening outcomes).
 'use strict';
 window.I18N = (function () {
   const both = {
@@ -31,13 +32,11 @@ window.I18N = (function () {
     'proj.heading': ['预测（非预报）：未结案件，有方案与无方案', 'Projection, not a forecast: pending cases with the plan and without it'],
     'proj.plan': ['有方案', 'plan'], 'proj.none': ['无方案', 'none'], 'proj.none_dashed': ['无方案（虚线）', 'no plan (dashed)'],
     'proj.band': ['区间（结案速率±）', 'band (exit rates ±)'], 'proj.diff': ['差值', 'difference'],
-    'proj.district': ['全辖区', 'district'], 'proj.pending': ['未结案件', 'pending'],
-    'proj.pool6': ['超六个月（有财产）', 'six-month pool'], 'proj.after': ['{n}个月后', 'after {n} months'],
+    'proj.district': ['全辖区', 'district'], 'proj.after': ['{n}个月后', 'after {n} months'],
     'screen.heading': ['执转破筛查', 'Screening for bankruptcy review (执转破)'],
     'screen.status': ['结论', 'status'], 'screen.debtor': ['被执行人', 'debtor'], 'screen.open': ['在办', 'open'],
     'screen.zhongben': ['终本', '终本'], 'screen.court': ['受理法院', 'receiving court'], 'screen.reason': ['理由', 'reason'],
-    'screen.transfer': ['移送破产审查', 'transfer'], 'screen.consult': ['征询意见', 'consult'],
-    'screen.not_applicable': ['不适用', 'not applicable'],
+
     'screen.counts': ['移送 {transfer} · 征询 {consult} · 不适用 {na}', 'transfer {transfer} · consult {consult} · not applicable {na}'],
     'runs.none': ['尚无运行。', 'No runs yet.'],
     'run.time_limit': ['时限（秒）', 'Time limit (s)'],
@@ -108,6 +107,8 @@ window.I18N = (function () {
       add('kpi.', v.kpis);
       add('rule.', v.rules, v.rule_details);
       add('coordination.', v.coordination);
+      add('proj.', v.projection);
+      add('screen.', v.screening);
     } catch (e) { /* offline: the UI strings still work */ }
   }
   return { zh: zh, en: en, load: load, modes: modes };

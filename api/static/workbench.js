@@ -253,7 +253,8 @@
       const columns = ['variant', ...answer.axes, 'status', 'objective', 'gap', 'seconds'];
       const table = $('sweep');
       table.tHead.replaceChildren(row(columns.map((c) => el('th', c))));
-      fill(table.tBodies[0], answer.rows.map((r) => row(columns.map((c) => typeof r[c] === 'number' ? num(r[c], 3) : String(r[c])),
+      const cell = (r, c) => c === 'status' ? t('status.' + r[c]) : typeof r[c] === 'number' ? num(r[c], 3) : String(r[c]);
+      fill(table.tBodies[0], answer.rows.map((r) => row(columns.map((c) => cell(r, c)),
         columns.map((_, i) => i).filter((i) => i > 0 && columns[i] !== 'status'))));
       const chart = $('sweep-chart');
       if (chart.src) URL.revokeObjectURL(chart.src);

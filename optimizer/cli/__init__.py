@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(f"{e.filename or ''}: {e.strerror or e}")
         return EXIT_INVALID
     except KeyboardInterrupt:
-        err("interrupted 已中断")
+        err("interrupted")
         return int(ExitCode.INTERRUPTED)
 
 

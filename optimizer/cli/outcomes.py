@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from optimizer.io.files import write_atomic
+from optimizer.law.errors import UserError
 
 
 def _emit(a: argparse.Namespace, data: Any, text: str) -> None:
@@ -34,10 +35,10 @@ def cmd_project(a: argparse.Namespace) -> int:
     plan = _read_plan(a.plan)
     scenario = read_scenario(a.scenario)
     if plan.scenario != scenario.name:
-        raise ValueError(f"{a.plan} is a plan of scenario {plan.scenario!r}, not of "
+        raise UserError(f"{a.plan} is a plan of scenario {plan.scenario!r}, not of "
                          f"{a.scenario} ({scenario.name!r})")
     if not 1 <= a.months <= 60:
-        raise ValueError(f"--months {a.months}: the horizon is 1–60 months")
+        raise UserError(f"--months {a.months}: the horizon is 1–60 months")
     d = to_dict(project(Problem.from_scenario(scenario), plan, a.months))
     _emit(a, d, projection_text(d, a.courts))
     return 0

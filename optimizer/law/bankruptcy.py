@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from optimizer.law.vocabulary import SCREENING_LABELS
+
 POLICY_DOC = "法发〔2017〕2号（司法政策性文件）"
 
 
@@ -28,7 +30,7 @@ class Screening(IntEnum):
 
     @property
     def label(self) -> str:
-        return ("不适用", "征询意见", "移送破产审查")[self]
+        return SCREENING_LABELS[self.key].zh
 
 
 SCREENING_BY_KEY = {s.key: s for s in Screening}

@@ -1,6 +1,7 @@
 """The product's vocabulary (用语), declared once: the statuses as enums, the phases of a solve,
-and the (Chinese, English) labels of the KPIs, the per-rule counts, the objective's terms and
-the 协同执行 kinds. Modes and triggers are labelled in their specs (`optimizer/law/modes.py`).
+and the (Chinese, English) labels of the KPIs, the per-rule counts, the objective's terms, the
+协同执行 kinds, the projected figures and the 执转破 screening outcomes. Modes and triggers are
+labelled in their specs (`optimizer/law/modes.py`).
 
 Every report (text, workbook, HTML, drafts), the CLI, the API and the dashboard take their
 words from here: the dashboard reads them from `GET /vocabulary` (`served_vocabulary`), so a
@@ -154,6 +155,13 @@ KPI_LABELS: dict[str, Label] = {
     "rule_exceptions": Label("无法满足规则的案件", "rule exceptions"),
 }
 
+#: what 执转破 screening says about a debtor group (`optimizer/law/bankruptcy.py` `Screening`)
+SCREENING_LABELS: dict[str, Label] = {
+    "not_applicable": Label("不适用", "not applicable"),
+    "consult": Label("征询意见", "consult"),
+    "transfer": Label("移送破产审查", "transfer"),
+}
+
 #: the projected figures a plan carries (`kpis["projection"]`: plan against no plan, after n months)
 PROJECTION_LABELS: dict[str, Label] = {
     "pending": Label("未结案件", "pending"),
@@ -216,6 +224,7 @@ def served_vocabulary() -> dict[str, Any]:
         "rules": labels(RULE_LABELS),
         "rule_details": sorted(RULE_DETAILS),
         "projection": labels(PROJECTION_LABELS),
+        "screening": labels(SCREENING_LABELS),
         "terms": labels(TERM_LABELS),
         "coordination": labels(COORDINATION_LABELS),
     }

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from optimizer.data.outcome_defaults import DEFAULTS, SOURCES, Defaults
 from optimizer.data.problem import Problem
+from optimizer.law.errors import UserError
 from optimizer.law.vocabulary import PROJECTION_LABELS
 from optimizer.outcomes.calibrate import Calibration, calibrate, with_plan
 from optimizer.outcomes.model import OUTCOMES, Run, indicators, run
@@ -84,7 +85,7 @@ def project(p: Problem, plan: Plan | None, months: int = 12, d: Defaults = DEFAU
     """The projection of `p`'s district courts for `months` months under `plan` (None: the
     plan is empty, and plan equals no plan)."""
     if not 1 <= months <= MAX_MONTHS:
-        raise ValueError(f"months: {months} is outside 1–{MAX_MONTHS}")
+        raise UserError(f"months: {months} is outside 1–{MAX_MONTHS}")
     c = calibration or calibrate(p, months, d)
     planned = with_plan(c, p, plan, d) if plan is not None else c.inputs
     runs = [run(inp, scale) for inp in (planned, c.inputs)

@@ -21,7 +21,7 @@ from optimizer.results.plan import CourtPlan, Plan
 MAP_W, MAP_H, MARGIN = 900, 620, 90
 #: arrows drawn at most: the largest flows (a province has hundreds of court pairs; every pair
 #: is in the origin–destination table of the report and the dashboard)
-MAX_ARROWS = 40
+MAX_ARROWS = 25
 MOVE_COLOUR, LOAN_COLOUR = "#2563eb", "#d97706"
 OUTLINES_NOTE = ("未绘制行政区边界：产品所附的行政区划数据（cpca，MIT 许可）只有中心点坐标，"
                  "没有可随附许可的边界数据 (no region outlines: the shipped region data has centroids only)")
@@ -146,7 +146,7 @@ def _label_positions(courts: list[CourtPlan], at: dict[str, tuple[float, float]]
         out[c.court_id] = None
         for tx, ty, anchor in tries:
             left = tx - w / 2 if anchor == "middle" else tx if anchor == "start" else tx - w
-            box = (left, ty - 12, left + w, ty + 2)
+            box = (left - 3, ty - 14, left + w + 3, ty + 4)  # (the glyphs and their white halo)
             if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
                        for b in placed):
                 placed.append(box)

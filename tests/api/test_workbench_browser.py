@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_dashboard import LISHUI, Watched, browser, server  # noqa: F401 (fixtures)
+from tests.api.test_dashboard import LISHUI, SCREENSHOTS, Watched, _save_png, browser, server  # noqa: F401
 
 DESKTOP, PHONE = (1280, 800), (390, 844)
 LABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
@@ -138,6 +138,11 @@ def test_officers_recommend_and_a_sweep_with_its_chart(desk: Watched) -> None:
     page.click("#officers-estimate")
     page.wait_for_selector("#officers tbody tr")
     assert page.locator("#officers tbody tr").count() == 10
+    page.fill("#officers-top", "2")
+    page.click("#officers-exact")  # a job: re-solved, its progress shown, the exact falls filled in
+    _until(lambda: "已完成" in (page.text_content("#officers-status") or ""), 240)
+    exact = page.eval_on_selector_all("#officers tbody tr td:nth-child(5)", "ts => ts.map(t => t.textContent)")
+    assert sum(e != "—" for e in exact) == 2, exact
     page.click("#recommend-fill")
     page.click("#recommend-form button[type=submit]")
     page.wait_for_selector("#recommend tbody tr")
@@ -150,10 +155,13 @@ def test_officers_recommend_and_a_sweep_with_its_chart(desk: Watched) -> None:
     assert page.evaluate("document.getElementById('sweep-chart').naturalWidth") > 100
     assert "2/2" in page.text_content("#sweep-status")
     assert not desk.errors, desk.errors
+    if SCREENSHOTS:
+        top = page.evaluate("document.getElementById('case-panel').getBoundingClientRect().top + window.scrollY")
+        clip = {"x": 0, "y": top - 10, "width": DESKTOP[0], "height": 1900}
+        _save_png(page.screenshot(full_page=True, clip=clip), "workbench.png", width=DESKTOP[0])
 
 
-def test_every_problem_is_counted_and_listed(desk: Watched, tmp_path: Any) -> None:
-    page = desk.page
+def _upload_forty_defects(page: Any, tmp_path: Any) -> None:
     scenario = json.loads(LISHUI.read_text(encoding="utf-8"))
     for case in scenario["cases"][:40]:
         case["court"] = "NO-SUCH-COURT"
@@ -161,6 +169,11 @@ def test_every_problem_is_counted_and_listed(desk: Watched, tmp_path: Any) -> No
     bad.write_text(json.dumps(scenario, ensure_ascii=False), encoding="utf-8")
     page.set_input_files("#file", str(bad))
     page.click("#upload")
+
+
+def test_every_problem_is_counted_and_listed(desk: Watched, tmp_path: Any) -> None:
+    page = desk.page
+    _upload_forty_defects(page, tmp_path)
     page.wait_for_selector("#message details")
     count = page.text_content("#message .count")
     listed = page.locator("#message details li").count()
@@ -170,7 +183,8 @@ def test_every_problem_is_counted_and_listed(desk: Watched, tmp_path: Any) -> No
 
 
 def test_the_phone_layout_has_no_sideways_scroll_and_readable_map_labels(
-        browser: Any, server: tuple[str, str]) -> None:  # noqa: F811
+        desk: Watched, browser: Any, server: tuple[str, str], tmp_path: Any) -> None:  # noqa: F811
+    """(`desk` planned a run: the phone opens it.)"""
     w = Watched(browser, server[0], PHONE)
     try:
         _open(w, server[1])
@@ -186,6 +200,22 @@ def test_the_phone_layout_has_no_sideways_scroll_and_readable_map_labels(
                                           "ts => ts.map(t => t.getBoundingClientRect().height)")
         assert sizes and min(sizes) >= 9, sizes
         assert page.evaluate(LABELLED) == []
+        # the same findings on the phone: a case opened by keyboard, the gap never sent empty
+        page.locator("#cases tbody tr").first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#case-panel", state="visible")
+        posts = len(w.posts)
+        page.fill("#gap", "")
+        page.click("#run-start")
+        assert "容许差距" in page.text_content("#message") and len(w.posts) == posts
+        _upload_forty_defects(page, tmp_path)
+        page.wait_for_selector("#message details")
+        assert f"共 {page.locator('#message details li').count()} 个问题" in page.text_content("#message .count")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        w.errors = [e for e in w.errors if not e.startswith(("422 ", "Failed to load resource"))]  # (the upload's)
         assert not w.errors, w.errors
+        if SCREENSHOTS:
+            page.locator("#map").scroll_into_view_if_needed()
+            _save_png(page.screenshot(), "dashboard-phone.png", width=PHONE[0])
     finally:
         w.context.close()

@@ -138,7 +138,8 @@ def test_the_dashboard_keeps_no_copy_of_the_vocabulary() -> None:
     v = served_vocabulary()
     served = {"mode": {m["key"] for m in v["modes"]}, "status": set(v["plan_statuses"]),
               "run": set(v["run_statuses"]), "phase": set(v["phases"]), "kpi": set(v["kpis"]),
-              "rule": set(v["rules"]), "coordination": set(v["coordination"])}
+              "rule": set(v["rules"]), "coordination": set(v["coordination"]),
+              "proj": set(v["projection"]), "screen": set(v["screening"])}
     copied = [k for k in keys if k.split(".")[1] in served.get(k.split(".")[0], ())]
     assert not copied, f"i18n.js copies served labels: {copied}"
     for label in list(KPI_LABELS.values()) + list(RULE_LABELS.values()):
