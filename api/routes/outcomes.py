@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query
 from api.deps import Caller, ServiceDep
 from api.errors import responses
 from api.routes.files import stored_plan
+from api.strict import StrictJSONRoute
 from api.workbench import ask
 
-router = APIRouter(tags=["outcomes"])
+router = APIRouter(tags=["outcomes"], route_class=StrictJSONRoute)
 READ = responses(401, 404, 409, 422, 503)
 DOCUMENT = {"content": {"application/json": {"schema": {"type": "object"}}}}
 
