@@ -178,6 +178,12 @@ def _kpis(plan: Plan) -> str:
     k = plan.kpis
     out = "指标 KPIs\n" + table(["指标 KPI", "值 value"],
                                 [[KPI_LABELS[key].both(), str(k.get(key, ""))] for key in _TEXT_KPIS], {1})
+    screened = k.get("bankruptcy_screening")
+    if screened:
+        suspended = k.get("rules", {}).get("transfer_suspended", 0)
+        out += (f"\n\n执转破筛查 Screening for bankruptcy review: 移送 transfer {screened['transfer']}"
+                f"（中止执行 suspended {suspended} 件 cases），征询 consult {screened['consult']}，"
+                f"不适用 not applicable {screened['not_applicable']}（courtplan screen 列出 lists them）")
     return out + projection_kpis_text(k.get("projection"))
 
 
