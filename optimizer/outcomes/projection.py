@@ -129,7 +129,7 @@ def _block(pr: Projection, rows: int | slice) -> dict[str, Any]:
 
 def _num(x: Any) -> float | None:
     v = float(np.asarray(x))
-    return round(v, 3) if np.isfinite(v) else None
+    return round(v, 3) + 0.0 if np.isfinite(v) else None  # (+ 0.0: no "-0.0")
 
 
 def to_dict(pr: Projection) -> dict[str, Any]:
