@@ -8,7 +8,9 @@ import json
 import sys
 from typing import Any
 
+from optimizer.cli.changes import add_change_flags
 from optimizer.io.files import write_atomic
+from optimizer.law.errors import UserError
 
 
 def _emit(a: argparse.Namespace, data: Any, text: str) -> None:
@@ -34,11 +36,17 @@ def cmd_project(a: argparse.Namespace) -> int:
     plan = _read_plan(a.plan)
     scenario = read_scenario(a.scenario)
     if plan.scenario != scenario.name:
-        raise ValueError(f"{a.plan} is a plan of scenario {plan.scenario!r}, not of "
+        raise UserError(f"{a.plan} is a plan of scenario {plan.scenario!r}, not of "
                          f"{a.scenario} ({scenario.name!r})")
     if not 1 <= a.months <= 60:
-        raise ValueError(f"--months {a.months}: the horizon is 1–60 months")
-    d = to_dict(project(Problem.from_scenario(scenario), plan, a.months))
+        raise UserError(f"--months {a.months}: the horizon is 1–60 months")
+    from optimizer.cli.changes import changes_from_args
+    from optimizer.pipeline import apply_changes
+
+    # the plan's own what-if (officers, shocks…) sets the capacities it is projected with
+    base = Problem.from_scenario(scenario)
+    p = apply_changes(base, changes_from_args(a))
+    d = to_dict(project(p, plan, a.months, officers=base.officers))
     _emit(a, d, projection_text(d, a.courts))
     return 0
 
@@ -63,6 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     pr.add_argument("--scenario", required=True, help="the plan's scenario file")
     pr.add_argument("--months", type=int, default=12, help="horizon, 1–60 months (default 12)")
     pr.add_argument("--courts", type=int, default=20, help="courts shown (0: all)")
+    add_change_flags(pr)
     sc = sub.add_parser("screen", help="执转破 screening of the district's debtor groups")
     sc.add_argument("scenario")
     sc.add_argument("--all", action="store_true", help="list the not-applicable groups too")
