@@ -1,12 +1,26 @@
 """Request and response models of the API (separate from the optimizer's own types). Request
-models refuse unknown fields; numbers refuse NaN and infinities; `seed` refuses booleans."""
+models refuse unknown fields and are strict (严格类型): a string is never taken for a number or a
+boolean (`"time_limit": "60"`, `"admin": "yes"`: 422 naming the field), nor a number for a
+boolean or a string; numbers refuse NaN and infinities. The changes document (the library's
+`ChangeSet`) is validated as strictly, in JSON mode. api/strict.py refuses repeated keys."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
 
 from optimizer.data.changes import ChangeSet
 from optimizer.data.scenario import Rules, Weights
@@ -18,7 +32,9 @@ T = TypeVar("T")
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields refused, every field strict (an int is still a number)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Problem(BaseModel):
@@ -79,14 +95,25 @@ def _known_parameters(changes: ChangeSet) -> ChangeSet:
             field: Any = (model.model_fields[name].annotation, model.model_fields[name])
             one = create_model("One", **{name: field})
             try:
-                one.model_validate({name: value})
+                one.model_validate_json(json.dumps({name: value}), strict=True)
             except ValidationError as e:
                 raise ValueError(f"{what}.{name}: {e.errors()[0]['msg']}") from None
     return changes
 
 
+_CHANGES = TypeAdapter(ChangeSet)
+
+
+def _strict_changes(value: Any) -> Any:
+    """The changes document validated strictly as the JSON it came as (JSON mode: arrays are
+    the document's tuples, but "5" is not the number 5); its errors keep their field paths."""
+    if isinstance(value, dict):
+        return _CHANGES.validate_json(json.dumps(value), strict=True)
+    return value
+
+
 #: the library's changes document (`courtplan changes-schema`), as the CLI's --changes reads it
-ChangesIn = Annotated[ChangeSet, AfterValidator(_known_parameters)]
+ChangesIn = Annotated[ChangeSet, BeforeValidator(_strict_changes), AfterValidator(_known_parameters)]
 
 
 def changes_document(changes: ChangeSet) -> dict[str, Any]:

@@ -73,9 +73,13 @@ def _outcome(question: str, plan_zlib: bytes, scenario: bytes, args: dict[str, A
     p = Problem.from_scenario(parse_scenario(scenario, "(stored scenario)"))
     plan = Plan.from_json(zlib.decompress(plan_zlib))
     if question == "projection":
+        from optimizer.data.changes import ChangeSet
         from optimizer.outcomes.projection import project, to_dict
+        from optimizer.pipeline import apply_changes
 
-        return to_dict(project(p, plan, args["months"]))
+        # the run's what-if (officers, shocks…) sets the capacities, as when it was planned
+        variant = apply_changes(p, ChangeSet.model_validate(args.get("changes") or {}))
+        return to_dict(project(variant, plan, args["months"], officers=p.officers))
     from optimizer.outcomes.screening_list import screening_rows
 
     return {"counts": p.screening.counts(),

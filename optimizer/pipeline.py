@@ -17,6 +17,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from optimizer.data.changes import ChangesError, ChangeSet
 from optimizer.data.problem import Problem
 from optimizer.data.read import read_scenario
@@ -78,13 +81,14 @@ def _restrictions(p: Problem, changes: ChangeSet, previous: Plan | None,
     return r, checked_options(p, r)
 
 
-def with_projection(p: Problem, plan: Plan) -> Plan:
+def with_projection(p: Problem, plan: Plan, officers: NDArray[np.int64] | None = None) -> Plan:
     """The plan with its projected figures among the KPIs (`kpis.projection`: pending and the
     six-month pool at 6 and 12 months, plan and no plan, docs/outcomes.md); an infeasible plan
-    has none."""
+    has none. `officers`: the scenario's, when `p` is a what-if that changed them."""
     if plan.status == PlanStatus.INFEASIBLE or not p.in_district.any():
         return plan
-    return replace(plan, kpis={**plan.kpis, "projection": project(p, plan).kpis()})
+    return replace(plan, kpis={**plan.kpis, "projection": project(p, plan,
+                                                                  officers=officers).kpis()})
 
 
 def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
@@ -94,7 +98,8 @@ def _plan(problem: Problem, changes: ChangeSet, params: SolveParams,
     warm = warm_start.warm_starts if isinstance(warm_start, Plan) else warm_start
     restrictions, options = _restrictions(p, changes, previous, warm_start)
     return with_projection(p, finish(search(p, params, progress, restrictions, options,
-                                            warm_starts=warm), params, progress))
+                                            warm_starts=warm), params, progress),
+                           problem.officers)
 
 
 def plan_problem(problem: Problem, changes: ChangeSet | None = None,

@@ -23,9 +23,10 @@ from api.errors import AUTH, responses
 from api.routes.convert import audit_out, aware
 from api.schemas import AuditOut, KeyCreated, KeyIn, KeyOut, Page
 from api.security import Principal
+from api.strict import StrictJSONRoute
 from optimizer.law.errors import error_item
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"], route_class=StrictJSONRoute)
 
 
 def key_out(k: ApiKey) -> KeyOut:

@@ -32,9 +32,10 @@ from api.deps import Caller, ServiceDep, checked_id, not_found
 from api.errors import AUTH, responses
 from api.offload import build_plan_file, convert_workbook
 from api.schemas import _In
+from api.strict import StrictJSONRoute
 from optimizer.law.errors import error_item
 
-router = APIRouter(tags=["files"])
+router = APIRouter(tags=["files"], route_class=StrictJSONRoute)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -14,10 +14,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import ServiceDep
 from api.health import HealthOut, LiveOut, readiness
+from api.strict import StrictJSONRoute
 from optimizer.data.scenario import Scenario
 from optimizer.law.vocabulary import served_vocabulary
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], route_class=StrictJSONRoute)
 
 _FALLBACK = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>courtplan API</title>
 <style>body{font-family:sans-serif;margin:2em}code{background:#eee;padding:0 .3em}</style></head>

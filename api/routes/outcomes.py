@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query
 from api.deps import Caller, ServiceDep
 from api.errors import responses
 from api.routes.files import stored_plan
+from api.strict import StrictJSONRoute
 from api.workbench import ask
 
-router = APIRouter(tags=["outcomes"])
+router = APIRouter(tags=["outcomes"], route_class=StrictJSONRoute)
 READ = responses(401, 404, 409, 422, 503)
 DOCUMENT = {"content": {"application/json": {"schema": {"type": "object"}}}}
 
@@ -27,10 +28,11 @@ DOCUMENT = {"content": {"application/json": {"schema": {"type": "object"}}}}
 def run_projection(run_id: str, who: Caller, service: ServiceDep,
                    months: Annotated[int, Query(ge=1, le=60, description="Horizon in months.")] = 12
                    ) -> Any:
-    """The run's plan projected over `months` months (`courtplan project PLAN --scenario S
-    --months N --json`); audited as a read of the plan."""
-    _, plan, scenario = stored_plan(service, who, run_id, "plan.projection")
-    return ask(service.settings, "projection", plan, scenario, {"months": months})
+    """The run's plan projected over `months` months under the run's own changes (`courtplan
+    project PLAN --scenario S --months N --changes C --json`); audited as a read of the plan."""
+    run, plan, scenario = stored_plan(service, who, run_id, "plan.projection")
+    return ask(service.settings, "projection", plan, scenario,
+               {"months": months, "changes": run.changes or {}})
 
 
 @router.get("/runs/{run_id}/screening", responses={200: {

@@ -21,12 +21,13 @@ from api.results import finite, summary_of
 from api.routes.convert import aware, run_out
 from api.routes.files import stored_plan
 from api.schemas import Page, PlanOut, RunIn, RunKind, RunOut, changes_document
+from api.strict import StrictJSONRoute
 from api.workbench import compare_in_child
 from optimizer.law.errors import error_item
 from optimizer.law.vocabulary import RUN_FINISHED, RUN_REQUEUEABLE, RunStatus
 from optimizer.results.plan import Plan
 
-router = APIRouter(tags=["runs"])
+router = APIRouter(tags=["runs"], route_class=StrictJSONRoute)
 
 
 @router.post("/scenarios/{scenario_id}/runs", response_model=RunOut, status_code=202,

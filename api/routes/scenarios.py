@@ -15,10 +15,11 @@ from api.errors import AUTH, responses
 from api.offload import CheckedScenario, count_scenario_body, read_scenario_body
 from api.routes.convert import scenario_out
 from api.schemas import Page, Problem, ScenarioOut, ValidationOut
+from api.strict import StrictJSONRoute
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import ScenarioError
 
-router = APIRouter(tags=["scenarios"])
+router = APIRouter(tags=["scenarios"], route_class=StrictJSONRoute)
 log = logging.getLogger("courtplan.api")
 SCENARIO_BODY: dict[str, Any] = {"requestBody": {"required": True, "description": (
     "A scenario (the format of `GET /schema` and docs/scenario-format.md)."),

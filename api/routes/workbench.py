@@ -22,10 +22,11 @@ from api.errors import AUTH, responses
 from api.routes.convert import run_out
 from api.routes.files import stored_plan
 from api.schemas import ExactExplainIn, ExactOfficersIn, RecommendIn, RunOut, SweepIn
+from api.strict import StrictJSONRoute
 from api.workbench import ask
 from optimizer.law.errors import UserError, error_item
 
-router = APIRouter(tags=["workbench"])
+router = APIRouter(tags=["workbench"], route_class=StrictJSONRoute)
 
 
 def _seen_run(run_id: str, who: Caller, service: ServiceDep) -> str:

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from optimizer.cli.common import err
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import Defect, ScenarioError
 from optimizer.io.files import write_atomic
@@ -73,6 +74,9 @@ def cmd_export_scenario(a: argparse.Namespace) -> int:
     scenario = read_scenario(a.scenario)
     write_scenario_workbook(scenario, a.xlsx)
     _done(f"wrote {a.xlsx}: {len(scenario.cases)} cases 案件 in the case-system format")
+    if scenario.debtors or scenario.terminated or scenario.history:
+        err("注意 note: the workbook does not carry the debtors, 终本库 and history blocks "
+            "(工作簿不含被执行人、终本库与近期数据; docs/outcomes.md): keep the scenario file for them")
     return 0
 
 

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from optimizer.cli.changes import add_change_flags
 from optimizer.io.files import write_atomic
 from optimizer.law.errors import UserError
 
@@ -39,7 +40,13 @@ def cmd_project(a: argparse.Namespace) -> int:
                          f"{a.scenario} ({scenario.name!r})")
     if not 1 <= a.months <= 60:
         raise UserError(f"--months {a.months}: the horizon is 1–60 months")
-    d = to_dict(project(Problem.from_scenario(scenario), plan, a.months))
+    from optimizer.cli.changes import changes_from_args
+    from optimizer.pipeline import apply_changes
+
+    # the plan's own what-if (officers, shocks…) sets the capacities it is projected with
+    base = Problem.from_scenario(scenario)
+    p = apply_changes(base, changes_from_args(a))
+    d = to_dict(project(p, plan, a.months, officers=base.officers))
     _emit(a, d, projection_text(d, a.courts))
     return 0
 
@@ -64,6 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     pr.add_argument("--scenario", required=True, help="the plan's scenario file")
     pr.add_argument("--months", type=int, default=12, help="horizon, 1–60 months (default 12)")
     pr.add_argument("--courts", type=int, default=20, help="courts shown (0: all)")
+    add_change_flags(pr)
     sc = sub.add_parser("screen", help="执转破 screening of the district's debtor groups")
     sc.add_argument("scenario")
     sc.add_argument("--all", action="store_true", help="list the not-applicable groups too")

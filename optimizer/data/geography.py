@@ -16,13 +16,16 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import Delaunay, QhullError, cKDTree
+
+if TYPE_CHECKING:  # networkx costs 0.1–0.3 s to import; only road_graph (a tool) needs it
+    import networkx as nx
 
 EARTH_RADIUS_KM = 6371.0088
 _NEAREST = 3  # extra nearest-neighbour links: joins duplicates and collinear points
@@ -111,6 +114,8 @@ def road_graph(
     detour_factor: float = 1.3, speed_kmh: float = 60.0,
 ) -> nx.Graph:
     """The road network as a networkx graph with `minutes` on each edge."""
+    import networkx as nx
+
     links = road_links(lon, lat)
     minutes = link_minutes(lon, lat, links, detour_factor, speed_kmh)
     g = nx.Graph()

@@ -17,10 +17,9 @@ from typing import TypedDict
 
 
 class ExitCode(IntEnum):
-    """The CLI's exit codes (docs/cli.md)."""
+    """The CLI's exit codes (README "Exit codes"; the service's start: docs/operations.md)."""
 
     OK = 0
-    INTERNAL = 1  # a fault of the product (reported, never blamed on the input)
     INVALID = 2  # invalid input: file, arguments, changes
     INFEASIBLE = 3  # no plan meets every hard rule
     DATABASE_UNREACHABLE = 69  # the service cannot start: its database does not answer (EX_UNAVAILABLE)

@@ -49,6 +49,7 @@ class Calibration:
     case_cohort: NDArray[np.int64]  # 0 with property or an act obligation, 1 without
     case_age: NDArray[np.int64]  # months at the plan date, the last bucket for 12 and more
     from_history: NDArray[np.bool_]  # (n,) rates from the court's own history
+    officers: NDArray[np.int64]  # (n,) the status quo's officers (calibrated with)
 
 
 def _history(p: Problem, rows: dict[str, int], n: int) -> dict[str, Array]:
@@ -79,9 +80,13 @@ def _history(p: Problem, rows: dict[str, int], n: int) -> dict[str, Array]:
     return out
 
 
-def calibrate(p: Problem, months: int = 12, d: Defaults = DEFAULTS) -> Calibration:
-    """The no-plan inputs of `p`'s district courts for `months` months."""
+def calibrate(p: Problem, months: int = 12, d: Defaults = DEFAULTS,
+              officers: NDArray[np.int64] | None = None) -> Calibration:
+    """The no-plan inputs of `p`'s district courts for `months` months, with the courts'
+    `officers` of the status quo (default `p`'s; a what-if's own change of officers is then part
+    of the plan, `with_plan`)."""
     courts = np.flatnonzero(p.in_district)
+    staff = (p.officers if officers is None else np.asarray(officers))[courts].astype(np.float64)
     n = len(courts)
     rows = {p.court_ids[c]: i for i, c in enumerate(courts.tolist())}
     hist = _history(p, rows, n)
@@ -106,20 +111,29 @@ def calibrate(p: Problem, months: int = 12, d: Defaults = DEFAULTS) -> Calibrati
     hz = np.full(n, d.zhongben_rate)
     lam = property_rate(m, z, d.zhongben_rate)
     exits_ref = np.where(has, closed, arrivals)
-    util = np.where(p.capacity[courts] > 0, pending0 / np.maximum(p.capacity[courts], 1e-9), 1.0)
+    carry = staff * p.cases_per_officer[courts]  # workload units the officers can carry
+    util = np.where(carry > 0, pending0 / np.maximum(carry, 1e-9), 1.0)
+    # the observed exits are what the officers could close: a court with slack (utilisation
+    # u < 1) could close 1/u times as many; an overloaded one (u > 1) closes at its capacity,
+    # its cases would leave u times as fast with the officers to do it (the cap then binds, and
+    # the observed rate results: more officers, or fewer cases, show)
     capacity = exits_ref / np.clip(util, 0.05, 1.0)
-    officers = p.officers[courts].astype(np.float64)
+    boost = np.clip(util, 1.0, 20.0)
     case_row, cohort, age = _case_columns(p, rows)
     stock = _stock(pending0, lam, hz, z, case_row, cohort, age)
     band = np.where(has & np.isfinite(hist["spread"]), np.clip(hist["spread"], 0.05, 0.5), d.band)
     inputs = Inputs(stock=stock, filings=np.repeat(filings[:, None], months, axis=1),
-                    no_property_share=w, property_rate=lam, zhongben_rate=hz,
+                    no_property_share=w, property_rate=np.minimum(lam * boost, 0.95),
+                    zhongben_rate=np.minimum(hz * boost, 1.0),
                     done_share=done_share, capacity=np.repeat(capacity[:, None], months, axis=1),
                     zhongben_stock=zstock, restoration_rate=r,
                     retirement_rate=d.retirement_rate, held=np.zeros_like(stock),
                     suspended=np.zeros(n))
-    per_officer = np.where(officers > 0, capacity / np.maximum(officers, 1), 0.0)
-    return Calibration(courts, inputs, band, per_officer, case_row, cohort, age, has)
+    per_officer = np.where(staff > 0, capacity / np.maximum(staff, 1), 0.0)
+    if (staff > 0).any():  # a court without officers gains what a typical one closes
+        per_officer = np.where(staff > 0, per_officer, np.median(per_officer[staff > 0]))
+    return Calibration(courts, inputs, band, per_officer, case_row, cohort, age, has,
+                       staff.astype(np.int64))
 
 
 def _zhongben_stock(p: Problem, rows: dict[str, int], n: int, zb_exits: Array,
@@ -203,6 +217,8 @@ def with_plan(c: Calibration, p: Problem, plan: Plan, d: Defaults = DEFAULTS) ->
             listed = sum(t.debtor_id in debtors for t in stock_block.cases)
             zstock[i] = max(zstock[i] - d.acceptance_share * listed, 0.0)
     capacity = inp.capacity.copy()
+    # the what-if's change of officers (changes.officers), for the whole horizon
+    capacity += ((p.officers[c.courts] - c.officers) * c.per_officer)[:, None]
     period = max(1, math.ceil((p.scenario.period.end - p.scenario.period.start).days
                               / DAYS_PER_MONTH))
     span = min(period, inp.months)

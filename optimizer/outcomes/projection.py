@@ -81,12 +81,14 @@ class Projection:
 
 
 def project(p: Problem, plan: Plan | None, months: int = 12, d: Defaults = DEFAULTS,
-            calibration: Calibration | None = None) -> Projection:
+            calibration: Calibration | None = None,
+            officers: NDArray[np.int64] | None = None) -> Projection:
     """The projection of `p`'s district courts for `months` months under `plan` (None: the
-    plan is empty, and plan equals no plan)."""
+    plan is empty, and plan equals no plan). `p` may be a what-if's problem: `officers` are then
+    the status quo's (the scenario's), and the change of officers counts as part of the plan."""
     if not 1 <= months <= MAX_MONTHS:
         raise UserError(f"months: {months} is outside 1–{MAX_MONTHS}")
-    c = calibration or calibrate(p, months, d)
+    c = calibration or calibrate(p, months, d, officers)
     planned = with_plan(c, p, plan, d) if plan is not None else c.inputs
     runs = [run(inp, scale) for inp in (planned, c.inputs)
             for scale in (1.0, 1 + c.band, 1 - c.band)]
@@ -127,7 +129,7 @@ def _block(pr: Projection, rows: int | slice) -> dict[str, Any]:
 
 def _num(x: Any) -> float | None:
     v = float(np.asarray(x))
-    return round(v, 3) if np.isfinite(v) else None
+    return round(v, 3) + 0.0 if np.isfinite(v) else None  # (+ 0.0: no "-0.0")
 
 
 def to_dict(pr: Projection) -> dict[str, Any]:

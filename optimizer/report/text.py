@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+import numpy as np
+
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import courts_at_and_below
 from optimizer.law.modes import KEY_DECISION_MODES, MODE_LABELS, Mode
@@ -32,13 +34,19 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
 
 def scenario_summary(s: Scenario) -> str:
     """A scenario for people. Flags are counted twice: as written in the file, and among the
-    cases the plan decides (inside the dispatcher's district, not 终本 candidates) — the second
+    cases the plan decides (inside the dispatcher's district, not 终本 candidates, not suspended for
+    执转破) — the second
     count is the one the solve summary's per-rule table starts from."""
     levels = Counter(c.level.value for c in s.courts)
     n_assets = sum(len(k.assets) for k in s.cases)
     district = courts_at_and_below(s, s.dispatcher)
-    planned = [k for k in s.cases
-               if k.court in district and (k.assets or k.act_obligation)]
+    suspended: set[int] = set()
+    if any(d.consent is not None for d in s.debtors):  # 执转破 groups are not planned either
+        from optimizer.data.screening import screen
+
+        suspended = set(np.flatnonzero(screen(s).transfer_cases()).tolist())
+    planned = [k for i, k in enumerate(s.cases)
+               if k.court in district and (k.assets or k.act_obligation) and i not in suspended]
     labels = (("不当干预 interference", lambda k: k.flags.interference),
               ("消极执行 passive", lambda k: k.flags.passive_handling),
               ("重大疑难复杂 complex", lambda k: k.flags.complex),
@@ -170,6 +178,12 @@ def _kpis(plan: Plan) -> str:
     k = plan.kpis
     out = "指标 KPIs\n" + table(["指标 KPI", "值 value"],
                                 [[KPI_LABELS[key].both(), str(k.get(key, ""))] for key in _TEXT_KPIS], {1})
+    screened = k.get("bankruptcy_screening")
+    if screened:
+        suspended = k.get("rules", {}).get("transfer_suspended", 0)
+        out += (f"\n\n执转破筛查 Screening for bankruptcy review: 移送 transfer {screened['transfer']}"
+                f"（中止执行 suspended {suspended} 件 cases），征询 consult {screened['consult']}，"
+                f"不适用 not applicable {screened['not_applicable']}（courtplan screen 列出 lists them）")
     return out + projection_kpis_text(k.get("projection"))
 
 

@@ -102,4 +102,6 @@ def compute_kpis(p: Problem, o: Options, ev: Evaluation, capacity: NDArray[np.fl
         "gini_utilisation_after": round(gini(util_a[np.isfinite(util_a)]), 4),
         "rule_exceptions": len(o.exceptions),
         "rules": rules,
+        # 执转破 screening of the district's debtor groups (docs/outcomes.md)
+        "bankruptcy_screening": p.screening.counts(),
     }

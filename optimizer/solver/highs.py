@@ -144,20 +144,25 @@ def run(m: LinearArrays, integer: bool | NDArray[np.bool_], time_limit: float, g
         lower: NDArray[np.float64] | None = None, upper: NDArray[np.float64] | None = None,
         start: NDArray[np.float64] | None = None,
         options: dict[str, Any] | None = None,
-        on_progress: Callable[[float, float], None] | None = None) -> HighsResult:
+        on_progress: Callable[[float, float], None] | None = None,
+        stop_when: Callable[[float, float], bool] | None = None) -> HighsResult:
     """Solve the model or its LP relaxation; `integer` True = the model's integer columns,
-    False = the LP, or a mask of columns."""
+    False = the LP, or a mask of columns. Branch and cut stops early once `stop_when(incumbent,
+    dual bound)` says so (the caller may know a better bound than HiGHS's own)."""
     mask = (m.integer if integer is True else np.zeros(m.n_cols, dtype=bool) if integer is False
             else m.integer & integer)
     is_mip = bool(mask.any())
+    if is_mip and start is not None:
+        # the feasibility jump heuristic only looks for a first point: the start is one
+        options = {"mip_heuristic_run_feasibility_jump": False, **(options or {})}
     h = load(m, time_limit, gap, seed, lower, upper, mask if is_mip else None, options)
     if is_mip and start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(start)
         sol.value_valid = True
         h.setSolution(sol)
-    if is_mip and on_progress is not None:
-        _report_progress(h, on_progress)
+    if is_mip and (on_progress is not None or stop_when is not None):
+        _watch(h, on_progress, stop_when)
     t0 = time.perf_counter()
     h.run()
     res = outcome(h, is_mip)
@@ -169,19 +174,26 @@ def run(m: LinearArrays, integer: bool | NDArray[np.bool_], time_limit: float, g
     obj = float(m.cost @ res.values)
     left = time_limit - (time.perf_counter() - t0)
     if start is not None and res.objective < obj - 1e-6 * max(1.0, abs(obj)) and left > 0.05:
-        cold = run(m, integer, left, gap, seed, lower, upper, None, options)
+        cold = run(m, integer, left, gap, seed, lower, upper, None, options,
+                   stop_when=stop_when)
         if cold.values is not None and cold.objective < obj:
             return cold
     return HighsResult(res.outcome, res.values, obj, min(res.bound, obj), res.status)
 
 
-def _report_progress(h: Any, on_progress: Callable[[float, float], None],
-                     every: float = 1.0) -> None:
+def _watch(h: Any, on_progress: Callable[[float, float], None] | None,
+           stop_when: Callable[[float, float], bool] | None, every: float = 1.0) -> None:
     """Branch and cut tells its incumbent and dual bound as they move (HiGHS callbacks: each
-    improving solution, and at most once a second from the periodic MIP interrupt)."""
+    improving solution, and at most once a second from the periodic MIP interrupt), and is
+    interrupted as soon as `stop_when` holds for them."""
     last = [-math.inf]
 
-    def callback(kind: Any, _message: str, out: Any, _inp: Any, _user: Any) -> None:
+    def callback(kind: Any, _message: str, out: Any, inp: Any, _user: Any) -> None:
+        if stop_when is not None and stop_when(float(out.mip_primal_bound),
+                                               float(out.mip_dual_bound)):
+            inp.user_interrupt = True
+        if on_progress is None:
+            return
         now = time.perf_counter()
         improving = int(kind) == int(_CB.kCallbackMipImprovingSolution)
         if not improving and now - last[0] < every:

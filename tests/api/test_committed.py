@@ -87,7 +87,7 @@ def test_every_acknowledged_write_is_read_back_at_once(data: Settings, tmp_path:
             check("cancel", r.get(f"/runs/{rid}").json().get("status") == "cancelled")
             assert w.post(f"/runs/{rid}/requeue").status_code == 202
             check("requeue", r.get(f"/runs/{rid}").json().get("status") == "queued")
-            created = aw.post("/keys", json={"court": "A", "label": "round"})
+            created = aw.post("/keys", json={"court": "M", "label": "round"})
             assert created.status_code == 201, created.text
             with client(server, created.json()["token"]) as new:
                 check("key", new.get("/scenarios?limit=1").status_code == 200)

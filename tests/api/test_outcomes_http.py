@@ -26,3 +26,12 @@ def test_a_bad_horizon_is_named(client, keys, service):
     r = client.get(f"/runs/{rid}/projection?months=0", headers=auth(keys.m))
     assert r.status_code == 422 and "months" in r.text
     assert client.get(f"/runs/{rid}/projection", headers=auth(keys.z)).status_code == 404
+
+
+def test_a_what_if_runs_projection_is_the_one_its_plan_carries(client, keys, service):
+    changes = {"officers": [{"court": "A", "set": 1}]}  # A then closes far fewer
+    _, rid = _finished_run(client, keys, service, {"time_limit": 10, "changes": changes})
+    plan = client.get(f"/runs/{rid}/plan", headers=auth(keys.m)).json()["plan"]
+    r = client.get(f"/runs/{rid}/projection", headers=auth(keys.m))
+    assert r.status_code == 200 and r.json()["kpis"] == plan["kpis"]["projection"]
+    assert r.json()["kpis"]["pending_12m"]["difference"] > 0

@@ -159,3 +159,42 @@ def test_transfer_groups_leave_and_some_come_back() -> None:
     assert pr.plan.returned.sum() == pytest.approx(2 * (1 - DEFAULTS.acceptance_share))
     zb = pr.plan.zhongben_stock[:, 0].sum() - pr.none.zhongben_stock[:, 0].sum()
     assert zb == pytest.approx(-DEFAULTS.acceptance_share)  # its listed 终本 case leaves the 终本库
+
+
+def test_a_what_if_shows_its_projected_effect_in_compare_and_sweep() -> None:
+    from optimizer.data.changes import ChangeSet
+    from optimizer.workbench.compare import compare
+    from optimizer.workbench.sweep import parse_axis, sweep
+
+    raw = scenario([case(f"K{i}", "A", filed="2025-05-01", passive=True) for i in range(6)],
+                   rules={"max_utilisation": None})
+    p = Problem.from_scenario(parse_scenario(raw))
+    base = plan_problem(p)
+    assert base.kpis["projection"]["pending_12m"]["plan"] >= 0
+    variant = plan_problem(p, ChangeSet.model_validate({"officers": [{"court": "A", "add": 10}]}))
+    d = compare(base, variant)
+    assert "projection.pending_12m.plan" in d.kpis
+    rows = sweep(p, [parse_axis("officers:A=0,20")])
+    assert all("kpi.projection.pending_12m.difference" in r for r in rows)
+
+
+def test_project_applies_the_plans_what_if_like_the_plan_did(tmp_path) -> None:
+    import json
+
+    from optimizer.cli import main
+    from optimizer.data.changes import ChangeSet
+    from tests.builders import base_courts
+
+    courts = base_courts(A={"officers": 2, "open_caseload": 200.0})  # short of staff: capacity binds
+    raw = scenario([case(f"K{i}", "A", filed="2025-09-01") for i in range(3)], courts)
+    (tmp_path / "s.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    p = Problem.from_scenario(parse_scenario(raw))
+    plan = plan_problem(p, ChangeSet.model_validate({"officers": [{"court": "A", "add": 5}]}))
+    (tmp_path / "plan.json").write_text(plan.to_json(), encoding="utf-8")
+    common = ["project", str(tmp_path / "plan.json"), "--scenario", str(tmp_path / "s.json")]
+    assert main([*common, "--officers", "A=+5", "--out", str(tmp_path / "with.json")]) == 0
+    assert main([*common, "--out", str(tmp_path / "base.json")]) == 0
+    with_change = json.loads((tmp_path / "with.json").read_text(encoding="utf-8"))
+    without = json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))
+    assert with_change["kpis"] == plan.kpis["projection"]
+    assert without["kpis"] != plan.kpis["projection"]  # five more officers close more
