@@ -71,6 +71,7 @@ def _peak_mb() -> float:
 def measure_in_subprocess(args: list[str], timeout: float) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "benchmarks.run", "one", *args]
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                              cwd=common.HERE.parent, env={**os.environ, "PYTHONHASHSEED": "0"})
@@ -80,45 +81,66 @@ def measure_in_subprocess(args: list[str], timeout: float) -> dict[str, Any]:
         return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
     row: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     row["wall_s"] = round(time.perf_counter() - t0, 2)
+    # CPU seconds of the measurement (user + system, its pool workers included): on a machine
+    # shared with other work, wall seconds grow with the load and these do not
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    row["cpu_s"] = round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 2)
     return row
 
 
 def bench_scale(a: argparse.Namespace) -> list[dict[str, Any]]:
     rows = []
+    print(common.machine_line())
     for preset in a.presets:
-        common.scenario_file(preset, a.seed, None)
-        row = measure_in_subprocess([preset, str(a.seed), "-", str(a.time_limit), str(a.workers), "courtplan"],
-                          timeout=a.time_limit * 3 + 600)
-        row.setdefault("preset", preset)
-        rows.append(row)
-        print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
-    print(common.table(rows, ["preset", "courts", "cases", "load_s", "problem_s", "build_s", "solve_s",
-                        "report_s", "total_s", "wall_s", "peak_mb", "objective", "bound", "gap",
-                        "status", "pieces"]))
+        for seed in a.seeds or [a.seed]:
+            common.scenario_file(preset, seed, None)
+            row = measure_in_subprocess([preset, str(seed), "-", str(a.time_limit), str(a.workers),
+                                         "courtplan"], timeout=a.time_limit * 3 + 600)
+            row.setdefault("preset", preset)
+            row.setdefault("seed", seed)
+            rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
+    print(common.machine_line().replace("# machine:", "# machine at the end:"))
+    print(common.table(rows, ["preset", "seed", "courts", "cases", "load_s", "problem_s", "build_s",
+                              "solve_s", "report_s", "total_s", "wall_s", "cpu_s", "peak_mb",
+                              "objective", "bound", "gap", "status", "pieces"]))
     common.save("scale", rows, a.json)
     return rows
 
 
 def bench_peers(a: argparse.Namespace) -> list[dict[str, Any]]:
     rows = []
+    print(common.machine_line())
     for preset in a.presets:
-        common.scenario_file(preset, a.seed, None)
-        ours = None
-        for peer in ["courtplan", *a.peers]:
-            row = measure_in_subprocess([preset, str(a.seed), "-", str(a.time_limit), "1", peer],
-                              timeout=a.time_limit * 3 + 600)
-            row.setdefault("preset", preset)
-            row.setdefault("peer", peer)
-            if peer == "courtplan":
-                ours = row
-            elif ours is not None and "objective" in row and "objective" in ours:
-                row["objective_ratio"] = row["objective"] / ours["objective"]
-                row["time_ratio"] = row["total_s"] / max(ours["total_s"], 1e-9)
-            rows.append(row)
-            print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
-    print(common.table(rows, ["preset", "peer", "cases", "total_s", "objective", "gap",
-                        "objective_ratio", "time_ratio", "status", "peak_mb"]))
+        for seed in a.seeds or [a.seed]:
+            rows += _peers_of(a, preset, seed)
+    print(common.machine_line().replace("# machine:", "# machine at the end:"))
+    print(common.table(rows, ["preset", "seed", "peer", "cases", "total_s", "cpu_s", "objective",
+                              "gap", "objective_ratio", "time_ratio", "cpu_ratio", "status",
+                              "peak_mb"]))
     common.save("peers", rows, a.json)
+    return rows
+
+
+def _peers_of(a: argparse.Namespace, preset: str, seed: int) -> list[dict[str, Any]]:
+    """The planner, then each peer, on one scenario; ratios to the planner's."""
+    common.scenario_file(preset, seed, None)
+    rows: list[dict[str, Any]] = []
+    ours = None
+    for peer in ["courtplan", *a.peers]:
+        row = measure_in_subprocess([preset, str(seed), "-", str(a.time_limit), "1", peer],
+                                    timeout=a.time_limit * 3 + 600)
+        row.setdefault("preset", preset)
+        row.setdefault("seed", seed)
+        row.setdefault("peer", peer)
+        if peer == "courtplan":
+            ours = row
+        elif ours is not None and "objective" in row and "objective" in ours:
+            row["objective_ratio"] = row["objective"] / ours["objective"]
+            row["time_ratio"] = row["total_s"] / max(ours["total_s"], 1e-9)
+            row["cpu_ratio"] = row["cpu_s"] / max(ours["cpu_s"], 1e-9)
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
     return rows
 
 
@@ -135,6 +157,8 @@ def register(sub: Any) -> None:
         s.add_argument("--presets", type=common.names_arg(common.PRESETS), default=list(common.PRESETS),
                        help=f"comma-separated ({','.join(common.PRESETS)})")
         s.add_argument("--seed", type=common.seed_arg, default=1)
+        s.add_argument("--seeds", type=common.seeds_arg, default=None,
+                       help="several seeds, e.g. 1-10 or 1,2,3 (replaces --seed)")
         s.add_argument("--time-limit", type=common.seconds_arg, default=120.0, help="seconds per solve (120)")
         s.add_argument("--workers", type=common.workers_arg, default=2)
         s.add_argument("--json", default=None, metavar="FILE")

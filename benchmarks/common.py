@@ -49,6 +49,48 @@ def save(name: str, rows: list[dict[str, Any]], json_path: str | None) -> None:
     print(f"\nwrote {path} and {OUT / (name + '.csv')}", file=sys.stderr)
 
 
+def machine_line() -> str:
+    """`# machine: …`, printed above a table: the cores, CPU, memory, versions and the load
+    average now (other work on the machine changes wall seconds, not CPU seconds)."""
+    import os
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f
+                        if line.startswith("model name")), "?")
+    except OSError:
+        pass
+    try:
+        mem = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
+    except (OSError, ValueError):
+        mem = "?"
+    try:
+        highs = version("highspy")
+    except PackageNotFoundError:
+        highs = "?"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"# machine: {os.cpu_count()} cores ({cpu}), {mem}, Python {platform.python_version()},"
+            f" highspy {highs}; load average {load}")
+
+
+def seeds_arg(text: str) -> list[int]:
+    """Comma-separated seeds, or a range such as 1-10."""
+    try:
+        if "-" in text.strip("-") and "," not in text:
+            first, last = (int(x) for x in text.split("-"))
+            seeds = list(range(first, last + 1))
+        else:
+            seeds = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected seeds such as 1,2,3 or 1-10") from None
+    if not seeds or any(not 0 <= x < 2**31 for x in seeds):
+        raise argparse.ArgumentTypeError(f"{text!r}: seeds must be from 0 to {2**31 - 1}")
+    return seeds
+
+
 # ---------------------------------------------------------------- scenarios
 def scenario_file(preset: str, seed: int, cases: int | None) -> Path:
     OUT.mkdir(parents=True, exist_ok=True)

@@ -45,3 +45,21 @@ def test_peers_run_on_the_tiny_scenario(peer):
     p = Problem.from_scenario(read_scenario(DATA / "tiny.json"))
     row = run_peer(p, peer, 5.0, 0)
     assert row["objective"] >= 0 and row["solve_s"] >= 0
+
+
+def test_scale_over_several_seeds_reports_cpu_seconds_and_the_machine(tmp_path, capsys):
+    out = tmp_path / "scale.json"
+    assert main(["scale", "--presets", "lishui", "--seeds", "1,2", "--time-limit", "10",
+                 "--workers", "1", "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    assert [r["seed"] for r in rows] == [1, 2]
+    assert all(r["cpu_s"] > 0 and r["objective"] > 0 for r in rows)
+    assert rows[0]["objective"] != rows[1]["objective"]  # two scenarios, not one twice
+    printed = capsys.readouterr().out
+    assert printed.startswith("# machine: ") and "load average" in printed and "cpu_s" in printed
+
+
+def test_seeds_are_a_list_or_a_range():
+    from benchmarks.common import seeds_arg
+
+    assert seeds_arg("1-4") == [1, 2, 3, 4] and seeds_arg("3,1") == [3, 1] and seeds_arg("7") == [7]

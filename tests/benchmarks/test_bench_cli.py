@@ -204,7 +204,8 @@ def test_instances_not_listed_in_best_known(toy, capsys):
     ["gap", "--seed", "-1"], ["gap", "--seed", str(2**31)], ["gap", "--limit", "-2"],
     ["gap", "--bogus"], ["scale", "--presets", "lishui,mars"], ["scale", "--workers", "0"],
     ["peers", "--peers", "cplex"], ["growth", "--cases", "1000,-3"], ["growth", "--cases", "many"],
-    ["growth", "--seed", "1.5"], ["--bogus"],
+    ["growth", "--seed", "1.5"], ["scale", "--seeds", "1-x"], ["peers", "--seeds", "-3"],
+    ["scale", "--seeds", ""], ["--bogus"],
 ])
 def test_argument_mistakes_are_usage_errors(args, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(bench_common, "SHARED", tmp_path / "nowhere")
