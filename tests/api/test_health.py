@@ -103,8 +103,8 @@ def test_a_killed_worker_makes_a_real_service_degraded(settings, tmp_path):
             wait_until(lambda: served.get("/health/ready").status_code == 200, 60, "ready with a worker")
             assert served.get("/health/ready").json()["checks"]["workers_alive"] == 1
             os.kill(worker.pid, signal.SIGKILL)
-            took = wait_until(lambda: served.get("/health/ready").status_code == 503, 10, "degraded")
-            assert took <= 3 * 0.5 + 2
+            # three beats (1.5 s), plus what a shared, busy machine adds
+            wait_until(lambda: served.get("/health/ready").status_code == 503, 3 * 0.5 + 5, "degraded")
             assert served.get("/health").json()["status"] == "degraded"
         finally:
             worker.kill()
