@@ -152,9 +152,6 @@ def run(m: LinearArrays, integer: bool | NDArray[np.bool_], time_limit: float, g
     mask = (m.integer if integer is True else np.zeros(m.n_cols, dtype=bool) if integer is False
             else m.integer & integer)
     is_mip = bool(mask.any())
-    if is_mip and start is not None:
-        # the feasibility jump heuristic only looks for a first point: the start is one
-        options = {"mip_heuristic_run_feasibility_jump": False, **(options or {})}
     h = load(m, time_limit, gap, seed, lower, upper, mask if is_mip else None, options)
     if is_mip and start is not None:
         sol = highspy.HighsSolution()

@@ -40,9 +40,10 @@ from optimizer.solver.warm import Basis, WarmStart
 #: without them the root reaches the same bound in 4 s. Pieces without lending (the GAP
 #: benchmark) keep them: there presolve pays (d20100 +1.5 % → +2.4 % without it at 10 s)
 _WHOLE_PIECE_MIP = {"presolve": "off", "mip_detect_symmetry": False}
-#: a piece's LP relaxation: dual simplex without presolve takes half the CPU time (0.55 →
-#: 0.28 s on the Zhejiang seed 3 piece, 0.94 → 0.50 s on the 30,000-case growth piece, same
-#: optimum): the transport rows leave presolve little to remove
+#: the LP relaxation of a piece with lending: dual simplex without presolve takes half the CPU
+#: time (0.55 → 0.28 s on the Zhejiang seed 3 piece, 0.94 → 0.50 s on the 30,000-case growth
+#: piece, same optimum). Pieces without lending (GAP) keep presolve: their LP vertex feeds the
+#: rounding, and GAP lost without it (d20100 +1.47 % → +2.15 % in one alternated run)
 _PIECE_LP = {"presolve": "off"}
 
 
@@ -262,7 +263,7 @@ def _first_lp(m: Model, cfg: PieceSettings, steps: list[str], basis: Basis | Non
     """The piece's LP relaxation (with the base plan's cuts, when carried), from the base
     plan's basis when it fits."""
     h = highs.load(m, max(cfg.time_limit, cfg.lp_time_limit or 0.0), cfg.gap, cfg.seed,
-                   options=_PIECE_LP)
+                   options=_PIECE_LP if m.layout.n_z else None)
     if carried is not None:
         steps.append(f"{carried.n} cuts carried from the base plan")
     if highs.set_basis(h, m, basis):
@@ -288,7 +289,8 @@ def _branch_and_cut(m: Model, cfg: PieceSettings, best: NDArray[np.float64] | No
     stops as soon as the piece's own gap is met. HiGHS alone measures its gap against its own
     dual bound, which after a warm start can lag the LP bound with the officer cuts that the
     piece already holds: on the 30,000-case growth scenario it ran its whole share with the
-    gap already met."""
+    gap already met. (At gap 0 HiGHS's own test suffices, and a callback on every MIP
+    interrupt costs a Python call each.)"""
     def met(inc: float, bnd: float) -> bool:
         obj = min(inc, best_obj)
         return math.isfinite(obj) and obj - max(bnd, bound) <= cfg.gap * abs(obj)
@@ -297,7 +299,7 @@ def _branch_and_cut(m: Model, cfg: PieceSettings, best: NDArray[np.float64] | No
                     options=_WHOLE_PIECE_MIP if best is not None and m.layout.n_z else None,
                     on_progress=(None if cfg.on_step is None else lambda inc, bnd: tell(
                         "branch and cut 分支定界", min(inc, best_obj), max(bnd, bound))),
-                    stop_when=met)
+                    stop_when=met if cfg.gap > 0 else None)
     if res.values is not None and res.objective < best_obj - 1e-9:
         best, best_obj = fill_bands(m, res.values), res.objective
     if math.isfinite(res.bound):
