@@ -45,7 +45,7 @@ def bench_gap(a: argparse.Namespace) -> list[dict[str, Any]]:
         insts = insts[: a.limit]
     rows = []
     for g, ref in insts:
-        r = solve_gap(g, a.time_limit, a.seed)
+        r = solve_gap(g, a.time_limit, a.seed, a.improve_share)
         best = float(ref["best_known"])
         row = {"instance": g.name, "m": g.m, "n": g.n, "objective": r["objective"],
                "bound": round(float(r["bound"]), 3), "seconds": round(float(r["seconds"]), 3),
@@ -72,6 +72,8 @@ def register(sub: Any) -> None:
                    help="best_known.csv naming the instances (default: the shared GAP folder's)")
     g.add_argument("--time-limit", type=common.seconds_arg, default=10.0, help="seconds per instance (10)")
     g.add_argument("--seed", type=common.seed_arg, default=0)
+    g.add_argument("--improve-share", type=common.share_arg, default=0.0,
+                   help="share of the time before branch and cut for the improvement phase (0)")
     g.add_argument("--limit", type=common.limit_arg, default=0, help="only the first N instances (0: all)")
     g.add_argument("--json", default=None, metavar="FILE")
     g.set_defaults(func=bench_gap)

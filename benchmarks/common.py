@@ -125,6 +125,16 @@ def integer_arg(text: str, what: str, low: int, high: int | None = None) -> int:
     return v
 
 
+def share_arg(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= v < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a share must be from 0 up to (not) 1")
+    return v
+
+
 def seed_arg(text: str) -> int:
     return integer_arg(text, "the seed", 0, 2**31 - 1)  # the solvers' seeds are 32-bit
 

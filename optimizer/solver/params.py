@@ -52,6 +52,10 @@ class SolveParams:
     cut_rounds: int = 8
     #: rounds of cuts on top of those a warm start carries (its LP starts near their end)
     warm_cut_rounds: int = 1
+    #: share of a piece's time left before branch and cut given to the improvement phase
+    #: (large-neighbourhood search on sub-MIPs, `improve.py`); 0 = none (the default: it did not
+    #: win in the one-run comparison, benchmarks/README.md)
+    improve_share: float = 0.0
 
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit, int | float) and math.isfinite(self.time_limit)
@@ -77,6 +81,8 @@ class SolveParams:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 < value <= 1):
                 raise ParamsError(f"{name} must be in (0, 1], got {value!r}")
+        if not (isinstance(self.improve_share, int | float) and 0 <= self.improve_share < 1):
+            raise ParamsError(f"improve_share must be in [0, 1), got {self.improve_share!r}")
         if not (math.isfinite(self.lp_min_seconds) and self.lp_min_seconds >= 0):
             raise ParamsError(f"lp_min_seconds must be ≥ 0, got {self.lp_min_seconds}")
 

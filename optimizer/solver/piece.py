@@ -30,6 +30,7 @@ from optimizer.model.rows import Model
 from optimizer.solver import cuts as rc
 from optimizer.solver import highs, warm
 from optimizer.solver.highs import Outcome
+from optimizer.solver.improve import improve
 from optimizer.solver.points import INT_TOL, feasible, fill_bands, is_integral, round_lp, round_staff
 from optimizer.solver.restricted import restricted_mip
 from optimizer.solver.warm import Basis, WarmStart
@@ -135,6 +136,9 @@ class PieceSettings:
     warm_start: WarmStart | None = None
     #: hand back what a variant would start from (costs a pass over the columns: when asked)
     keep_warm_start: bool = False
+    #: share of the time left before branch and cut given to the improvement phase
+    #: (`improve.py`; 0 = none)
+    improve_share: float = 0.0
 
 
 def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
@@ -181,6 +185,10 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
                                        steps, tell, left)
         if again[0] is not None and again[1] < best_obj:
             best, best_obj, method = again
+    if (cfg.improve_share > 0 and best is not None and best_obj - bound > cfg.gap * abs(best_obj)
+            and left() > 0.05):
+        best, best_obj = improve(m, best, best_obj, left() * cfg.improve_share, cfg, steps)
+        tell("improvement 改进", best_obj, bound)
     if (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
         best, best_obj, bound = _branch_and_cut(m, cfg, best, best_obj, bound, left(), steps, tell)
         method = "lp+mip"

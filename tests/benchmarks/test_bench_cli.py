@@ -205,7 +205,7 @@ def test_instances_not_listed_in_best_known(toy, capsys):
     ["gap", "--bogus"], ["scale", "--presets", "lishui,mars"], ["scale", "--workers", "0"],
     ["peers", "--peers", "cplex"], ["growth", "--cases", "1000,-3"], ["growth", "--cases", "many"],
     ["growth", "--seed", "1.5"], ["scale", "--seeds", "1-x"], ["peers", "--seeds", "-3"],
-    ["scale", "--seeds", ""], ["--bogus"],
+    ["scale", "--seeds", ""], ["gap", "--improve-share", "1"], ["--bogus"],
 ])
 def test_argument_mistakes_are_usage_errors(args, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(bench_common, "SHARED", tmp_path / "nowhere")

@@ -66,3 +66,29 @@ def test_a_dive_far_from_the_bound_is_followed_by_a_restricted_mip_from_the_lp(l
     z = m.layout.z
     lp_officers_fractional = np.abs(bases[1][z] - np.round(bases[1][z])) > 1e-6
     assert lp_officers_fractional.any() and not np.array_equal(bases[0], bases[1])
+
+
+def test_the_improvement_phase_betters_a_bad_start_and_stays_feasible():
+    import dataclasses
+
+    from optimizer.solver.improve import improve
+    from optimizer.solver.points import feasible
+
+    m = gap_model(_hard_gap())
+    worst = highs.run(dataclasses.replace(m, cost=-m.cost), True, 1.0, 0.0, 0)  # a bad plan
+    assert worst.values is not None
+    start_obj = float(m.cost @ worst.values)
+    steps: list[str] = []
+    best, obj = improve(m, worst.values, start_obj, 3.0, PieceSettings(time_limit=3.0, gap=0.0,
+                                                                       seed=0), steps)
+    assert feasible(m, best) and abs(float(m.cost @ best) - obj) < 1e-6
+    assert obj < start_obj * 0.9 and steps[-1].startswith("improvement")
+
+
+def test_improve_share_is_checked():
+    import pytest
+
+    from optimizer.solver.params import ParamsError
+
+    with pytest.raises(ParamsError, match="improve_share"):
+        SolveParams(improve_share=1.5)
