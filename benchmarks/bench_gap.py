@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import glob
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +45,22 @@ def bench_gap(a: argparse.Namespace) -> list[dict[str, Any]]:
     if a.limit:
         insts = insts[: a.limit]
     rows = []
+    print(common.machine_line())
     for g, ref in insts:
+        cpu0 = time.process_time()
         r = solve_gap(g, a.time_limit, a.seed, a.improve_share)
         best = float(ref["best_known"])
         row = {"instance": g.name, "m": g.m, "n": g.n, "objective": r["objective"],
                "bound": round(float(r["bound"]), 3), "seconds": round(float(r["seconds"]), 3),
                "best_known": best, "gap_to_best_known": (float(r["objective"]) - best) / best,
-               "status": r["status"], "method": r["method"]}
+               "status": r["status"], "method": r["method"],
+               "cpu_s": round(time.process_time() - cpu0, 3)}
         rows.append(row)
         print(f"{g.name:>10} {row['objective']:>10} best {best:>8.0f} "
               f"{row['gap_to_best_known']:+.4%} {row['seconds']:.2f}s", file=sys.stderr)
-    print(common.table(rows, ["instance", "m", "n", "objective", "bound", "seconds", "best_known",
-                        "gap_to_best_known", "status"]))
+    print(common.machine_line().replace("# machine:", "# machine at the end:"))
+    print(common.table(rows, ["instance", "m", "n", "objective", "bound", "seconds", "cpu_s",
+                              "best_known", "gap_to_best_known", "status"]))
     common.save("gap", rows, a.json)
     return rows
 

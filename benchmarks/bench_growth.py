@@ -16,6 +16,7 @@ def bench_growth(a: argparse.Namespace) -> list[dict[str, Any]]:
     import numpy as np
 
     rows = []
+    print(common.machine_line())
     for n in a.cases:
         common.scenario_file("national", a.seed, n)
         row = measure_in_subprocess(["national", str(a.seed), str(n), str(a.time_limit), str(a.workers),
@@ -38,7 +39,9 @@ def bench_growth(a: argparse.Namespace) -> list[dict[str, Any]]:
             x = np.log([p[0] for p in pts])
             fits[axis] = {"time_exponent": float(np.polyfit(x, np.log([p[1] for p in pts]), 1)[0]),
                           "memory_exponent": float(np.polyfit(x, np.log([p[2] for p in pts]), 1)[0])}
-    print(common.table(rows, ["axis", "size", "courts", "cases", "total_s", "solve_s", "peak_mb", "gap"]))
+    print(common.machine_line().replace("# machine:", "# machine at the end:"))
+    print(common.table(rows, ["axis", "size", "courts", "cases", "total_s", "solve_s", "cpu_s",
+                              "peak_mb", "gap"]))
     print("fitted exponents (log-log slope):", json.dumps(fits))
     _plot(rows, fits)
     common.save("growth", [*rows, {"fits": fits}], a.json)

@@ -30,13 +30,15 @@ def test_gap_engine_on_a_hand_made_instance():
 
 
 @needs_shared
-def test_gap_bench_reproduces_the_first_orlib_optima(tmp_path):
+def test_gap_bench_reproduces_the_first_orlib_optima(tmp_path, capsys):
     out = tmp_path / "gap.json"
     assert main(["gap", "--instances", str(SHARED / "orlib" / "gap1.txt"), "--limit", "2",
                  "--time-limit", "10", "--json", str(out)]) == 0
     rows = json.loads(out.read_text())
     assert [r["instance"] for r in rows] == ["c515-1", "c515-2"]
     assert all(r["objective"] == r["best_known"] for r in rows)
+    assert all(r["cpu_s"] > 0 for r in rows)
+    assert capsys.readouterr().out.startswith("# machine: ")
     assert len(read_gap_file(SHARED / "orlib" / "gap1.txt")) == 5
 
 
