@@ -121,7 +121,7 @@
     button.textContent = state.lang === 'en' ? '中文' : 'English';
     button.lang = state.lang === 'en' ? 'zh-CN' : 'en';
     showApp(!$('app').hidden);
-    renderScenarios(); renderRuns(); renderResult(); renderCompare();
+    renderScenarios(); renderRuns(); renderResult(); renderOutcomes(); renderCompare();
     if (window.CP.relabel) window.CP.relabel();
     if (state.run) renderProgress(state.run);
   }

@@ -22,8 +22,9 @@ from optimizer.solver.params import SolveParams
 
 #: the words every printed page of a sheet carries: its name at the top, its header row
 PAGE_HEADERS = {"汇总": ("项目 item", "值 value"), "案件": ("案号", "依据", "成本合计"),
-                "法院": ("法院编号", "受托事项"), "人员调配": ("借出法院", "人数")}
-MAX_PAGES = 120  # 1,500 cases with their reasons and basis; 336 pages before, two columns each
+                "法院": ("法院编号", "受托事项"), "人员调配": ("借出法院", "人数"),
+                "预测": ("法院编号", "速率来源"), "执转破": ("结论", "受理法院")}
+MAX_PAGES = 160  # 1,500 cases with their reasons and basis (336 pages before), and the projection
 
 
 @pytest.fixture(scope="module")
