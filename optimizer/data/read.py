@@ -252,6 +252,12 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "(root)"
 
 
+#: strict JSON: a number or true/false written as text is refused, not converted (a cell's
+#: "30" may be a typo for 3 or 300; the planner says which)
+_WANTS_UNQUOTED = {"int_type": "a whole number is required", "float_type": "a number is required",
+                   "bool_type": "true or false is required"}
+
+
 def defects_from_validation(raw: Any, err: ValidationError) -> list[Defect]:
     out = []
     for e in err.errors(include_url=False)[:_MAX_LISTED]:
@@ -260,6 +266,9 @@ def defects_from_validation(raw: Any, err: ValidationError) -> list[Defect]:
         value = e.get("input")
         if e["type"] == "string_pattern_mismatch" and e.get("ctx", {}).get("pattern") == NO_CONTROL:
             msg = "contains a control character (newline, tab, NUL, escape…), not allowed here"
+        elif e["type"] in _WANTS_UNQUOTED and isinstance(value, str):
+            quoted = json.dumps(value, ensure_ascii=False)[:42]
+            msg = f'{_WANTS_UNQUOTED[e["type"]]}, not the text {quoted}: write it without quotes'
         elif (e["type"] not in ("missing", "extra_forbidden", "string_too_long") and "input" in e
               and (value is None or isinstance(value, bool | int | float | str))):
             msg = f"{msg} (got {shown(value, 40)})"
@@ -318,8 +327,8 @@ def _parse_scenario(data: bytes | str | dict[str, Any], source: str) -> Scenario
         check_record_counts(data, source)  # a million empty records: refused before parsing
         # fast path: pydantic's own JSON parser (it stops at 200 levels of nesting); on any
         # failure, redo slowly for good messages. json.loads still looks for duplicate keys.
-        try:
-            scenario = Scenario.model_validate_json(data)
+        try:  # strict: "officers": "30" is a text, not a number (JSON has both; we say which)
+            scenario = Scenario.model_validate_json(data, strict=True)
         except (ValidationError, ValueError):
             pass
         else:
@@ -330,8 +339,9 @@ def _parse_scenario(data: bytes | str | dict[str, Any], source: str) -> Scenario
                     raise _duplicate_defect(source, e) from None
             return _checked(scenario)
         raw = decode_json(data, source)
+        from_json = True
     else:
-        raw = data
+        raw, from_json = data, False
         if _too_deep(raw):
             raise _deep_defect(source)
     if not isinstance(raw, dict):
@@ -343,7 +353,10 @@ def _parse_scenario(data: bytes | str | dict[str, Any], source: str) -> Scenario
             f"unsupported format_version {shown(version)}; this courtplan reads {FORMAT_VERSION}",
         )])
     try:
-        scenario = Scenario.model_validate(raw)
+        if from_json:  # the same strict JSON rules as the fast path, now for the messages
+            scenario = Scenario.model_validate_json(json.dumps(raw, ensure_ascii=False), strict=True)
+        else:
+            scenario = Scenario.model_validate(raw)
     except ValidationError as e:
         raise ScenarioError(defects_from_validation(raw, e)) from None
     return _checked(scenario)

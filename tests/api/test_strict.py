@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.strict import StrictJSONRoute
-from tests.api.conftest import JSON, Keys, auth, store
+from tests.api.conftest import JSON, TINY, Keys, auth, store
 
 DUMMY_ID = "0" * 32
 #: wrong-typed values per JSON type: what a lax reader would take for that type
@@ -125,3 +125,16 @@ def test_a_key_given_twice_is_refused_in_every_body(client: TestClient, keys: Ke
     r = client.post(f"/scenarios/{DUMMY_ID}/runs", content=b'{"time_limit": 60, "time_limit": 5}',
                     headers=auth(keys.m, **JSON))
     assert r.status_code == 422 and "duplicate key 'time_limit'" in r.text, r.text
+
+
+def test_a_scenario_body_is_strict_too(client: TestClient, keys: Keys) -> None:
+    """The scenario reader's strict JSON rule holds over HTTP: officers written as text is a 422
+    naming the field, and nothing is stored."""
+    raw = json.loads(TINY)
+    raw["courts"][0]["officers"] = "30"
+    before = client.get("/scenarios", headers=auth(keys.m)).json()
+    r = client.post("/scenarios", content=json.dumps(raw, ensure_ascii=False).encode(),
+                    headers={**JSON, **auth(keys.m)})
+    assert r.status_code == 422, r.text
+    assert "courts[0].officers" in r.text and "not the text" in r.text
+    assert client.get("/scenarios", headers=auth(keys.m)).json() == before

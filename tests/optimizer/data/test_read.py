@@ -126,3 +126,22 @@ def test_schema_is_generated_from_the_models(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert set(Scenario.model_fields) <= set(schema["properties"])
     assert "Case" in schema["$defs"] and "案号" in json.dumps(schema, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("where", "value", "words"), [
+    (("courts", 0, "officers"), "30", 'a whole number is required, not the text "30"'),
+    (("cases", 0, "act_obligation"), "yes", 'true or false is required, not the text "yes"'),
+    (("cases", 0, "amount"), "1e6", 'a number is required, not the text "1e6"'),
+])
+def test_a_number_or_truth_written_as_text_is_refused_not_converted(where, value, words):
+    """JSON has numbers and text; "30" for officers may be a typo for 3 or 300, so the planner says
+    which (the HTTP bodies are strict the same way)."""
+    raw = json.loads((DATA / "tiny.json").read_text(encoding="utf-8"))
+    node = raw
+    for step in where[:-1]:
+        node = node[step]
+    node[where[-1]] = value
+    with pytest.raises(ScenarioError) as e:
+        parse_scenario(json.dumps(raw, ensure_ascii=False).encode())
+    text = str(e.value)
+    assert words in text and ".".join(map(str, where)).replace(".0.", "[0].") in text, text
