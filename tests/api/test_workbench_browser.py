@@ -200,7 +200,21 @@ def test_the_phone_layout_has_no_sideways_scroll_and_readable_map_labels(
                                           "ts => ts.map(t => t.getBoundingClientRect().height)")
         assert sizes and min(sizes) >= 9, sizes
         assert page.evaluate(LABELLED) == []
-        # the same findings on the phone: a case opened by keyboard, the gap never sent empty
+        # the same findings on the phone: sorting by keyboard with aria-sort, paging, one duration
+        # per run, the origin–destination table, a case opened by keyboard, the gap never sent empty
+        page.locator("#cases thead button.sort").nth(3).focus()
+        page.keyboard.press("Enter")
+        assert page.locator("#cases thead th").nth(3).get_attribute("aria-sort") == "ascending"
+        page.click("#page-next")
+        assert "301–600" in page.text_content("#page-at") and page.locator("#cases tbody tr").count() == 300
+        page.click("#page-prev")
+        seconds = page.locator("#runs tbody tr.chosen td").nth(4).text_content()
+        assert seconds == page.text_content("#p-elapsed")
+        page.click("#flows summary")
+        od = page.eval_on_selector_all("#od tbody tr td:last-child", "ts => ts.map(t => t.textContent)")
+        assert od and all(int(n.replace(",", "")) > 0 for n in od), od
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        # a case opened by keyboard, the gap never sent empty
         page.locator("#cases tbody tr").first.focus()
         page.keyboard.press("Enter")
         page.wait_for_selector("#case-panel", state="visible")
