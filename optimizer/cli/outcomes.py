@@ -4,26 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from typing import Any
 
 from optimizer.cli.changes import add_change_flags
-from optimizer.io.files import write_atomic
+from optimizer.cli.workbench import emit_answer  # one way to print text or the JSON document
 from optimizer.law.errors import UserError
-
-
-def _emit(a: argparse.Namespace, data: Any, text: str) -> None:
-    if a.out or a.json:
-        body = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        if a.out and a.out != "-":
-            write_atomic(a.out, body)
-            print(text)
-            print(f"\nwrote {a.out}")
-        else:
-            sys.stdout.write(body)
-    else:
-        print(text)
 
 
 def cmd_project(a: argparse.Namespace) -> int:
@@ -47,7 +31,7 @@ def cmd_project(a: argparse.Namespace) -> int:
     base = Problem.from_scenario(scenario)
     p = apply_changes(base, changes_from_args(a))
     d = to_dict(project(p, plan, a.months, officers=base.officers))
-    _emit(a, d, projection_text(d, a.courts))
+    emit_answer(a, d, projection_text(d, a.courts))
     return 0
 
 
@@ -60,7 +44,7 @@ def cmd_screen(a: argparse.Namespace) -> int:
     p = Problem.from_scenario(read_scenario(a.scenario))
     rows = screening_rows(p, include_not_applicable=a.all)
     counts = p.screening.counts()
-    _emit(a, {"counts": counts, "groups": rows}, screening_text(rows, counts, a.limit))
+    emit_answer(a, {"counts": counts, "groups": rows}, screening_text(rows, counts, a.limit))
     return 0
 
 

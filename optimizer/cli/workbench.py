@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from optimizer.workbench.view import PlanView
 
 
-def _emit(a: argparse.Namespace, data: Any, text: str) -> None:
+def emit_answer(a: argparse.Namespace, data: Any, text: str) -> None:
     """Text for people, or JSON with --json / --out (the document the HTTP routes give)."""
     from optimizer.workbench.answers import jsonable
 
@@ -73,7 +73,7 @@ def cmd_compare(a: argparse.Namespace) -> int:
     from optimizer.workbench.compare import compare
 
     d = compare(_read_plan(a.a), _read_plan(a.b))
-    _emit(a, d.to_dict(), diff_text(d))  # (the document of workbench.answers.compare_answer)
+    emit_answer(a, d.to_dict(), diff_text(d))  # (the document of workbench.answers.compare_answer)
     return 0
 
 
@@ -85,7 +85,7 @@ def cmd_explain(a: argparse.Namespace) -> int:
     names = dict(zip(v.p.court_ids, (c.name for c in v.p.scenario.courts), strict=True))
     if a.why_not:
         answers = why_nots(v, a.cases, a.why_not)
-        _emit(a, answers, "\n".join(why_not_text(w, names) for w in answers))
+        emit_answer(a, answers, "\n".join(why_not_text(w, names) for w in answers))
         return 0
     with Progress(a.quiet) as progress:
         exps, regrets = explained(v, a.cases, a.exact, _params(a), lambda m: _say(progress, m))
@@ -93,7 +93,7 @@ def cmd_explain(a: argparse.Namespace) -> int:
     text = "\n\n".join(explanation_text(e, regrets.get(e.case_id), names=names) for e in shown)
     if len(shown) < len(exps):
         text += f"\n\n… 另有 {len(exps) - len(shown)} 件 and more (--json or --out for all)"
-    _emit(a, {"cases": exps, "exact": regrets}, text)
+    emit_answer(a, {"cases": exps, "exact": regrets}, text)
     return 0
 
 
@@ -105,7 +105,7 @@ def cmd_officers(a: argparse.Namespace) -> int:
     with Progress(a.quiet) as progress:
         gains = officer_gains(v, a.top, _params(a), a.workers, lambda m: _say(progress, m))
     names = dict(zip(v.p.court_ids, (c.name for c in v.p.scenario.courts), strict=True))
-    _emit(a, gains, officers_text(gains["courts"], gains["pairs"], names=names))
+    emit_answer(a, gains, officers_text(gains["courts"], gains["pairs"], names=names))
     return 0
 
 
@@ -116,7 +116,7 @@ def cmd_recommend(a: argparse.Namespace) -> int:
 
     raw = decode_json(read_bytes_bounded(a.case), a.case)
     r = recommend(_view(a), raw, a.k)  # (the document of workbench.answers.recommend_answer)
-    _emit(a, r, recommendation_text(r))
+    emit_answer(a, r, recommendation_text(r))
     return 0
 
 
@@ -135,7 +135,7 @@ def cmd_sweep(a: argparse.Namespace) -> int:
         write_atomic(a.csv, to_csv(rows))
     if a.svg:
         write_atomic(a.svg, chart_svg(rows, axes, a.kpi))
-    _emit(a, rows, sweep_text(rows, [x.label for x in axes]))
+    emit_answer(a, rows, sweep_text(rows, [x.label for x in axes]))
     return 0
 
 
