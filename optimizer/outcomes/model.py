@@ -28,8 +28,6 @@ from optimizer.data.outcome_defaults import AGES, ZHONGBEN_GATE
 Array = NDArray[np.float64]
 DONE, ZHONGBEN, OTHER = 0, 1, 2
 OUTCOMES = ("done", "zhongben", "other")
-OUTCOME_LABELS = {"done": "执行完毕/和解 performed or settled", "zhongben": "终本",
-                  "other": "其他（终结、销案、驳回、不予执行）other"}
 _GATE = (np.arange(AGES) >= ZHONGBEN_GATE).astype(np.float64)
 
 
