@@ -58,18 +58,22 @@ _DISK_FULL = ("the database could not store the change: the disk is full; nothin
 _BUSY = ("the database is busy; nothing was stored, try again (数据库繁忙，本次修改未保存，请重试)")
 _UNREACHABLE = ("the database cannot be reached; nothing was stored, try again "
                 "(无法连接数据库，本次修改未保存，请稍后重试)")
+#: the same for a read (GET): it stored nothing and changed nothing, so it says only what failed
+_READ_BUSY = "the database is busy; try again (数据库繁忙，请重试)"
+_READ_UNREACHABLE = "the database cannot be reached; try again (无法连接数据库，请稍后重试)"
 
 
-def database_problem(e: DBAPIError) -> str | None:
+def database_problem(e: DBAPIError, reading: bool = False) -> str | None:
     """The bilingual message of a database failure the client should retry later (a full disk,
-    a lock held too long, a lost or refused connection), or None for any other failure."""
+    a lock held too long, a lost or refused connection), or None for any other failure. A
+    read (`reading`) is not told that nothing was stored: it asked to store nothing."""
     text = str(e.orig if e.orig is not None else e).lower()
     if "disk is full" in text or "no space left" in text or "disk full" in text:
-        return _DISK_FULL
+        return _READ_BUSY if reading else _DISK_FULL
     if "database is locked" in text or "database is busy" in text:
-        return _BUSY
+        return _READ_BUSY if reading else _BUSY
     if isinstance(e, OperationalError | InterfaceError) or e.connection_invalidated:
-        return _UNREACHABLE
+        return _READ_UNREACHABLE if reading else _UNREACHABLE
     return None
 
 
@@ -78,7 +82,7 @@ async def _database_error(request: Request, e: Exception) -> JSONResponse:
     of a write failed: the answer says nothing was stored, so a client never holds an
     acknowledgement of a lost write."""
     assert isinstance(e, DBAPIError)
-    message = database_problem(e)
+    message = database_problem(e, reading=request.method in ("GET", "HEAD"))
     if message is None:
         return await _internal_error(request, e)
     log.error("database error on %s %s: %s", request.method, request.url.path,

@@ -202,12 +202,17 @@ def test_an_unreachable_database_answers_503(postgres_url: str, tmp_path: Path) 
                 try:
                     refused = [_answer(server, key, "POST", "/scenarios", content=TINY, headers=JSON)
                                for _ in range(3)]
+                    read = _answer(server, key, "GET", "/scenarios")
                 finally:
                     with admin.connect() as a:
                         a.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
                 print(f"\nanswers with the database unreachable: {[_code(r) for r in refused]}")
                 assert [_code(r) for r in refused] == [503] * 3, [getattr(r, "text", r) for r in refused]
                 assert "数据库" in _one_error_shape(refused[0])[0]["message"]
+                # a read stored nothing: its 503 says what failed, not that "nothing was stored"
+                assert _code(read) == 503, getattr(read, "text", read)
+                message = _one_error_shape(read)[0]["message"]
+                assert "无法连接数据库" in message and "stored" not in message and "未保存" not in message
                 again = c.post("/scenarios", content=TINY, headers=JSON)
                 assert again.status_code == 201, again.text
         finally:
