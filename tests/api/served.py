@@ -4,6 +4,7 @@ processes: supervision, health, revocation across HTTP processes, slow clients."
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 from api.settings import Settings
 
@@ -192,3 +194,37 @@ def make_keys(settings: Settings, *specs: tuple[str, bool]) -> list[str]:
 def client(served: Served, token: str, timeout: float = 60) -> httpx.Client:
     """An HTTP client of `served` presenting `token`."""
     return httpx.Client(base_url=served.base, headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
+
+
+@contextmanager
+def small_disk(where: Path, size: str = "32m") -> Iterator[Path]:
+    """A tmpfs of `size` mounted on `where`, to fill up (root only); skips, saying why, where
+    none can be mounted (a user's machine without the rights)."""
+    where.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        reason = f"cannot mount a small tmpfs to fill ({made.stderr.strip() or made.returncode})"
+        print(f"\nskipping the full-disk test: {reason}")
+        pytest.skip(reason)
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """A file that takes every free byte of `folder`'s file system (remove it to free them)."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        for chunk in (1 << 16, 1 << 12, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * chunk)
+            except OSError as e:
+                if e.errno != errno.ENOSPC:
+                    raise
+    finally:
+        os.close(fd)
+    return filler

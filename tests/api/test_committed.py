@@ -6,10 +6,7 @@ there after kill -9 straight after the answer — and a write the database canno
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from sqlalchemy.engine import make_url
 from api.settings import Settings
 from tests.api.conftest import JSON, TINY
 from tests.api.fresh import fresh_settings
-from tests.api.served import Served, client, kill9, make_keys, service_env, serving, start
+from tests.api.served import Served, client, fill, kill9, make_keys, service_env, serving, small_disk, start
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -122,50 +119,17 @@ def test_an_acknowledged_write_survives_kill_9(data: Settings, tmp_path: Path) -
     assert not lost, f"acknowledged, then gone after kill -9: {lost}"
 
 
-@contextlib.contextmanager
-def _small_disk(where: Path, size: str) -> Iterator[None]:
-    """A tmpfs of `size` mounted on `where` (root only); skips, saying why, when none can be."""
-    where.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(where)],
-                          capture_output=True, text=True)
-    if made.returncode != 0:
-        reason = f"cannot mount a small tmpfs to fill ({made.stderr.strip() or made.returncode})"
-        print(f"\nskipping the full-disk test: {reason}")
-        pytest.skip(reason)
-    try:
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    """A file that takes every free byte of `folder`'s file system."""
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_CREAT | os.O_WRONLY, 0o600)
-    try:
-        for chunk in (1 << 16, 1 << 12, 1):
-            try:
-                while True:
-                    os.write(fd, b"\0" * chunk)
-            except OSError as e:
-                if e.errno != errno.ENOSPC:
-                    raise
-    finally:
-        os.close(fd)
-    return filler
-
-
 def test_a_full_disk_answers_503_and_never_a_lost_201(tmp_path: Path) -> None:
     """SQLite on a full disk: each write answers 201 (and is then stored) or 503 with the one
     error shape naming the full disk; once space is freed, writes succeed again."""
     disk = tmp_path / "disk"
-    with _small_disk(disk, "32m"):
+    with small_disk(disk):
         data = Settings(data_dir=disk / "data")
         (key,) = make_keys(data, ("M", False))
         with serving(service_env(data), tmp_path / "serve.log", workers=0, http_processes=2) as server, \
                 client(server, key) as c:
             assert c.post("/scenarios", content=TINY, headers=JSON).status_code == 201  # the WAL exists
-            filler = _fill(disk)
+            filler = fill(disk)
             answers = [_answer(server, key, "POST", "/scenarios", content=TINY, headers=JSON) for _ in range(12)]
             os.remove(filler)
             codes = [_code(a) for a in answers]

@@ -19,7 +19,19 @@ from api import supervise
 from api.settings import Settings
 from optimizer.data.generate import generate, to_json
 from tests.api.conftest import JSON, TINY
-from tests.api.served import alive, cli, make_keys, port_free, service_env, serving, start, stop, wait_until
+from tests.api.served import (
+    alive,
+    cli,
+    fill,
+    make_keys,
+    port_free,
+    service_env,
+    serving,
+    small_disk,
+    start,
+    stop,
+    wait_until,
+)
 
 
 @pytest.fixture()
@@ -132,34 +144,17 @@ def test_a_worker_started_by_a_dead_serve_does_not_run(sqlite: Settings) -> None
 
 
 @pytest.fixture()
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 32 MB file system of its own (tmpfs), to fill up: root with CAP_SYS_ADMIN only."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(disk)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
+def disk(tmp_path: Path) -> Iterator[Path]:
+    """A 32 MB file system of its own (tmpfs), to fill up."""
+    with small_disk(tmp_path / "disk") as where:
+        yield where
 
 
-def _fill(path: Path) -> None:
-    with path.open("wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * (1 << 16))
-                f.flush()
-        except OSError:  # ENOSPC: full
-            pass
-
-
-def test_a_worker_that_crashed_on_a_full_disk_is_replaced_and_the_service_heals(small_disk, tmp_path):
+def test_a_worker_that_crashed_on_a_full_disk_is_replaced_and_the_service_heals(disk, tmp_path):
     """The issue's case: a worker crashed on a full disk (SQLite: `database or disk is full`) and
     new runs then waited forever while /health said ok. Now: it is replaced, /health/ready says
     degraded while the disk is full, and once space is freed the service takes runs again."""
-    settings = Settings(data_dir=small_disk / "data", poll_interval=0.1, lease_seconds=3, progress_interval=0.2)
+    settings = Settings(data_dir=disk / "data", poll_interval=0.1, lease_seconds=3, progress_interval=0.2)
     province_token, m_token = make_keys(settings, ("C330000", False), ("M", False))
     province = to_json(generate("zhejiang", seed=1, cases=6000)).encode()
     env = service_env(settings, COURTPLAN_WORKER_BEAT_SECONDS="0.5")
@@ -172,7 +167,7 @@ def test_a_worker_that_crashed_on_a_full_disk_is_replaced_and_the_service_heals(
         rid = httpx.post(f"{served.base}/scenarios/{sid}/runs", json={"time_limit": 60}, headers=zj).json()["id"]
         wait_until(lambda: served.get(f"/runs/{rid}", headers=zj).json()["status"] == "running", 60, "solving")
         first = set(served.children()["worker"])
-        _fill(small_disk / "filler")
+        filler = fill(disk)
         try:
             wait_until(lambda: "exit code 退出码 1" in served.log_text(), 120, "the worker crashed (disk full)")
             assert "database or disk is full" in served.log_text()
@@ -180,7 +175,7 @@ def test_a_worker_that_crashed_on_a_full_disk_is_replaced_and_the_service_heals(
                        15, "a new worker")
             wait_until(lambda: served.get("/health/ready").status_code == 503, 30, "degraded (disk full)")
         finally:
-            (small_disk / "filler").unlink()
+            filler.unlink()
         wait_until(lambda: served.get("/health/ready").status_code == 200, 30, "ready once there is space")
         again = httpx.post(f"{served.base}/scenarios/{tiny}/runs", json={"time_limit": 20}, headers=m).json()["id"]
         wait_until(lambda: served.get(f"/runs/{again}", headers=m).json()["status"] == "done", 90, "solved again")
