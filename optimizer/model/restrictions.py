@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.changes import ChangeSet, court_mask
 from optimizer.data.problem import Problem
 from optimizer.law.modes import MODE_BY_KEY, Mode, Trigger
@@ -155,10 +156,11 @@ def restrictions_from(p: Problem, ch: ChangeSet, previous: dict[str, tuple[str, 
     pins; `previous_loans` the previous plan's staff moves (warm start only)."""
     n = p.n_cases
     cidx = {c: i for i, c in enumerate(p.court_ids)}
-    kidx = {k.id: i for i, k in enumerate(p.scenario.cases)}
+    kidx = {case_id: i for i, case_id in enumerate(p.case_ids)}
     didx: dict[str, int] = {}
-    for k, d in zip(p.scenario.cases, p.case_debtor.tolist(), strict=True):
-        didx.setdefault(k.debtor_id, d)
+    for debtor_id, d in zip(case_columns(p.scenario).debtor_id, p.case_debtor.tolist(),
+                            strict=True):
+        didx.setdefault(debtor_id, d)
     n_debtors = int(p.case_debtor.max()) + 1 if n else 0
     source: dict[tuple[str, int], str] = {}
     pin_mode = np.full(n, _NONE, dtype=np.int64)

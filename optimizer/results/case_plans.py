@@ -15,6 +15,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.problem import Problem
 from optimizer.law.bankruptcy import SUSPENDED_BASIS, SUSPENDED_NOTE, SUSPENDED_REASON
 from optimizer.law.modes import (
@@ -63,12 +64,12 @@ def _entrusted(p: Problem, ev: Evaluation) -> tuple[dict[int, tuple[str, ...]], 
     far = ~p.tree.same_locality(p.asset_place[ent], p.court_place[ev.court[cases]], 2)
     code[cases] = 1
     code[cases[far]] = 2
-    # assets are numbered case after case, in each case's order (`Problem.from_scenario`)
-    first = np.searchsorted(p.asset_case, cases)
-    records = p.scenario.cases
+    # assets are numbered case after case, in each case's order (`Problem.from_scenario`), as
+    # the scenario's asset columns are
+    asset_ids = case_columns(p.scenario).asset_id
     by_case: dict[int, list[str]] = {}
-    for c, k in zip(cases.tolist(), (ent - first).tolist(), strict=True):
-        by_case.setdefault(c, []).append(records[c].assets[k].id)
+    for c, a in zip(cases.tolist(), ent.tolist(), strict=True):
+        by_case.setdefault(c, []).append(asset_ids[a])
     return {c: tuple(ids) for c, ids in by_case.items()}, code
 
 
