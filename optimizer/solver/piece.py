@@ -39,7 +39,10 @@ from optimizer.solver.warm import Basis, WarmStart
 #: symmetry detection take 6 of 10 s on a Zhejiang piece (130,000 columns) and remove little;
 #: without them the root reaches the same bound in 4 s. Pieces without lending (the GAP
 #: benchmark) keep them: there presolve pays (d20100 +1.5 % → +2.4 % without it at 10 s)
-_WHOLE_PIECE_MIP = {"presolve": "off", "mip_detect_symmetry": False}
+_WHOLE_PIECE_MIP = {"presolve": "off", "mip_detect_symmetry": False,
+                    "mip_heuristic_effort": 0.0, "mip_heuristic_run_feasibility_jump": False,
+                    "mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+                    "mip_heuristic_run_root_reduced_cost": False}
 #: the LP relaxation of a piece with lending: dual simplex without presolve takes half the CPU
 #: time (0.55 → 0.28 s on the Zhejiang seed 3 piece, 0.94 → 0.50 s on the 30,000-case growth
 #: piece, same optimum). Pieces without lending (GAP) keep presolve: their LP vertex feeds the
@@ -140,6 +143,8 @@ class PieceSettings:
     #: share of the time left before branch and cut given to the improvement phase
     #: (`improve.py`; 0 = none)
     improve_share: float = 0.0
+    #: rounding cuts on the courts' load rows (`cuts.py`), with the residual-capacity cuts
+    load_cuts: bool = True
 
 
 def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
@@ -170,7 +175,10 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         steps.append("lp: not solved in time")
         return done(None, PieceStatus.FEASIBLE, math.inf, -math.inf, "lp")
     rounds = cfg.cut_rounds if carried is None else min(cfg.cut_rounds, cfg.warm_cut_rounds)
-    m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried)
+    # (a what-if's warm start carries residual-capacity cuts only: `warm.py`)
+    load_cuts = cfg.load_cuts and cfg.warm_start is None and not cfg.keep_warm_start
+    m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried,
+                                   load_cuts=load_cuts)
     kept = warm.keep(m, cuts, highs.get_basis(h)) if cfg.keep_warm_start else None
     integral = is_integral(m, lp)
     steps.append(f"lp {bound:.2f}, fractional integer columns {int((~integral).sum())}")
@@ -324,13 +332,15 @@ def _known_start(m: Model, best: NDArray[np.float64] | None, best_obj: float,
 
 def _cut_loop(m: Model, h: Any, lp: NDArray[np.float64], bound: float,
               rows: list[rc.CoordinateRow], rounds: int, steps: list[str],
-              carried: rc.Cuts | None) -> tuple[Model, NDArray[np.float64], float, rc.Cuts]:
+              carried: rc.Cuts | None, load_cuts: bool = False
+              ) -> tuple[Model, NDArray[np.float64], float, rc.Cuts]:
     """Residual-capacity cuts on the officers of 协同 cases (`cuts.py`), added to the LP while
     they cut it off; returns the model with the cuts (the MIP steps keep them), the new LP,
     its bound, and all cut rows (the carried ones first)."""
     added: list[rc.Cuts] = []
-    for _ in range(rounds if rows else 0):
-        found = rc.separate(rows, lp)
+    load = rc.load_rows(m) if load_cuts else []
+    for _ in range(rounds if rows or load else 0):
+        found = warm.concat([rc.separate(rows, lp), rc.separate_load(load, lp)])
         if not found.n:
             break
         rc.add_to_highs(h, found)
