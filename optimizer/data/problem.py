@@ -143,6 +143,12 @@ class Problem:
         """Each case's 案号, in case order (read from the records once per problem)."""
         return tuple(k.id for k in self.scenario.cases)
 
+    @cached_property
+    def asset_ids(self) -> NDArray[np.object_]:
+        """Each asset's id, in asset order (case after case, as `asset_case`)."""
+        ids = [a.id for assets in case_columns(self.scenario).assets for a in assets]
+        return _frozen(np.array(ids, dtype=object).reshape(len(ids)))
+
     @property
     def n_cases(self) -> int:
         return len(self.case_court)

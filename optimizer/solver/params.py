@@ -33,8 +33,9 @@ class SolveParams:
     lp_min_seconds: float = 60.0
     #: pieces overrun their share a little (the LP must finish); shares are scaled by this
     piece_share: float = 0.8
-    #: with debtor groups linking pieces, pass 1 (relaxed, for the bound) gets this share
-    linking_pass1_share: float = 0.85
+    #: with debtor groups linking pieces, pass 1 (relaxed, for the bound) gets this share; the
+    #: rest goes to pass 2 (re-solving with the groups decided) when it can take a whole pass
+    linking_pass1_share: float = 1.0
     #: the restricted MIP on a piece's fractional cases gets this share of the piece's time left
     restricted_mip_share: float = 0.5
     #: debtor groups merge pieces while the merged piece has at most this many free cases
