@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 
 #: brackets NFKC leaves alone, written for the year of a case number in older documents
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")",
@@ -58,6 +59,25 @@ def case_number_key(text: str) -> str:
         return key
     key = unicodedata.normalize("NFKC", visible(text)).translate(_BRACKETS)
     return _SPACE.sub("", key)
+
+
+#: joins case numbers for one `translate` of them all: a control character (no case number has
+#: one), a starter that composes with nothing, and not in `_CASE_NUMBER_TABLE`
+_JOIN = "\x1f"
+
+
+def case_number_keys(texts: Sequence[str]) -> list[str]:
+    """`case_number_key` of each text, for many at once: one `translate` of the texts joined
+    (a national scenario's 300,000 numbers in a tenth of the time), each text alone when any
+    of them needs more (the join tells: the check holds for the whole exactly when it holds for
+    every part)."""
+    joined = _JOIN.join(texts)
+    if joined.count(_JOIN) == max(len(texts) - 1, 0):
+        keys = joined.translate(_CASE_NUMBER_TABLE)
+        if (keys.replace(_JOIN, "").isprintable()
+                and unicodedata.is_normalized("NFKC", keys)):
+            return keys.split(_JOIN) if texts else []
+    return list(map(case_number_key, texts))
 
 
 def identifier_key(text: str) -> str:

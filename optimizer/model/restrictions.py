@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.changes import ChangeSet, court_mask
 from optimizer.data.problem import Problem
 from optimizer.law.modes import MODE_BY_KEY, Mode, Trigger
@@ -155,8 +156,9 @@ def _id_indexes(p: Problem, ch: ChangeSet, by_case: bool
         kidx = {cid: i for i, cid in enumerate(p.case_ids)}
     didx: dict[str, int] = {}
     if ch.concentrate or ch.never_concentrate:
-        for k, d in zip(p.scenario.cases, p.case_debtor.tolist(), strict=True):
-            didx.setdefault(k.debtor_id, d)
+        for debtor_id, d in zip(case_columns(p.scenario).debtor_id, p.case_debtor.tolist(),
+                                strict=True):
+            didx.setdefault(debtor_id, d)
     return kidx, didx
 
 
