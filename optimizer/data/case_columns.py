@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from itertools import chain, islice
-from operator import itemgetter, methodcaller
+from itertools import chain, islice, repeat
+from operator import contains, itemgetter, methodcaller
 from typing import Annotated, Any, NotRequired, overload
 
 import numpy as np
@@ -134,12 +134,29 @@ def _defaults(model: type[BaseModel]) -> dict[str, Any]:
     return {name: f.default for name, f in model.model_fields.items() if not f.is_required()}
 
 
-def _getters(model: type[BaseModel], names: Sequence[str]) -> list[Callable[[Any], Any]]:
-    """For each field: a C-level getter of its value in a validated dict, the default when the
-    file left it out."""
-    defaults = _defaults(model)
-    return [methodcaller("get", name, defaults[name]) if name in defaults else itemgetter(name)
-            for name in names]
+def _by_field(records: list[dict[str, Any]], model: type[BaseModel],
+              defaults: dict[str, Any]) -> tuple[dict[str, Sequence[Any]], list[frozenset[str]]]:
+    """The values of each of `model`'s fields over validated `records` (`defaults` where a
+    record left the field out), and the keys each record gave.
+
+    The validated dicts hold their keys in the model's field order (the first one is checked),
+    so records that gave the same fields (usually all of a chunk: each optional field is in
+    every record or in none) are transposed whole; others are read field by field."""
+    n = len(records)
+    optional = {name: sum(map(contains, records, repeat(name, n))) for name in defaults}
+    names = [name for name in model.model_fields if optional.get(name, n) == n]
+    if all(count in (0, n) for count in optional.values()) and (not n or list(records[0]) == names):
+        out: dict[str, Sequence[Any]] = dict(zip(
+            names, zip(*map(dict.values, records), strict=True), strict=True) if n else ())
+        for name, count in optional.items():
+            if not count:
+                out[name] = [defaults[name]] * n
+        keys = frozenset(names)
+        return out, [_KEY_SETS.setdefault(keys, keys)] * n
+    out = {name: list(map(methodcaller("get", name, defaults[name]) if name in defaults
+                          else itemgetter(name), records)) for name in model.model_fields}
+    sets = list(map(frozenset, records))
+    return out, list(map(_KEY_SETS.setdefault, sets, sets))
 
 
 class CaseCollector:
@@ -160,49 +177,33 @@ class CaseCollector:
     def _flush(self) -> None:
         chunk, out = self._chunk, self._columns
         self._chunk = []
-        for name, get in zip(_CASE_FIELDS, _CASE_GETTERS, strict=True):
-            out[name] += map(get, chunk)
+        case, given = _by_field(chunk, Case, _CASE_DEFAULTS)
+        out["given"] += given
+        for name in _CASE_FIELDS:
+            out[name] += case[name]
         for role in ("applicant", "debtor"):
-            parties = list(map(itemgetter(role), chunk))
+            party, _ = _by_field(list(case[role]), Party, {})
             for name in _PARTY_FIELDS:
-                out[f"{role}_{name}"] += map(itemgetter(name), parties)
-        for block, getters, given in (("flags", _FLAGS_GETTERS, "flags_given"),
-                                      ("wish", _WISH_GETTERS, "wish_given")):
-            records = list(map(methodcaller("get", block, _EMPTY), chunk))
-            for name, get in getters:
-                out[name] += map(get, records)
-            out[given] += _given(records, _ALL_KEYS[block])
-        out["given"] += _given(chunk, _ALL_KEYS["case"])
-        assets = list(map(methodcaller("get", "assets", ()), chunk))
-        out["asset_count"] += map(len, assets)
-        flat = list(chain.from_iterable(assets))
-        for name in _ASSET_FIELDS:
-            out[f"asset_{name}"] += map(itemgetter(name), flat)
+                out[f"{role}_{name}"] += party[name]
+        for block, model in (("flags", CaseFlags), ("wish", ApplicantWish)):
+            values, given = _by_field(list(case[block]), model, _defaults(model))
+            out[f"{block}_given"] += given
+            for name in model.model_fields:
+                out[name] += values[name]
+        out["asset_count"] += map(len, case["assets"])
+        flat = list(chain.from_iterable(case["assets"]))
+        if flat:
+            assets, _ = _by_field(flat, Asset, {})
+            for name in _ASSET_FIELDS:
+                out[f"asset_{name}"] += assets[name]
 
     def columns(self) -> CaseColumns:
         self._flush()
         return CaseColumns(**{name: tuple(v) for name, v in self._columns.items()})
 
 
-_EMPTY: dict[str, Any] = {}
-_CASE_GETTERS = _getters(Case, _CASE_FIELDS)
-_FLAGS_GETTERS = list(zip(CaseFlags.model_fields,
-                          _getters(CaseFlags, tuple(CaseFlags.model_fields)), strict=True))
-_WISH_GETTERS = list(zip(ApplicantWish.model_fields,
-                         _getters(ApplicantWish, tuple(ApplicantWish.model_fields)), strict=True))
-
-
-_ALL_KEYS = {"case": frozenset(Case.model_fields), "flags": frozenset(CaseFlags.model_fields),
-             "wish": frozenset(ApplicantWish.model_fields)}
-
-
-def _given(records: list[dict[str, Any]], every: frozenset[str]) -> list[frozenset[str]]:
-    """The keys each record gave, one shared set per distinct set of keys (a record with every
-    field, the usual one, is recognised by its length: unknown keys were refused)."""
-    if all(map(len(every).__eq__, map(len, records))):
-        return [every] * len(records)
-    sets = list(map(frozenset, records))
-    return list(map(_KEY_SETS.setdefault, sets, sets))
+#: a case left without `flags`, `wish` or `assets` has them empty (their fields' defaults)
+_CASE_DEFAULTS = {**_defaults(Case), "flags": {}, "wish": {}, "assets": ()}
 
 
 def _collect(record: dict[str, Any], info: ValidationInfo) -> None:

@@ -163,12 +163,10 @@ def _surely_unique_keys(data: bytes, s: Scenario) -> bool:
 
     Each object's distinct keys are the fields it set (unknown keys are refused), so their sum
     is the number of key/value pairs, less one per repeated key. In a text where every colon
-    directly follows a quote, and no quote before a colon is escaped, every colon ends a key:
-    the colons are the pairs. So the pairs equal the fields given exactly when no key repeats.
-    False means "not sure" (a repeated key, or a colon inside a string or after a space):
-    `json.loads` must look."""
-    if b'\\":' in data:
-        return False
+    directly follows a quote, every colon ends a key, or is inside a string after an escaped
+    quote (`\\":`): the colons are the pairs plus those. So the colons equal the fields given
+    exactly when no key repeats and no string holds such a colon. False means "not sure" (a
+    repeated key, or a colon inside a string or after a space): `json.loads` must look."""
     colons = data.count(b":")
     if data.count(b'":') != colons:
         return False

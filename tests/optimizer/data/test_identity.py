@@ -23,13 +23,15 @@ def test_the_ways_of_writing_one_number_share_a_key():
     assert len(set(keys[:5])) == 1
 
 
-@pytest.mark.parametrize("texts", [[], ["a"], WRITTEN[:2], WRITTEN[5:], ["a\x1fb", "c"]])
+@pytest.mark.parametrize("texts", [[], ["a"], WRITTEN[:2], WRITTEN[5:], ["a\x1fb", "c"],
+                                   ["（１）\ud800", "x"], ["\U0001f600（１）", "ｘ"]])
 def test_a_few_and_the_awkward_ones(texts):
     assert case_number_keys(texts) == [case_number_key(x) for x in texts]
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from(
-    "0123456789（）()〔〕 浙执号\u200b\u3000\u0301\u00e9ｅﬁ\u00adA\x1f"), max_size=12), max_size=8))
+    "0123456789（）()〔〕 浙执号\u200b\u3000\u0301\u00e9ｅﬁ\u00adA\x1f\ud800\U0001f600"),
+    max_size=12), max_size=8))
 @settings(max_examples=300, deadline=None)
 def test_many_at_once_equal_each_alone(texts):
     assert case_number_keys(texts) == [case_number_key(x) for x in texts]
