@@ -64,13 +64,14 @@ def _entrusted(p: Problem, ev: Evaluation) -> tuple[dict[int, tuple[str, ...]], 
     far = ~p.tree.same_locality(p.asset_place[ent], p.court_place[ev.court[cases]], 2)
     code[cases] = 1
     code[cases[far]] = 2
-    # assets are numbered case after case, in each case's order (`Problem.from_scenario`), as
-    # the scenario's asset columns are
+    # assets are numbered case after case (`Problem.from_scenario`), as the scenario's asset
+    # columns are, so `ent` runs case by case
+    owners, starts = np.unique(cases, return_index=True)
     asset_ids = case_columns(p.scenario).asset_id
-    by_case: dict[int, list[str]] = {}
-    for c, a in zip(cases.tolist(), ent.tolist(), strict=True):
-        by_case.setdefault(c, []).append(asset_ids[a])
-    return {c: tuple(ids) for c, ids in by_case.items()}, code
+    ids = [asset_ids[a] for a in ent.tolist()]
+    ends = np.r_[starts[1:], len(ent)].tolist()
+    return {c: tuple(ids[a:b]) for c, a, b in zip(owners.tolist(), starts.tolist(), ends,
+                                                  strict=True)}, code
 
 
 def _reasons(p: Problem) -> list[tuple[str, ...]]:
