@@ -29,6 +29,7 @@ from optimizer.law.vocabulary import PieceStatus
 from optimizer.model.rows import Model
 from optimizer.solver import cuts as rc
 from optimizer.solver import highs, warm
+from optimizer.solver.assignment import BEFORE_BRANCHING, assignment_view, local_search
 from optimizer.solver.highs import Outcome
 from optimizer.solver.improve import improve
 from optimizer.solver.points import INT_TOL, feasible, fill_bands, is_integral, round_lp, round_staff
@@ -140,6 +141,9 @@ class PieceSettings:
     #: share of the time left before branch and cut given to the improvement phase
     #: (`improve.py`; 0 = none)
     improve_share: float = 0.0
+    #: share of the time left before branch and cut given to the local search of a piece that
+    #: is a pure assignment (`assignment.py`; 0 = none): 2/5 of it before, the rest after
+    assignment_search_share: float = 0.3
 
 
 def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
@@ -190,9 +194,24 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
             and left() > 0.05):
         best, best_obj = improve(m, best, best_obj, left() * cfg.improve_share, cfg, steps)
         tell("improvement 改进", best_obj, bound)
-    if (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
-        best, best_obj, bound = _branch_and_cut(m, cfg, best, best_obj, bound, left(), steps, tell)
-        method = "lp+mip"
+    open_gap = lambda: best is None or best_obj - bound > cfg.gap * abs(best_obj)  # noqa: E731
+    # a pure assignment (the GAP) also gets a local search around branch and cut: before it
+    # (a better start prunes more) and after it (from branch and cut's incumbent)
+    share = cfg.assignment_search_share if best is not None else 0.0
+    view = assignment_view(m) if share > 0 else None
+    if view is not None and best is not None and open_gap() and left() > 0.05:
+        best, best_obj = local_search(m, view, best, best_obj,
+                                      left() * share * BEFORE_BRANCHING, cfg.seed, steps)
+        method += "+local-search"
+        tell("local search 局部搜索", best_obj, bound)
+    if open_gap() and left() > 0.05:
+        seconds = left() * (1 - share) if view is not None else left()
+        best, best_obj, bound = _branch_and_cut(m, cfg, best, best_obj, bound, seconds, steps,
+                                                tell)
+        method = "lp+mip" + ("+local-search" if view is not None else "")
+    if view is not None and best is not None and open_gap() and left() > 0.05:
+        best, best_obj = local_search(m, view, best, best_obj, left(), cfg.seed + 1, steps)
+        tell("local search 局部搜索", best_obj, bound)
     if best is None:
         return done(None, PieceStatus.FEASIBLE, math.inf, bound, method)
     bound = min(bound, best_obj)

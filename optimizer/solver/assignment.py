@@ -1,0 +1,258 @@
+"""Local search for assignment pieces (指派型子问题的局部搜索): a tabu search with shift and swap
+moves over capacity rows, for pieces that are a pure generalized assignment.
+
+A piece qualifies (`assignment_view`) when its model is nothing but x columns in [0, 1], each
+case taking exactly one (`one_option` rows) and ≤ rows with non-negative weights in which each
+column appears at most once (the courts' hard load ceilings, 办案能力上限) — no group targets,
+no lent officers, no load bands. That is the generalized assignment problem (GAP); a piece of
+the court plan with lending, 集中执行 groups or penalty bands does not qualify and never reaches
+this module.
+
+The search (after Yagiura, Ibaraki & Glover's tabu search for the GAP, without its ejection
+chains): the incumbent's cases move one at a time (shift) or two at once between their courts
+(swap); capacity may be exceeded at a price per unit of excess that each court adapts (raised
+while the court is over, lowered while it is not), so the search crosses infeasible ground
+between feasible points; a case that left a court may not return there for a few moves
+(tabu), unless that gives a feasible point better than the best; after a few hundred moves
+without a better point the search goes back to its best one with a few cases thrown to
+random courts. Moves are scored for all cases at once with numpy; only feasible points are
+kept, so what comes back is never worse than the start nor infeasible.
+
+In a piece (`piece.solve_piece`) it runs around HiGHS branch and cut: briefly before (a better
+start prunes more) and after (from branch and cut's incumbent). Alone, it stalls near 1 %
+above the best-known values of Yagiura's type-D instances; branch and cut alone, 0.6–1.5 %;
+the two together are in benchmarks/README.md. (OR-Tools CP-SAT with one worker, hinted with
+the incumbent, and the court-subset sub-MIPs of `improve.py` from its result, were tried in
+its place and found less: same file.)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.model.rows import Model
+from optimizer.solver.points import feasible
+
+#: a swap is scored for at most this many cases (drawn afresh each move) against all others:
+#: scoring every pair costs n² per move (1.4 ms at 200 cases); 64 rows kept the result within
+#: the noise on d10100–e20100 at 3 s and let 1,600-case pieces move as often
+_SWAP_SAMPLE = 64
+#: how fast a court's price of excess load moves each move: up while over, down while not
+#: (1.08 / 0.96 let the search wander infeasible for hundreds of moves on d20100; 1.5 / 0.9
+#: kept it from crossing)
+_PRICE_UP, _PRICE_DOWN = 1.2, 0.98
+#: moves without a better feasible point after which the search goes back to its best point
+_RESTART_AFTER = 400
+#: of the local search's time around branch and cut, the share it gets before (the rest after):
+#: one run each at shares 0.2–0.7 on d10100–e20100, and 2/5 before against 0 or all before
+#: (benchmarks/README.md)
+BEFORE_BRANCHING = 0.4
+#: share of the cases moved at random when the search goes back to its best point
+_KICK = 0.05
+#: tabu tenure, as shares of the number of cases (drawn anew for each move)
+_TENURE = (1 / 40, 1 / 10)
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    """A piece read as a generalized assignment: `option[j, i]` is the column that puts case j
+    at capacity row i (−1: none; of several, the cheapest), with its cost and weight."""
+
+    option: NDArray[np.int64]  # (cases, rows) column index or −1
+    cost: NDArray[np.float64]  # (cases, rows), +inf where there is no option
+    weight: NDArray[np.float64]  # (cases, rows)
+    capacity: NDArray[np.float64]  # (rows,), +inf for the row of columns in no capacity row
+
+    @property
+    def n_cases(self) -> int:
+        return int(self.option.shape[0])
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.option.shape[1])
+
+    def agents_of(self, v: NDArray[np.float64]) -> NDArray[np.int64] | None:
+        """The row each case's chosen column lies in, or None when `v` is not one whole
+        option per case among the view's columns."""
+        chosen = v > 0.5
+        at = np.full(self.n_cases, -1, dtype=np.int64)
+        has = self.option >= 0
+        hit = np.zeros_like(has)
+        hit[has] = chosen[self.option[has]]
+        if np.any(hit.sum(axis=1) != 1):
+            return None
+        at = hit.argmax(axis=1).astype(np.int64)
+        if int(chosen.sum()) != self.n_cases:  # a chosen column the view does not hold
+            return None
+        return at
+
+    def point(self, agents: NDArray[np.int64], n_cols: int) -> NDArray[np.float64]:
+        """The model's point of an assignment."""
+        v = np.zeros(n_cols)
+        v[self.option[np.arange(self.n_cases), agents]] = 1.0
+        return v
+
+    def cost_of(self, agents: NDArray[np.int64]) -> float:
+        return float(self.cost[np.arange(self.n_cases), agents].sum())
+
+    def fits(self, agents: NDArray[np.int64]) -> bool:
+        load = np.bincount(agents, weights=self.weight[np.arange(self.n_cases), agents],
+                           minlength=self.n_rows)
+        return bool(np.all(load <= self.capacity + 1e-9))
+
+
+def assignment_view(m: Model) -> AssignmentView | None:
+    """The piece as a generalized assignment, or None when it is not one (see the module)."""
+    lay = m.layout
+    if lay.n_y or lay.n_z or lay.n_s or lay.n_x == 0 or m.n_cols != lay.n_x:
+        return None
+    if not (m.integer.all() and np.all(m.lower == 0) and np.all(m.upper == 1)):
+        return None
+    n_cases = len(m.piece.cases)
+    one = m.row_family.get("one_option", slice(0, 0))
+    if (one.start, one.stop) != (0, n_cases):
+        return None
+    if not (np.all(m.row_lower[:n_cases] == 1) and np.all(m.row_upper[:n_cases] == 1)):
+        return None
+    rest_lo, rest_hi = m.row_lower[n_cases:], m.row_upper[n_cases:]
+    if np.any(np.isfinite(rest_lo)) or not np.all(np.isfinite(rest_hi)):
+        return None
+    col = np.repeat(np.arange(m.n_cols), np.diff(m.a_start))
+    row, val = m.a_index, m.a_value
+    in_one = row < n_cases
+    # each column: coefficient 1 in its own case's row, and in no other case's row
+    if (np.count_nonzero(in_one) != m.n_cols or np.any(val[in_one] != 1)
+            or np.any(row[in_one] != m.x_case[col[in_one]])):
+        return None
+    cap_col, cap_row, cap_val = col[~in_one], row[~in_one] - n_cases, val[~in_one]
+    if np.any(cap_val < 0) or len(np.unique(cap_col)) != len(cap_col):
+        return None
+    n_cap = m.n_rows - n_cases
+    agent = np.full(m.n_cols, n_cap, dtype=np.int64)  # n_cap: in no capacity row
+    weight = np.zeros(m.n_cols)
+    agent[cap_col], weight[cap_col] = cap_row, cap_val
+    n_agents = n_cap + int(np.any(agent == n_cap))
+    option = np.full((n_cases, n_agents), -1, dtype=np.int64)
+    # of several columns for one (case, row), the cheapest: write them dearest first
+    order = np.lexsort((-m.cost, agent, m.x_case))
+    option[m.x_case[order], agent[order]] = order
+    has = option >= 0
+    cost = np.full(option.shape, np.inf)
+    cost[has] = m.cost[option[has]]
+    w = np.zeros(option.shape)
+    w[has] = weight[option[has]]
+    capacity = np.r_[rest_hi, np.full(n_agents - n_cap, np.inf)]
+    return AssignmentView(option, cost, w, capacity)
+
+
+
+def tabu_search(view: AssignmentView, start: NDArray[np.int64], seconds: float, seed: int,
+                max_moves: int | None = None) -> NDArray[np.int64]:
+    """The best feasible assignment found from `start` (feasible) in `seconds` or `max_moves`
+    moves; `start` itself when nothing better is found. Deterministic for a fixed seed when
+    stopped by `max_moves`."""
+    t_end = time.perf_counter() + seconds
+    n, m = view.n_cases, view.n_rows
+    cases = np.arange(n)
+    cost, weight, cap = view.cost, view.weight, view.capacity
+    allowed = np.isfinite(cost)
+    if m < 2 or not allowed.any():
+        return start.copy()
+    rng = np.random.default_rng(seed)
+    # the price of a unit of excess load starts at the spread of costs per unit of weight
+    unit = max(float(np.ptp(cost[allowed])) / max(float(np.mean(weight[allowed])), 1e-9), 1e-6)
+    tenure = (max(3, int(n * _TENURE[0])), max(8, int(n * _TENURE[1])))
+    tabu_until = np.zeros((n, m), dtype=np.int64)
+    best, best_cost = start.copy(), view.cost_of(start)
+    cur, cur_cost = best.copy(), best_cost
+    load = np.bincount(cur, weights=weight[cases, cur], minlength=m)
+    price = np.full(m, unit)
+    since_best = move = 0
+    while (max_moves is None or move < max_moves) and time.perf_counter() < t_end:
+        move += 1
+        over = np.maximum(load - cap, 0.0)
+        here_cost, here_w = cost[cases, cur], weight[cases, cur]
+        total_over = float(over.sum())
+        # shift j → i: j's court sheds w (its excess may fall), i takes w' (its excess may rise)
+        from_over = np.maximum(load[cur] - here_w - cap[cur], 0.0) - over[cur]
+        to_over = np.maximum(load[None, :] + weight - cap[None, :], 0.0) - over[None, :]
+        shift_cost = cost - here_cost[:, None]
+        shift = shift_cost + (price[cur] * from_over)[:, None] + price[None, :] * to_over
+        shift[cases, cur] = np.inf
+        # a tabu move is still taken when it gives a feasible point better than the best
+        aspire = ((total_over + from_over[:, None] + to_over <= 1e-9)
+                  & (cur_cost + shift_cost < best_cost - 1e-9))
+        tabu = tabu_until > move
+        shift[tabu & ~aspire] = np.inf
+        j1, i1 = np.unravel_index(int(np.argmin(shift)), shift.shape)
+        # swap j ↔ k between their two courts: a sample of cases j against every case k
+        pick = cases if n <= _SWAP_SAMPLE else rng.choice(n, size=_SWAP_SAMPLE, replace=False)
+        a_j = cur[pick]
+        swap_cost = (cost[pick][:, cur] + cost[:, a_j].T
+                     - here_cost[pick][:, None] - here_cost[None, :])
+        j_over = (np.maximum(load[a_j][:, None] - here_w[pick][:, None] + weight[:, a_j].T
+                             - cap[a_j][:, None], 0.0) - over[a_j][:, None])
+        k_over = (np.maximum(load[cur][None, :] - here_w[None, :] + weight[pick][:, cur]
+                             - cap[cur][None, :], 0.0) - over[cur][None, :])
+        swap = swap_cost + price[a_j][:, None] * j_over + price[cur][None, :] * k_over
+        swap[(a_j[:, None] == cur[None, :]) | ~np.isfinite(swap_cost)] = np.inf
+        swap_aspire = ((total_over + j_over + k_over <= 1e-9)
+                       & (cur_cost + swap_cost < best_cost - 1e-9))
+        swap[(tabu[pick][:, cur] | tabu[:, a_j].T) & ~swap_aspire] = np.inf
+        p1, k1 = np.unravel_index(int(np.argmin(swap)), swap.shape)
+        if not (math.isfinite(shift[j1, i1]) or math.isfinite(swap[p1, k1])):
+            if tabu_until.max() <= move:  # nothing can move at all
+                break
+            tabu_until[:] = 0
+            continue
+        if shift[j1, i1] <= swap[p1, k1]:
+            moves = [(int(j1), int(i1))]
+        else:
+            j, k = int(pick[p1]), int(k1)
+            moves = [(j, int(cur[k])), (k, int(cur[j]))]
+        for j, to in moves:  # (case, the court it goes to)
+            frm = int(cur[j])
+            tabu_until[j, frm] = move + int(rng.integers(tenure[0], tenure[1] + 1))
+            load[frm] -= weight[j, frm]
+            load[to] += weight[j, to]
+            cur_cost += cost[j, to] - cost[j, frm]
+            cur[j] = to
+        over_now = load - cap > 1e-9
+        price = np.maximum(np.where(over_now, price * _PRICE_UP, price * _PRICE_DOWN), unit * 1e-3)
+        since_best += 1
+        if not over_now.any() and cur_cost < best_cost - 1e-9:
+            best, best_cost, since_best = cur.copy(), view.cost_of(cur), 0
+            cur_cost = best_cost
+        elif since_best >= _RESTART_AFTER:
+            # back to the best point, a few of its cases thrown to random courts (the search
+            # repairs the excess): without the kick it falls back into the same basin
+            cur = best.copy()
+            kicked = rng.choice(n, size=max(2, int(n * _KICK)), replace=False)
+            for j in kicked:
+                cur[j] = rng.choice(np.flatnonzero(allowed[j]))
+            cur_cost = view.cost_of(cur)
+            load = np.bincount(cur, weights=weight[cases, cur], minlength=m)
+            price = np.full(m, unit)
+            since_best = 0
+    return best
+
+
+def local_search(m: Model, view: AssignmentView, best: NDArray[np.float64], best_obj: float,
+                 seconds: float, seed: int, steps: list[str]) -> tuple[NDArray[np.float64], float]:
+    """`tabu_search` on a piece's point: the better of its result and `best` (a point of the
+    model, feasible), checked against the model's own rows before it is taken."""
+    start = view.agents_of(best)
+    if start is None or not view.fits(start) or seconds <= 0:
+        return best, best_obj
+    found = tabu_search(view, start, seconds, seed)
+    point = view.point(found, m.n_cols)
+    obj = float(m.cost @ point)
+    if obj < best_obj - 1e-9 and feasible(m, point):
+        best, best_obj = point, obj
+    steps.append(f"local search {best_obj:.2f}")
+    return best, best_obj
