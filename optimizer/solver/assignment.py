@@ -52,6 +52,10 @@ _RESTART_AFTER = 400
 #: one run each at shares 0.2–0.7 on d10100–e20100, and 2/5 before against 0 or all before
 #: (benchmarks/README.md)
 BEFORE_BRANCHING = 0.4
+#: the search before branch and cut ends after this many moves in a row without a better
+#: point (its gains come within the first few thousand moves; the time it does not use goes
+#: to branch and cut, which needs it on the 5- and 10-court instances)
+PATIENCE_BEFORE_BRANCHING = 2000
 #: share of the cases moved at random when the search goes back to its best point
 _KICK = 0.05
 #: tabu tenure, as shares of the number of cases (drawn anew for each move)
@@ -152,10 +156,10 @@ def assignment_view(m: Model) -> AssignmentView | None:
 
 
 def tabu_search(view: AssignmentView, start: NDArray[np.int64], seconds: float, seed: int,
-                max_moves: int | None = None) -> NDArray[np.int64]:
+                max_moves: int | None = None, patience: int | None = None) -> NDArray[np.int64]:
     """The best feasible assignment found from `start` (feasible) in `seconds` or `max_moves`
-    moves; `start` itself when nothing better is found. Deterministic for a fixed seed when
-    stopped by `max_moves`."""
+    moves, or once `patience` moves in a row found no better point; `start` itself when nothing
+    better is found. Deterministic for a fixed seed when stopped by `max_moves` or `patience`."""
     t_end = time.perf_counter() + seconds
     n, m = view.n_cases, view.n_rows
     cases = np.arange(n)
@@ -172,8 +176,9 @@ def tabu_search(view: AssignmentView, start: NDArray[np.int64], seconds: float, 
     cur, cur_cost = best.copy(), best_cost
     load = np.bincount(cur, weights=weight[cases, cur], minlength=m)
     price = np.full(m, unit)
-    since_best = move = 0
-    while (max_moves is None or move < max_moves) and time.perf_counter() < t_end:
+    since_best = move = fruitless = 0
+    while ((max_moves is None or move < max_moves) and (patience is None or fruitless < patience)
+           and time.perf_counter() < t_end):
         move += 1
         over = np.maximum(load - cap, 0.0)
         here_cost, here_w = cost[cases, cur], weight[cases, cur]
@@ -225,8 +230,9 @@ def tabu_search(view: AssignmentView, start: NDArray[np.int64], seconds: float, 
         over_now = load - cap > 1e-9
         price = np.maximum(np.where(over_now, price * _PRICE_UP, price * _PRICE_DOWN), unit * 1e-3)
         since_best += 1
+        fruitless += 1
         if not over_now.any() and cur_cost < best_cost - 1e-9:
-            best, best_cost, since_best = cur.copy(), view.cost_of(cur), 0
+            best, best_cost, since_best, fruitless = cur.copy(), view.cost_of(cur), 0, 0
             cur_cost = best_cost
         elif since_best >= _RESTART_AFTER:
             # back to the best point, a few of its cases thrown to random courts (the search
@@ -243,16 +249,18 @@ def tabu_search(view: AssignmentView, start: NDArray[np.int64], seconds: float, 
 
 
 def local_search(m: Model, view: AssignmentView, best: NDArray[np.float64], best_obj: float,
-                 seconds: float, seed: int, steps: list[str]) -> tuple[NDArray[np.float64], float]:
+                 seconds: float, seed: int, steps: list[str], patience: int | None = None
+                 ) -> tuple[NDArray[np.float64], float]:
     """`tabu_search` on a piece's point: the better of its result and `best` (a point of the
     model, feasible), checked against the model's own rows before it is taken."""
     start = view.agents_of(best)
     if start is None or not view.fits(start) or seconds <= 0:
         return best, best_obj
-    found = tabu_search(view, start, seconds, seed)
+    found = tabu_search(view, start, seconds, seed, patience=patience)
     point = view.point(found, m.n_cols)
     obj = float(m.cost @ point)
     if obj < best_obj - 1e-9 and feasible(m, point):
         best, best_obj = point, obj
     steps.append(f"local search {best_obj:.2f}")
     return best, best_obj
+

@@ -29,7 +29,7 @@ from optimizer.law.vocabulary import PieceStatus
 from optimizer.model.rows import Model
 from optimizer.solver import cuts as rc
 from optimizer.solver import highs, warm
-from optimizer.solver.assignment import BEFORE_BRANCHING, assignment_view, local_search
+from optimizer.solver.assignment import BEFORE_BRANCHING, PATIENCE_BEFORE_BRANCHING, assignment_view, local_search
 from optimizer.solver.highs import Outcome
 from optimizer.solver.improve import improve
 from optimizer.solver.points import INT_TOL, feasible, fill_bands, is_integral, round_lp, round_staff
@@ -200,8 +200,8 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     share = cfg.assignment_search_share if best is not None else 0.0
     view = assignment_view(m) if share > 0 else None
     if view is not None and best is not None and open_gap() and left() > 0.05:
-        best, best_obj = local_search(m, view, best, best_obj,
-                                      left() * share * BEFORE_BRANCHING, cfg.seed, steps)
+        best, best_obj = local_search(m, view, best, best_obj, left() * share * BEFORE_BRANCHING,
+                                      cfg.seed, steps, PATIENCE_BEFORE_BRANCHING)
         method += "+local-search"
         tell("local search 局部搜索", best_obj, bound)
     if open_gap() and left() > 0.05:
