@@ -84,7 +84,6 @@ class AssignmentView:
         """The row each case's chosen column lies in, or None when `v` is not one whole
         option per case among the view's columns."""
         chosen = v > 0.5
-        at = np.full(self.n_cases, -1, dtype=np.int64)
         has = self.option >= 0
         hit = np.zeros_like(has)
         hit[has] = chosen[self.option[has]]
@@ -142,9 +141,11 @@ def assignment_view(m: Model) -> AssignmentView | None:
     agent[cap_col], weight[cap_col] = cap_row, cap_val
     n_agents = n_cap + int(np.any(agent == n_cap))
     option = np.full((n_cases, n_agents), -1, dtype=np.int64)
-    # of several columns for one (case, row), the cheapest: write them dearest first
-    order = np.lexsort((-m.cost, agent, m.x_case))
-    option[m.x_case[order], agent[order]] = order
+    # of several columns for one (case, row), the cheapest (the first in this order)
+    order = np.lexsort((m.cost, agent, m.x_case))
+    _, first = np.unique(m.x_case[order] * n_agents + agent[order], return_index=True)
+    cheapest = order[first]
+    option[m.x_case[cheapest], agent[cheapest]] = cheapest
     has = option >= 0
     cost = np.full(option.shape, np.inf)
     cost[has] = m.cost[option[has]]
@@ -152,7 +153,6 @@ def assignment_view(m: Model) -> AssignmentView | None:
     w[has] = weight[option[has]]
     capacity = np.r_[rest_hi, np.full(n_agents - n_cap, np.inf)]
     return AssignmentView(option, cost, w, capacity)
-
 
 
 def tabu_search(view: AssignmentView, start: NDArray[np.int64], seconds: float, seed: int,
