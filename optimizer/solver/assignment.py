@@ -161,91 +161,134 @@ def tabu_search(view: AssignmentView, start: NDArray[np.int64], seconds: float, 
     moves, or once `patience` moves in a row found no better point; `start` itself when nothing
     better is found. Deterministic for a fixed seed when stopped by `max_moves` or `patience`."""
     t_end = time.perf_counter() + seconds
-    n, m = view.n_cases, view.n_rows
-    cases = np.arange(n)
-    cost, weight, cap = view.cost, view.weight, view.capacity
-    allowed = np.isfinite(cost)
-    if m < 2 or not allowed.any():
+    if view.n_rows < 2 or not np.isfinite(view.cost).any():
         return start.copy()
-    rng = np.random.default_rng(seed)
-    # the price of a unit of excess load starts at the spread of costs per unit of weight
-    unit = max(float(np.ptp(cost[allowed])) / max(float(np.mean(weight[allowed])), 1e-9), 1e-6)
-    tenure = (max(3, int(n * _TENURE[0])), max(8, int(n * _TENURE[1])))
-    tabu_until = np.zeros((n, m), dtype=np.int64)
-    best, best_cost = start.copy(), view.cost_of(start)
-    cur, cur_cost = best.copy(), best_cost
-    load = np.bincount(cur, weights=weight[cases, cur], minlength=m)
-    price = np.full(m, unit)
-    since_best = move = fruitless = 0
-    while ((max_moves is None or move < max_moves) and (patience is None or fruitless < patience)
+    walk = _Walk(view, start, np.random.default_rng(seed))
+    since_best = fruitless = 0
+    while ((max_moves is None or walk.move < max_moves) and (patience is None or fruitless < patience)
            and time.perf_counter() < t_end):
-        move += 1
-        over = np.maximum(load - cap, 0.0)
-        here_cost, here_w = cost[cases, cur], weight[cases, cur]
-        total_over = float(over.sum())
-        # shift j → i: j's court sheds w (its excess may fall), i takes w' (its excess may rise)
-        from_over = np.maximum(load[cur] - here_w - cap[cur], 0.0) - over[cur]
-        to_over = np.maximum(load[None, :] + weight - cap[None, :], 0.0) - over[None, :]
+        if not walk.step():
+            break
+        since_best, fruitless = since_best + 1, fruitless + 1
+        if walk.keep_if_best():
+            since_best = fruitless = 0
+        elif since_best >= _RESTART_AFTER:
+            walk.restart()
+            since_best = 0
+    return walk.best
+
+
+class _Walk:
+    """The tabu search's state: the current assignment with its loads and cost, each court's
+    price of excess load, the tabu marks (the move until which case j may not return to court
+    i), and the best feasible assignment so far."""
+
+    def __init__(self, view: AssignmentView, start: NDArray[np.int64],
+                 rng: np.random.Generator) -> None:
+        self.view, self.rng = view, rng
+        n, m = view.n_cases, view.n_rows
+        self.cases = np.arange(n)
+        allowed = np.isfinite(view.cost)
+        # the price of a unit of excess load starts at the spread of costs per unit of weight
+        self.unit = max(float(np.ptp(view.cost[allowed]))
+                        / max(float(np.mean(view.weight[allowed])), 1e-9), 1e-6)
+        self.tenure = (max(3, int(n * _TENURE[0])), max(8, int(n * _TENURE[1])))
+        self.tabu_until = np.zeros((n, m), dtype=np.int64)
+        self.best, self.best_cost = start.copy(), view.cost_of(start)
+        self.move = 0
+        self._start_from(self.best)
+
+    def _start_from(self, agents: NDArray[np.int64]) -> None:
+        self.cur = agents.copy()
+        self.cur_cost = self.view.cost_of(self.cur)
+        self.load = np.bincount(self.cur, weights=self.view.weight[self.cases, self.cur],
+                                minlength=self.view.n_rows)
+        self.price = np.full(self.view.n_rows, self.unit)
+
+    def step(self) -> bool:
+        """Make the best admissible shift or swap; False when nothing can move at all."""
+        self.move += 1
+        over = np.maximum(self.load - self.view.capacity, 0.0)
+        shift, j1, i1 = self._best_shift(over)
+        swap, j2, k2 = self._best_swap(over)
+        if not (math.isfinite(shift) or math.isfinite(swap)):
+            if self.tabu_until.max() <= self.move:
+                return False
+            self.tabu_until[:] = 0
+            return True
+        moves = [(j1, i1)] if shift <= swap else [(j2, int(self.cur[k2])), (k2, int(self.cur[j2]))]
+        for j, to in moves:  # (case, the court it goes to)
+            frm = int(self.cur[j])
+            self.tabu_until[j, frm] = self.move + int(self.rng.integers(self.tenure[0],
+                                                                        self.tenure[1] + 1))
+            self.load[frm] -= self.view.weight[j, frm]
+            self.load[to] += self.view.weight[j, to]
+            self.cur_cost += self.view.cost[j, to] - self.view.cost[j, frm]
+            self.cur[j] = to
+        over_now = self.load - self.view.capacity > 1e-9
+        self.price = np.maximum(np.where(over_now, self.price * _PRICE_UP,
+                                         self.price * _PRICE_DOWN), self.unit * 1e-3)
+        return True
+
+    def _best_shift(self, over: NDArray[np.float64]) -> tuple[float, int, int]:
+        """Score of the best shift j → i and (j, i): j's court sheds w (its excess may fall),
+        i takes w' (its excess may rise), each at its court's price."""
+        cost, weight, cap, cur = self.view.cost, self.view.weight, self.view.capacity, self.cur
+        here_cost, here_w = cost[self.cases, cur], weight[self.cases, cur]
+        from_over = np.maximum(self.load[cur] - here_w - cap[cur], 0.0) - over[cur]
+        to_over = np.maximum(self.load[None, :] + weight - cap[None, :], 0.0) - over[None, :]
         shift_cost = cost - here_cost[:, None]
-        shift = shift_cost + (price[cur] * from_over)[:, None] + price[None, :] * to_over
-        shift[cases, cur] = np.inf
+        shift = shift_cost + (self.price[cur] * from_over)[:, None] + self.price[None, :] * to_over
+        shift[self.cases, cur] = np.inf
         # a tabu move is still taken when it gives a feasible point better than the best
-        aspire = ((total_over + from_over[:, None] + to_over <= 1e-9)
-                  & (cur_cost + shift_cost < best_cost - 1e-9))
-        tabu = tabu_until > move
-        shift[tabu & ~aspire] = np.inf
-        j1, i1 = np.unravel_index(int(np.argmin(shift)), shift.shape)
-        # swap j ↔ k between their two courts: a sample of cases j against every case k
-        pick = cases if n <= _SWAP_SAMPLE else rng.choice(n, size=_SWAP_SAMPLE, replace=False)
+        aspire = ((float(over.sum()) + from_over[:, None] + to_over <= 1e-9)
+                  & (self.cur_cost + shift_cost < self.best_cost - 1e-9))
+        shift[(self.tabu_until > self.move) & ~aspire] = np.inf
+        j, i = np.unravel_index(int(np.argmin(shift)), shift.shape)
+        return float(shift[j, i]), int(j), int(i)
+
+    def _best_swap(self, over: NDArray[np.float64]) -> tuple[float, int, int]:
+        """Score of the best swap j ↔ k between two courts and (j, k), for a sample of cases j
+        against every case k."""
+        cost, weight, cap, cur = self.view.cost, self.view.weight, self.view.capacity, self.cur
+        n = self.view.n_cases
+        here_cost, here_w = cost[self.cases, cur], weight[self.cases, cur]
+        pick = (self.cases if n <= _SWAP_SAMPLE
+                else self.rng.choice(n, size=_SWAP_SAMPLE, replace=False))
         a_j = cur[pick]
         swap_cost = (cost[pick][:, cur] + cost[:, a_j].T
                      - here_cost[pick][:, None] - here_cost[None, :])
-        j_over = (np.maximum(load[a_j][:, None] - here_w[pick][:, None] + weight[:, a_j].T
+        j_over = (np.maximum(self.load[a_j][:, None] - here_w[pick][:, None] + weight[:, a_j].T
                              - cap[a_j][:, None], 0.0) - over[a_j][:, None])
-        k_over = (np.maximum(load[cur][None, :] - here_w[None, :] + weight[pick][:, cur]
+        k_over = (np.maximum(self.load[cur][None, :] - here_w[None, :] + weight[pick][:, cur]
                              - cap[cur][None, :], 0.0) - over[cur][None, :])
-        swap = swap_cost + price[a_j][:, None] * j_over + price[cur][None, :] * k_over
+        swap = swap_cost + self.price[a_j][:, None] * j_over + self.price[cur][None, :] * k_over
         swap[(a_j[:, None] == cur[None, :]) | ~np.isfinite(swap_cost)] = np.inf
-        swap_aspire = ((total_over + j_over + k_over <= 1e-9)
-                       & (cur_cost + swap_cost < best_cost - 1e-9))
-        swap[(tabu[pick][:, cur] | tabu[:, a_j].T) & ~swap_aspire] = np.inf
-        p1, k1 = np.unravel_index(int(np.argmin(swap)), swap.shape)
-        if not (math.isfinite(shift[j1, i1]) or math.isfinite(swap[p1, k1])):
-            if tabu_until.max() <= move:  # nothing can move at all
-                break
-            tabu_until[:] = 0
-            continue
-        if shift[j1, i1] <= swap[p1, k1]:
-            moves = [(int(j1), int(i1))]
-        else:
-            j, k = int(pick[p1]), int(k1)
-            moves = [(j, int(cur[k])), (k, int(cur[j]))]
-        for j, to in moves:  # (case, the court it goes to)
-            frm = int(cur[j])
-            tabu_until[j, frm] = move + int(rng.integers(tenure[0], tenure[1] + 1))
-            load[frm] -= weight[j, frm]
-            load[to] += weight[j, to]
-            cur_cost += cost[j, to] - cost[j, frm]
-            cur[j] = to
-        over_now = load - cap > 1e-9
-        price = np.maximum(np.where(over_now, price * _PRICE_UP, price * _PRICE_DOWN), unit * 1e-3)
-        since_best += 1
-        fruitless += 1
-        if not over_now.any() and cur_cost < best_cost - 1e-9:
-            best, best_cost, since_best, fruitless = cur.copy(), view.cost_of(cur), 0, 0
-            cur_cost = best_cost
-        elif since_best >= _RESTART_AFTER:
-            # back to the best point, a few of its cases thrown to random courts (the search
-            # repairs the excess): without the kick it falls back into the same basin
-            cur = best.copy()
-            kicked = rng.choice(n, size=max(2, int(n * _KICK)), replace=False)
-            for j in kicked:
-                cur[j] = rng.choice(np.flatnonzero(allowed[j]))
-            cur_cost = view.cost_of(cur)
-            load = np.bincount(cur, weights=weight[cases, cur], minlength=m)
-            price = np.full(m, unit)
-            since_best = 0
-    return best
+        aspire = ((float(over.sum()) + j_over + k_over <= 1e-9)
+                  & (self.cur_cost + swap_cost < self.best_cost - 1e-9))
+        tabu = self.tabu_until > self.move
+        swap[(tabu[pick][:, cur] | tabu[:, a_j].T) & ~aspire] = np.inf
+        p, k = np.unravel_index(int(np.argmin(swap)), swap.shape)
+        return float(swap[p, k]), int(pick[p]), int(k)
+
+    def keep_if_best(self) -> bool:
+        """Keep the current assignment when it is feasible and better than the best."""
+        if np.any(self.load - self.view.capacity > 1e-9) or self.cur_cost >= self.best_cost - 1e-9:
+            return False
+        self.best, self.best_cost = self.cur.copy(), self.view.cost_of(self.cur)
+        self.cur_cost = self.best_cost
+        return True
+
+    def restart(self) -> None:
+        """Back to the best point with a few of its cases thrown to random courts (the search
+        repairs the excess; without the kick it falls back into the same basin), prices afresh."""
+        agents = self.best.copy()
+        allowed = np.isfinite(self.view.cost)
+        kicked = self.rng.choice(self.view.n_cases, size=max(2, int(self.view.n_cases * _KICK)),
+                                 replace=False)
+        for j in kicked:
+            agents[j] = self.rng.choice(np.flatnonzero(allowed[j]))
+        self._start_from(agents)
 
 
 def local_search(m: Model, view: AssignmentView, best: NDArray[np.float64], best_obj: float,
