@@ -11,7 +11,7 @@ from typing import Any
 
 from optimizer.cli.changes import add_change_flags, changes_from_args
 from optimizer.cli.common import EXIT_INFEASIBLE, EXIT_INVALID, Progress, err
-from optimizer.io.files import write_atomic
+from optimizer.io.files import write_atomic, write_chunks_atomic
 from optimizer.law.errors import UserError
 from optimizer.law.vocabulary import PlanStatus
 from optimizer.solver.params import DEFAULT_GAP, DEFAULT_TIME_LIMIT, SolveParams
@@ -151,9 +151,9 @@ def cmd_solve(a: argparse.Namespace) -> int:
     summary = sys.stderr if a.out == "-" else sys.stdout
     print(plan_summary(plan, max_courts=a.courts), file=summary)
     if a.out == "-":
-        sys.stdout.write(plan.to_json())
+        sys.stdout.writelines(plan.json_chunks())
     elif a.out:
-        write_atomic(a.out, plan.to_json())
+        write_chunks_atomic(a.out, plan.json_chunks())
         print(f"\nwrote {a.out}")
         from optimizer.io.warmfile import warm_path, write_warm
 

@@ -43,7 +43,7 @@ def calendar_warnings(s: Scenario) -> list[Defect]:
     excluded = np.array(k.excluded_days, dtype=np.int64)
     district = courts_at_and_below(s, s.dispatcher)
     planned = (np.array([c in district for c in k.court], dtype=bool)
-               & (np.array([bool(a) for a in k.assets], dtype=bool)
+               & ((k.asset_counts() > 0)
                   | np.array(k.act_obligation, dtype=bool)))
     periods = [("民事诉讼法第237条 six months", STATUTORY_MONTHS)]
     if s.rules.watch_months is not None:

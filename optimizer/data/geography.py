@@ -20,11 +20,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import Delaunay, QhullError, cKDTree
 
-if TYPE_CHECKING:  # networkx costs 0.1–0.3 s to import; only road_graph (a tool) needs it
+# scipy (0.3 s to import) and networkx (0.1–0.3 s) are imported where they are used: reading and
+# validating a scenario need neither
+if TYPE_CHECKING:
     import networkx as nx
 
 EARTH_RADIUS_KM = 6371.0088
@@ -79,6 +78,8 @@ def great_circle_km(
 
 def road_links(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int64]:
     """Undirected links (i < j) between neighbouring places, shape (m, 2)."""
+    from scipy.spatial import Delaunay, QhullError, cKDTree
+
     n = len(lon)
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
@@ -132,6 +133,9 @@ def travel_minutes(
     detour_factor: float = 1.3, speed_kmh: float = 60.0,
 ) -> NDArray[np.float32]:
     """All-pairs shortest travel time in minutes over the road network, shape (n, n)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
     n = len(lon)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)

@@ -140,8 +140,8 @@ class Problem:
 
     @cached_property
     def case_ids(self) -> tuple[str, ...]:
-        """Each case's 案号, in case order (read from the records once per problem)."""
-        return tuple(k.id for k in self.scenario.cases)
+        """Each case's 案号, in case order."""
+        return case_columns(self.scenario).id
 
     @property
     def n_cases(self) -> int:
@@ -227,7 +227,7 @@ class Problem:
         out = self.screening.transfer_cases()
         if self.transfer_released:
             released = np.array([x in self.transfer_released
-                                 for x in (k.debtor_id for k in self.scenario.cases)], dtype=bool)
+                                 for x in case_columns(self.scenario).debtor_id], dtype=bool)
             out &= ~released
         return _frozen(out)
 
@@ -329,12 +329,11 @@ def _case_arrays(s: Scenario, pidx: dict[str, int], cidx: dict[str, int]) -> dic
 
 
 def _asset_arrays(s: Scenario, pidx: dict[str, int]) -> dict[str, NDArray]:
-    per_case = case_columns(s).assets
-    n = len(per_case)
-    assets = [a for x in per_case if x for a in x]
-    asset_case = np.repeat(np.arange(n, dtype=np.int64), [len(x) for x in per_case])
-    asset_value = np.array([a.value for a in assets], dtype=np.float64)
-    a_place = _codes(tuple(a.place for a in assets), pidx)
+    cols = case_columns(s)
+    n = len(cols)
+    asset_case = cols.asset_case()
+    asset_value = np.array(cols.asset_value, dtype=np.float64)
+    a_place = _codes(cols.asset_place, pidx)
     n_assets = np.bincount(asset_case, minlength=n)
     total = np.bincount(asset_case, weights=asset_value, minlength=n)
     share = np.where(total[asset_case] > 0, asset_value / np.maximum(total[asset_case], 1e-300),

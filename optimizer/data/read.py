@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
-from optimizer.data.case_columns import case_columns
+from optimizer.data.case_columns import CASE_ROWS, CaseCollector, CaseSequence, case_columns
 from optimizer.data.counts import check_record_counts
 from optimizer.data.scenario import FORMAT_VERSION, NO_CONTROL, Scenario
 from optimizer.data.validate import Defect, ScenarioError, check_scenario
@@ -163,20 +163,15 @@ def _surely_unique_keys(data: bytes, s: Scenario) -> bool:
 
     Each object's distinct keys are the fields it set (unknown keys are refused), so their sum
     is the number of key/value pairs, less one per repeated key. In a text where every colon
-    directly follows a quote, and no quote before a colon is escaped, every colon ends a key:
-    the colons are the pairs. So the pairs equal the fields given exactly when no key repeats.
-    False means "not sure" (a repeated key, or a colon inside a string or after a space):
-    `json.loads` must look."""
-    if b'\\":' in data:
-        return False
+    directly follows a quote, every colon ends a key, or is inside a string after an escaped
+    quote (`\\":`): the colons are the pairs plus those. So the colons equal the fields given
+    exactly when no key repeats and no string holds such a colon. False means "not sure" (a
+    repeated key, or a colon inside a string or after a space): `json.loads` must look."""
     colons = data.count(b":")
     if data.count(b'":') != colons:
         return False
-    cols = case_columns(s)
     given = (_fields_given((s, s.period, s.weights, s.rules)) + _fields_given(s.places)
-             + _fields_given(s.courts) + sum(cols.fields_given)
-             + 6 * len(s.cases)  # applicant and debtor: their three fields are required
-             + 4 * sum(map(len, cols.assets))  # each asset's four fields are required
+             + _fields_given(s.courts) + case_columns(s).fields_given()
              + _outcome_fields_given(s))
     return colons == given
 
@@ -290,6 +285,22 @@ def _checked(scenario: Scenario) -> Scenario:
     return scenario
 
 
+#: the scenario format with its case records validated straight into columns (`CASE_ROWS`):
+#: the same fields and constraints, no pydantic record per case
+_ScenarioOfColumns = create_model("_ScenarioOfColumns", __base__=Scenario, __module__=__name__,
+                                  cases=(CASE_ROWS, ...))
+
+
+def _validated_as_columns(data: bytes) -> Scenario:
+    """A scenario from JSON text whose cases are columns (`CaseSequence`); raises
+    `ValidationError` (or `ValueError` for JSON that does not parse) like the model would."""
+    collector = CaseCollector()
+    s = _ScenarioOfColumns.model_validate_json(data, strict=True, context=collector)
+    fields = dict(s)
+    fields["cases"] = CaseSequence(collector.columns())
+    return Scenario.model_construct(set(s.model_fields_set), **fields)
+
+
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """The cycle collector off while a scenario is parsed: the parse makes millions of
@@ -328,7 +339,7 @@ def _parse_scenario(data: bytes | str | dict[str, Any], source: str) -> Scenario
         # fast path: pydantic's own JSON parser (it stops at 200 levels of nesting); on any
         # failure, redo slowly for good messages. json.loads still looks for duplicate keys.
         try:  # strict: "officers": "30" is a text, not a number (JSON has both; we say which)
-            scenario = Scenario.model_validate_json(data, strict=True)
+            scenario = _validated_as_columns(data)
         except (ValidationError, ValueError):
             pass
         else:

@@ -15,10 +15,19 @@ or a report cannot break a line or drive a terminal.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    create_model,
+    field_serializer,
+    field_validator,
+)
 
 from optimizer.data.scenario_outcomes import CourtHistory, Debtor, TerminatedStock
 from optimizer.law.modes import MODE_SPECS
@@ -381,3 +390,10 @@ class Scenario(_Record):
     debtors: tuple[Debtor, ...] = Field((), description="被执行人: kind, credit code, consent.")
     terminated: tuple[TerminatedStock, ...] = Field((), description="终本库, per court.")
     history: tuple[CourtHistory, ...] = Field((), description="Each court's last months.")
+
+    @field_serializer("cases", mode="wrap")
+    def _cases_as_records(self, cases: Sequence[Case], records: SerializerFunctionWrapHandler):
+        """A scenario read from a file holds its cases as columns (`CaseSequence`): they are
+        written as the records they stand for. (No return annotation: the serialized schema
+        stays the field's own.)"""
+        return records(cases if isinstance(cases, tuple) else tuple(cases))

@@ -156,10 +156,9 @@ def _group_sums(cols: CaseColumns, n: int, n_courts: int, case_debtor: NDArray[n
                 zb_amount: NDArray[np.float64]) -> tuple[NDArray[Any], ...]:
     """Per debtor: open cases, 终本 cases, courts holding its open cases, claims (open and 终本),
     property found on its open cases, and its open cases without property."""
-    sizes = np.fromiter(map(len, cols.assets), np.int64, len(cols.court))
-    flat = [a.value for x in cols.assets if x for a in x]
-    values = np.bincount(np.repeat(np.arange(len(sizes)), sizes), weights=flat,
-                         minlength=len(sizes)) if flat else np.zeros(len(sizes))
+    sizes = cols.asset_counts()
+    values = np.bincount(cols.asset_case(), weights=np.array(cols.asset_value, dtype=np.float64),
+                         minlength=len(sizes))
     no_property = ~((sizes > 0) | np.array(cols.act_obligation, bool))
     pairs = np.unique(case_debtor * max(n_courts, 1) + case_court)
     claims = (np.bincount(case_debtor, weights=np.array(cols.amount, dtype=np.float64),

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
 
-from optimizer.data.case_columns import case_columns, days
-from optimizer.data.identity import case_number_key
+from optimizer.data.case_columns import CaseColumns, case_columns, days
+from optimizer.data.identity import case_number_keys
 from optimizer.data.scenario import Case, Court, Level, Scenario
 from optimizer.law.errors import ErrorItem, UserError, error_item
-
-_PLACE = attrgetter("place")
 
 # a court's parent must be exactly one level up (基层 → 中级 → 高级 → 最高)
 PARENT_LEVEL = {
@@ -58,6 +55,8 @@ def _article(level: Level | None) -> str:
 
 
 def _duplicates(kind: str, ids: list[str]) -> list[Defect]:
+    if len(set(ids)) == len(ids):  # (the usual answer, without a loop over 300,000 cases)
+        return []
     counts = Counter(ids)
     seen: set[str] = set()
     out = []
@@ -73,9 +72,12 @@ def _same_case_number_written_twice(case_ids: list[str]) -> list[Defect]:
     """Two cases whose numbers differ only in width, brackets, spaces or invisible characters
     （（２０２５）浙１１０２执１号 and (2025)浙1102执1号) are one case entered twice: the import
     treats them as one, so the format refuses them too (exact repeats are `_duplicates`'s)."""
+    keys = case_number_keys(case_ids)
+    if len(set(keys)) == len(set(case_ids)):  # no two different numbers share a key
+        return []
     first_by_key: dict[str, str] = {}
     out = []
-    for i, (case_id, key) in enumerate(zip(case_ids, map(case_number_key, case_ids), strict=True)):
+    for i, (case_id, key) in enumerate(zip(case_ids, keys, strict=True)):
         first = first_by_key.setdefault(key, case_id)
         if first != case_id:
             out.append(Defect(f"cases[{i}]", case_id,
@@ -124,11 +126,12 @@ def courts_at_and_below(scenario: Scenario, root: str) -> set[str]:
 def check_scenario(s: Scenario) -> list[Defect]:
     """Every cross-record defect of `s` (empty when it is usable)."""
     court_by_id = {c.id: c for c in s.courts}
+    case_ids = list(case_columns(s).id)
     defects: list[Defect] = []
     defects += _duplicates("places", [p.id for p in s.places])
     defects += _duplicates("courts", [c.id for c in s.courts])
-    defects += _duplicates("cases", [c.id for c in s.cases])
-    defects += _same_case_number_written_twice([c.id for c in s.cases])
+    defects += _duplicates("cases", case_ids)
+    defects += _same_case_number_written_twice(case_ids)
     if s.period.end < s.period.start:
         defects.append(Defect("period.end", None,
                               f"end {s.period.end} is before start {s.period.start}"))
@@ -171,13 +174,12 @@ def _cases_at_a_glance(s: Scenario, place_ids: set[str], court_by_id: dict[str, 
     None when some case has one."""
     cols = case_columns(s)
     courts, n = cols.court, len(cols.court)
-    assets = [a for case_assets in cols.assets if case_assets for a in case_assets]
     preferred = set(cols.preferred_court) - {None}
     if not (set(courts) <= court_by_id.keys() and preferred <= court_by_id.keys()
             and set(cols.applicant_place) | set(cols.debtor_place)
-            | set(map(_PLACE, assets)) <= place_ids):
+            | set(cols.asset_place) <= place_ids):
         return None
-    if any(len({a.id for a in x}) != len(x) for x in cols.assets if len(x) > 1):
+    if not _asset_ids_unique_per_case(cols):
         return None
     start = np.datetime64(s.period.start, "D")
     filed = days(cols.filed)
@@ -195,6 +197,14 @@ def _cases_at_a_glance(s: Scenario, place_ids: set[str], court_by_id: dict[str, 
         listed[c] = float(load[index[c]])
     inside = np.array([c in district for c in index], dtype=bool)
     return listed, int(inside[at].sum())
+
+
+def _asset_ids_unique_per_case(cols: CaseColumns) -> bool:
+    """Whether no case lists one asset id twice (the pairs (case, asset id) are all distinct)."""
+    if len(set(cols.asset_id)) == len(cols.asset_id):  # (ids are usually unique overall)
+        return True
+    return len(set(zip(cols.asset_case().tolist(), cols.asset_id, strict=True))) == len(
+        cols.asset_id)
 
 
 def _check_courts(s: Scenario, court_by_id: dict[str, Court]) -> list[Defect]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from itertools import compress
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.scenario import Level, Scenario
 from optimizer.data.scenario_outcomes import Consent
 from optimizer.data.validate import Defect
@@ -48,12 +50,14 @@ def _dupes(path: str, keys: list[str]) -> list[Defect]:
 def _check_debtors(s: Scenario) -> list[Defect]:
     places = {p.id for p in s.places}
     levels = {c.id: c.level for c in s.courts}
+    listed = {d.id for d in s.debtors}  # (the cases of the debtors listed: a few thousand)
     cases_of: dict[str, set[str]] = {}
-    for k in s.cases:
-        cases_of.setdefault(k.debtor_id, set()).add(k.id)
+    cols = case_columns(s)
+    for i in compress(range(len(cols)), map(listed.__contains__, cols.debtor_id)):
+        cases_of.setdefault(cols.debtor_id[i], set()).add(cols.id[i])
     for stock in s.terminated:
         for t in stock.cases:
-            if t.debtor_id is not None:
+            if t.debtor_id in listed:
                 cases_of.setdefault(t.debtor_id, set()).add(t.id)
     out = _dupes("debtors", [d.id for d in s.debtors])
     for i, d in enumerate(s.debtors):
@@ -101,7 +105,7 @@ def _check_consent(s: Scenario, where: str, debtor: str, consent: Consent | None
 
 def _check_terminated(s: Scenario) -> list[Defect]:
     courts = {c.id for c in s.courts}
-    open_ids = {k.id for k in s.cases}
+    open_ids = set(case_columns(s).id)
     out = _dupes("terminated", [t.court for t in s.terminated])
     seen: set[str] = set()
     for i, stock in enumerate(s.terminated):

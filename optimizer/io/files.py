@@ -7,6 +7,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 PRIVATE = 0o600  # plans and scenarios hold parties' names: readable by the owner only
@@ -43,6 +44,22 @@ def write_atomic(path: str | Path, text: str | bytes, *, mode: int | None = None
                          "write_atomic")
     # before touching the disk: unencodable text leaves nothing
     data = text if isinstance(text, bytes) else text.encode("utf-8")
+    _write(path, (data,), mode)
+
+
+def write_chunks_atomic(path: str | Path, chunks: Iterable[str], *,
+                        mode: int | None = None) -> None:
+    """`write_atomic` of the text `"".join(chunks)`, each chunk encoded and written as it comes:
+    a large plan is never held whole (`Plan.json_chunks`). The same guarantees, except that
+    text found unencodable part-way leaves a character device or pipe written up to there (a
+    regular file is still replaced whole or not at all)."""
+    if str(path) == "-":
+        raise ValueError("'-' is not a file name: write to standard output instead of calling "
+                         "write_chunks_atomic")
+    _write(path, (chunk.encode("utf-8") for chunk in chunks), mode)
+
+
+def _write(path: str | Path, data: Iterable[bytes], mode: int | None) -> None:
     target, st = _resolve(path)
     if st is not None and not stat.S_ISREG(st.st_mode):
         _write_through(target, st, path, data)
@@ -68,7 +85,8 @@ def _resolve(path: str | Path) -> tuple[Path, os.stat_result | None]:
         raise _named(e, path) from None
 
 
-def _write_through(target: Path, st: os.stat_result, path: str | Path, data: bytes) -> None:
+def _write_through(target: Path, st: os.stat_result, path: str | Path,
+                   data: Iterable[bytes]) -> None:
     """A character device or a pipe is written, never renamed over; anything else refused."""
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
@@ -77,14 +95,15 @@ def _write_through(target: Path, st: os.stat_result, path: str | Path, data: byt
     try:
         fd = os.open(target, os.O_WRONLY | os.O_NOCTTY)
         try:
-            _write_all(fd, data)
+            for part in data:
+                _write_all(fd, part)
         finally:
             os.close(fd)
     except OSError as e:
         raise _named(e, path) from None
 
 
-def _replace(target: Path, path: str | Path, data: bytes, mode: int) -> None:
+def _replace(target: Path, path: str | Path, data: Iterable[bytes], mode: int) -> None:
     """Temporary file in the same folder, flushed, renamed over the target."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +113,8 @@ def _replace(target: Path, path: str | Path, data: bytes, mode: int) -> None:
     try:
         try:
             os.fchmod(fd, mode)  # mkstemp made it 0600
-            _write_all(fd, data)
+            for part in data:
+                _write_all(fd, part)
             os.fsync(fd)
         finally:
             os.close(fd)

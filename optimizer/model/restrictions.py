@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.changes import ChangeSet, court_mask
 from optimizer.data.problem import Problem
 from optimizer.law.modes import MODE_BY_KEY, Mode, Trigger
@@ -146,6 +147,21 @@ def empty(p: Problem) -> Restrictions:
     return restrictions_from(p, ChangeSet())
 
 
+def _id_indexes(p: Problem, ch: ChangeSet, by_case: bool
+                ) -> tuple[dict[str, int], dict[str, int]]:
+    """(case id → case, debtor id → debtor), each built only when something names one: a
+    pass over the records costs 0.6 s at 300,000 cases, for every plan without changes."""
+    kidx: dict[str, int] = {}
+    if by_case or ch.pins or ch.keep or ch.forbid:
+        kidx = {cid: i for i, cid in enumerate(p.case_ids)}
+    didx: dict[str, int] = {}
+    if ch.concentrate or ch.never_concentrate:
+        for debtor_id, d in zip(case_columns(p.scenario).debtor_id, p.case_debtor.tolist(),
+                                strict=True):
+            didx.setdefault(debtor_id, d)
+    return kidx, didx
+
+
 def restrictions_from(p: Problem, ch: ChangeSet, previous: dict[str, tuple[str, str]] | None = None,
                       issued: dict[str, tuple[str, str]] | None = None,
                       previous_loans: dict[tuple[str, str], int] | None = None) -> Restrictions:
@@ -155,10 +171,7 @@ def restrictions_from(p: Problem, ch: ChangeSet, previous: dict[str, tuple[str, 
     pins; `previous_loans` the previous plan's staff moves (warm start only)."""
     n = p.n_cases
     cidx = {c: i for i, c in enumerate(p.court_ids)}
-    kidx = {k.id: i for i, k in enumerate(p.scenario.cases)}
-    didx: dict[str, int] = {}
-    for k, d in zip(p.scenario.cases, p.case_debtor.tolist(), strict=True):
-        didx.setdefault(k.debtor_id, d)
+    kidx, didx = _id_indexes(p, ch, bool(issued or previous))
     n_debtors = int(p.case_debtor.max()) + 1 if n else 0
     source: dict[tuple[str, int], str] = {}
     pin_mode = np.full(n, _NONE, dtype=np.int64)

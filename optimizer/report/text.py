@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.scenario import Scenario
 from optimizer.data.validate import courts_at_and_below
 from optimizer.law.modes import KEY_DECISION_MODES, MODE_LABELS, Mode
@@ -38,22 +39,21 @@ def scenario_summary(s: Scenario) -> str:
     执转破) — the second
     count is the one the solve summary's per-rule table starts from."""
     levels = Counter(c.level.value for c in s.courts)
-    n_assets = sum(len(k.assets) for k in s.cases)
+    cols = case_columns(s)
     district = courts_at_and_below(s, s.dispatcher)
-    suspended: set[int] = set()
+    planned = (np.fromiter(map(district.__contains__, cols.court), dtype=bool, count=len(cols))
+               & ((cols.asset_counts() > 0) | np.array(cols.act_obligation, dtype=bool)))
     if any(d.consent is not None for d in s.debtors):  # 执转破 groups are not planned either
         from optimizer.data.screening import screen
 
-        suspended = set(np.flatnonzero(screen(s).transfer_cases()).tolist())
-    planned = [k for i, k in enumerate(s.cases)
-               if k.court in district and (k.assets or k.act_obligation) and i not in suspended]
-    labels = (("不当干预 interference", lambda k: k.flags.interference),
-              ("消极执行 passive", lambda k: k.flags.passive_handling),
-              ("重大疑难复杂 complex", lambda k: k.flags.complex),
-              ("反对移送 objects to transfer", lambda k: k.wish.objects_to_transfer),
-              ("申请提级 asks the court above", lambda k: k.wish.requests_escalation))
-    rows = [[label, str(sum(bool(f(k)) for k in s.cases)), str(sum(bool(f(k)) for k in planned))]
-            for label, f in labels]
+        planned &= ~screen(s).transfer_cases()
+    labels = (("不当干预 interference", cols.interference),
+              ("消极执行 passive", cols.passive_handling),
+              ("重大疑难复杂 complex", cols.complex),
+              ("反对移送 objects to transfer", cols.objects_to_transfer),
+              ("申请提级 asks the court above", cols.requests_escalation))
+    rows = [[label, str(sum(flag)), str(int(np.array(flag, dtype=bool)[planned].sum()))]
+            for label, flag in labels]
     dispatcher = next((c.name for c in s.courts if c.id == s.dispatcher), s.dispatcher)
     lines = [
         f"场景 Scenario: {safe(s.name)}",
@@ -61,8 +61,8 @@ def scenario_summary(s: Scenario) -> str:
         f"规划期 Period: {s.period.start} – {s.period.end}（方案日期 plan date {s.period.start}）",
         f"法院 Courts: {len(s.courts)} ("
         + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())) + ")",
-        f"地点 Places: {len(s.places)}   案件 Cases: {len(s.cases)}（纳入规划 planned "
-        f"{len(planned)}）   财产 Assets: {n_assets}",
+        f"地点 Places: {len(s.places)}   案件 Cases: {len(cols)}（纳入规划 planned "
+        f"{int(planned.sum())}）   财产 Assets: {len(cols.asset_id)}",
         "",
         table(["标记 flag", "文件中 in the file", "纳入规划 planned"], rows, {1, 2}),
     ]
@@ -84,8 +84,9 @@ _TEXT_KPIS = ("cases_moved", "related_groups_concentrated", "matters_entrusted",
 #: the steps a method string names (see `optimizer/solver/piece.py`), in Chinese
 METHOD_LABELS = {
     "lp": "线性松弛", "staff-dive": "借调人员取整下潜", "restricted-mip": "局部整数规划",
-    "mip": "分支定界", "linking-groups-fixed": "跨块关联组统一决定", "baseline": "基准方案",
-    "fixed": "无可选方案", "local-search": "局部搜索",
+    "neighbourhood-mip": "约减费用邻域整数规划", "mip": "分支定界",
+    "linking-groups-fixed": "跨块关联组统一决定", "baseline": "基准方案", "fixed": "无可选方案",
+    "local-search": "局部搜索",
 }
 
 

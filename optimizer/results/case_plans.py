@@ -15,6 +15,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.problem import Problem
 from optimizer.law.bankruptcy import SUSPENDED_BASIS, SUSPENDED_NOTE, SUSPENDED_REASON
 from optimizer.law.modes import (
@@ -63,13 +64,14 @@ def _entrusted(p: Problem, ev: Evaluation) -> tuple[dict[int, tuple[str, ...]], 
     far = ~p.tree.same_locality(p.asset_place[ent], p.court_place[ev.court[cases]], 2)
     code[cases] = 1
     code[cases[far]] = 2
-    # assets are numbered case after case, in each case's order (`Problem.from_scenario`)
-    first = np.searchsorted(p.asset_case, cases)
-    records = p.scenario.cases
-    by_case: dict[int, list[str]] = {}
-    for c, k in zip(cases.tolist(), (ent - first).tolist(), strict=True):
-        by_case.setdefault(c, []).append(records[c].assets[k].id)
-    return {c: tuple(ids) for c, ids in by_case.items()}, code
+    # assets are numbered case after case (`Problem.from_scenario`), as the scenario's asset
+    # columns are, so `ent` runs case by case
+    owners, starts = np.unique(cases, return_index=True)
+    asset_ids = case_columns(p.scenario).asset_id
+    ids = [asset_ids[a] for a in ent.tolist()]
+    ends = np.r_[starts[1:], len(ent)].tolist()
+    return {c: tuple(ids[a:b]) for c, a, b in zip(owners.tolist(), starts.tolist(), ends,
+                                                  strict=True)}, code
 
 
 def _reasons(p: Problem) -> list[tuple[str, ...]]:

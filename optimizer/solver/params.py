@@ -33,8 +33,9 @@ class SolveParams:
     lp_min_seconds: float = 60.0
     #: pieces overrun their share a little (the LP must finish); shares are scaled by this
     piece_share: float = 0.8
-    #: with debtor groups linking pieces, pass 1 (relaxed, for the bound) gets this share
-    linking_pass1_share: float = 0.85
+    #: with debtor groups linking pieces, pass 1 (relaxed, for the bound) gets this share; the
+    #: rest goes to pass 2 (re-solving with the groups decided) when it can take a whole pass
+    linking_pass1_share: float = 1.0
     #: the restricted MIP on a piece's fractional cases gets this share of the piece's time left
     restricted_mip_share: float = 0.5
     #: debtor groups merge pieces while the merged piece has at most this many free cases
@@ -56,6 +57,13 @@ class SolveParams:
     #: (large-neighbourhood search on sub-MIPs, `improve.py`); 0 = none (the default: it did not
     #: win in the one-run comparison, benchmarks/README.md)
     improve_share: float = 0.0
+    #: mixed-integer rounding cuts on the courts' load rows with whole officers (`cuts.py`):
+    #: the national scenario's largest piece ends 0.13 % above its bound after the restricted
+    #: MIP with them, 0.20 % without (benchmarks/README.md)
+    load_cuts: bool = True
+    #: options beyond the LP's, as a share of a piece's cases, in the reduced-cost
+    #: neighbourhood MIP after the dive (`neighbourhood.py`); 0 = none
+    neighbourhood_share: float = 0.15
     #: share of a piece's time left before branch and cut given to the local search
     #: (`assignment.py`), 2/5 before branch and cut and the rest after it; only a piece that is
     #: a pure assignment (one option per case, hard capacity rows, nothing else: the GAP) runs
@@ -90,6 +98,9 @@ class SolveParams:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 <= value < 1):
                 raise ParamsError(f"{name} must be in [0, 1), got {value!r}")
+        if not (isinstance(self.neighbourhood_share, int | float)
+                and 0 <= self.neighbourhood_share <= 10):
+            raise ParamsError(f"neighbourhood_share must be in [0, 10], got {self.neighbourhood_share!r}")
         if not (math.isfinite(self.lp_min_seconds) and self.lp_min_seconds >= 0):
             raise ParamsError(f"lp_min_seconds must be ≥ 0, got {self.lp_min_seconds}")
 

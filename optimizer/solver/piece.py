@@ -7,6 +7,8 @@ fractional remainder, and branch and cut on the whole piece only when the gap as
 2. otherwise lent officers are made whole by LP diving (fix those nearest to a whole number,
    re-solve warm, repeat), the LP is rounded (argmax per case, groups at ≥ ½) into a start,
    the integral part is fixed and only the fractional cases go to a restricted MIP; if that
+   plan is more than half the gap above the bound, a MIP on the LP's reduced-cost
+   neighbourhood of it re-decides the officers with the cases (`neighbourhood.py`); if the
    plan is still outside the gap, a second restricted MIP starts from the LP itself (its
    fractional cases, officers free);
 3. if that incumbent is not within the requested gap of the LP bound, the whole piece goes to
@@ -33,6 +35,7 @@ from optimizer.solver import highs, warm
 from optimizer.solver.assignment import BEFORE_BRANCHING, PATIENCE_BEFORE_BRANCHING, assignment_view, local_search
 from optimizer.solver.highs import Outcome
 from optimizer.solver.improve import improve
+from optimizer.solver.neighbourhood import neighbourhood_mip, reduced_costs
 from optimizer.solver.points import INT_TOL, feasible, fill_bands, is_integral, round_lp, round_staff
 from optimizer.solver.restricted import restricted_mip
 from optimizer.solver.warm import Basis, WarmStart
@@ -41,12 +44,20 @@ from optimizer.solver.warm import Basis, WarmStart
 #: symmetry detection take 6 of 10 s on a Zhejiang piece (130,000 columns) and remove little;
 #: without them the root reaches the same bound in 4 s. Pieces without lending (the GAP
 #: benchmark) keep them: there presolve pays (d20100 +1.5 % → +2.4 % without it at 10 s)
-_WHOLE_PIECE_MIP = {"presolve": "off", "mip_detect_symmetry": False}
+_WHOLE_PIECE_MIP = {"presolve": "off", "mip_detect_symmetry": False,
+                    "mip_heuristic_effort": 0.0, "mip_heuristic_run_feasibility_jump": False,
+                    "mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+                    "mip_heuristic_run_root_reduced_cost": False}
 #: the LP relaxation of a piece with lending: dual simplex without presolve takes half the CPU
 #: time (0.55 → 0.28 s on the Zhejiang seed 3 piece, 0.94 → 0.50 s on the 30,000-case growth
 #: piece, same optimum). Pieces without lending (GAP) keep presolve: their LP vertex feeds the
 #: rounding, and GAP lost without it (d20100 +1.47 % → +2.15 % in one alternated run)
 _PIECE_LP = {"presolve": "off"}
+#: the reduced-cost neighbourhood MIP runs when the plan is more than this share of the gap
+#: above the bound (closer, there is little left to gain), and may take this many times what
+#: the LP and its cuts took (Zhejiang: ≈ 1 s of LP, 0.5–1 s of neighbourhood MIP)
+_NEIGHBOURHOOD_ABOVE = 0.5
+_NEIGHBOURHOOD_LP_TIMES = 1.0
 
 
 @dataclass
@@ -142,6 +153,11 @@ class PieceSettings:
     #: share of the time left before branch and cut given to the improvement phase
     #: (`improve.py`; 0 = none)
     improve_share: float = 0.0
+    #: rounding cuts on the courts' load rows (`cuts.py`), with the residual-capacity cuts
+    load_cuts: bool = True
+    #: options beyond the LP's, as a share of the piece's cases, in the reduced-cost
+    #: neighbourhood MIP after the dive (`neighbourhood.py`; 0 = none)
+    neighbourhood_share: float = 0.15
     #: share of the time left before branch and cut given to the local search of a piece that
     #: is a pure assignment (`assignment.py`; 0 = none): 2/5 of it before, the rest after
     assignment_search_share: float = 0.3
@@ -175,7 +191,10 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         steps.append("lp: not solved in time")
         return done(None, PieceStatus.FEASIBLE, math.inf, -math.inf, "lp")
     rounds = cfg.cut_rounds if carried is None else min(cfg.cut_rounds, cfg.warm_cut_rounds)
-    m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried)
+    # (a what-if's warm start carries residual-capacity cuts only: `warm.py`)
+    load_cuts = cfg.load_cuts and cfg.warm_start is None and not cfg.keep_warm_start
+    m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried,
+                                   load_cuts=load_cuts)
     kept = warm.keep(m, cuts, highs.get_basis(h)) if cfg.keep_warm_start else None
     integral = is_integral(m, lp)
     steps.append(f"lp {bound:.2f}, fractional integer columns {int((~integral).sum())}")
@@ -183,7 +202,8 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
     if integral.all():
         return done(fill_bands(m, np.round(lp * m.integer) + lp * ~m.integer), PieceStatus.OPTIMAL,
                     bound, bound, "lp")
-    best, best_obj, method = _incumbent(m, h, lp, bound, cfg, steps, tell, left, start.officers)
+    best, best_obj, method = _incumbent(m, h, lp, bound, cfg, steps, tell, left, start.officers,
+                                        _NEIGHBOURHOOD_LP_TIMES * (time.perf_counter() - t0))
     if start.warm and (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
         # a variant far from its base: what the warm start skipped is done as a cold solve
         # does it (the remaining cut rounds, a dive from the LP's own officers) before branching
@@ -223,11 +243,16 @@ def _as_cold(m: Model, h: Any, lp: NDArray[np.float64], bound: float,
 
 def _incumbent(m: Model, h: Any, lp: NDArray[np.float64], bound: float, cfg: PieceSettings,
                steps: list[str], tell: Callable[[str, float | None, float | None], None],
-               left: Callable[[], float], carried: NDArray[np.float64] | None = None
+               left: Callable[[], float], carried: NDArray[np.float64] | None = None,
+               neighbourhood_seconds: float = 0.0
                ) -> tuple[NDArray[np.float64] | None, float, str]:
     """A whole plan near the LP: officers made whole by diving (from the base plan's officers
-    when warm-started), the LP rounded, the fractional rest by a restricted MIP."""
+    when warm-started), the LP rounded, the fractional rest by a restricted MIP; then, for at
+    most `neighbourhood_seconds`, the LP's reduced-cost neighbourhood around that plan."""
     method, base = "lp", lp
+    # (the neighbourhood re-decides officers: pieces without lending, GAP, go without it)
+    with_neighbourhood = cfg.neighbourhood_share > 0 and neighbourhood_seconds > 0 and m.layout.n_z
+    reduced = reduced_costs(h) if with_neighbourhood else None  # (the LP's: the dive moves it)
     if (~is_integral(m, lp)[m.layout.z]).any():
         # officers are whole people: dive — fix the lending closest to whole numbers (or to
         # the base plan's), let the cases re-balance (warm LP), repeat; then round the rest
@@ -250,6 +275,18 @@ def _incumbent(m: Model, h: Any, lp: NDArray[np.float64], bound: float, cfg: Pie
                                         max(left() * cfg.restricted_mip_share, 0.05), cfg, steps)
         method += "+restricted-mip"
         tell("restricted MIP 局部整数规划", best_obj, bound)
+    if (reduced is not None and left() > 0.05
+            and best_obj - bound > _NEIGHBOURHOOD_ABOVE * cfg.gap * abs(best_obj)):
+        # the dive decided the officers one pair at a time; the neighbourhood re-decides them
+        # with the cases whose cheap options the LP's reduced costs name (Zhejiang: 0.01–0.02 %
+        # below the dive's plan on 4 of 10 seeds, benchmarks/README.md)
+        found, found_obj = neighbourhood_mip(
+            m, lp, reduced, best, best_obj,
+            max(min(left() * cfg.restricted_mip_share, neighbourhood_seconds), 0.05),
+            cfg.neighbourhood_share, cfg, steps)
+        if found_obj < best_obj:
+            best, best_obj, method = found, found_obj, method + "+neighbourhood-mip"
+        tell("neighbourhood MIP 邻域整数规划", best_obj, bound)
     if base is not lp and best_obj - bound > cfg.gap * abs(best_obj) and left() > 0.05:
         # the dive fixed officers the LP had split, and the plan built on them is still far
         # from the bound: branch instead on the cases (and officers) the LP itself left open
@@ -355,13 +392,15 @@ def _known_start(m: Model, best: NDArray[np.float64] | None, best_obj: float,
 
 def _cut_loop(m: Model, h: Any, lp: NDArray[np.float64], bound: float,
               rows: list[rc.CoordinateRow], rounds: int, steps: list[str],
-              carried: rc.Cuts | None) -> tuple[Model, NDArray[np.float64], float, rc.Cuts]:
+              carried: rc.Cuts | None, load_cuts: bool = False
+              ) -> tuple[Model, NDArray[np.float64], float, rc.Cuts]:
     """Residual-capacity cuts on the officers of 协同 cases (`cuts.py`), added to the LP while
     they cut it off; returns the model with the cuts (the MIP steps keep them), the new LP,
     its bound, and all cut rows (the carried ones first)."""
     added: list[rc.Cuts] = []
-    for _ in range(rounds if rows else 0):
-        found = rc.separate(rows, lp)
+    load = rc.load_rows(m) if load_cuts else []
+    for _ in range(rounds if rows or load else 0):
+        found = warm.concat([rc.separate(rows, lp), rc.separate_load(load, lp)])
         if not found.n:
             break
         rc.add_to_highs(h, found)

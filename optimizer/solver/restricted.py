@@ -9,7 +9,7 @@ which takes a tenth of the time.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,9 +50,11 @@ def sub_model(m: Model, lower: NDArray[np.float64], upper: NDArray[np.float64]
 
 
 def run_fixed(m: Model, lower: NDArray[np.float64], upper: NDArray[np.float64], seconds: float,
-              cfg: PieceSettings, start: NDArray[np.float64] | None) -> HighsResult:
+              cfg: PieceSettings, start: NDArray[np.float64] | None,
+              options: dict[str, Any] | None = None) -> HighsResult:
     """HiGHS branch and cut on the model with some columns fixed (lower = upper), as the
-    sub-model of the others; the result is a point of the whole model."""
+    sub-model of the others (with extra HiGHS `options`); the result is a point of the whole
+    model."""
     reduced = sub_model(m, lower, upper)
     if reduced is None:
         return HighsResult(Outcome.INFEASIBLE, None, math.inf, math.inf, "fixed columns break a row")
@@ -60,7 +62,7 @@ def run_fixed(m: Model, lower: NDArray[np.float64], upper: NDArray[np.float64], 
     constant = float(m.cost @ point)
     fits = start is not None and bool(np.all(np.abs(start[~free] - point[~free]) <= 1e-9))
     res = highs.run(sub, True, seconds, cfg.gap, cfg.seed,
-                    start=start[free] if fits and start is not None else None)
+                    start=start[free] if fits and start is not None else None, options=options)
     if res.values is None:
         return HighsResult(res.outcome, None, res.objective, res.bound + constant, res.status)
     full = point.copy()

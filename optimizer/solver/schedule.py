@@ -32,7 +32,8 @@ def _settings(params: SolveParams, share: float, left: float,
         staff_dive_rounds=params.staff_dive_rounds, cut_rounds=params.cut_rounds,
         warm_cut_rounds=params.warm_cut_rounds,
         warm_start=warm, keep_warm_start=params.keep_warm_start,
-        improve_share=params.improve_share,
+        improve_share=params.improve_share, load_cuts=params.load_cuts,
+        neighbourhood_share=params.neighbourhood_share,
         assignment_search_share=params.assignment_search_share)
 
 

@@ -126,7 +126,8 @@ def _build(p: Problem, params: SolveParams, say: _Reporter,
 
 
 def _pass2(p: Problem, params: SolveParams, su: _Setup, results: list[PieceResult],
-           decision: Decision, deadline: float, say: _Reporter) -> tuple[list[Decision], int]:
+           decision: Decision, deadline: float, pass1_seconds: float, say: _Reporter
+           ) -> tuple[list[Decision], int]:
     """Decide each linking group once and repair; then, with the time left, re-solve the
     pieces it touches with those decisions fixed. Returns the candidate decisions (the
     repaired one first: the re-solved one must be strictly better to win)."""
@@ -136,10 +137,13 @@ def _pass2(p: Problem, params: SolveParams, su: _Setup, results: list[PieceResul
             on[m.piece.targets[np.round(r.values[m.layout.y]) > 0.5]] = True
     chosen = decide_linking(p, su.o, su.o_rel, su.linking, on)
     repaired = repair(p, su.o, decision, chosen)
+    # pass 2 solves the pieces again (cold): started only when the time left would have done
+    # pass 1 once more; past that its LPs run over the limit (the national scenario's did by
+    # 20 s) for a plan the repair all but reaches already (`linking._shared_costs`)
+    if deadline - time.perf_counter() <= max(1.0, pass1_seconds):
+        return [repaired], 0
     o_fix, fixed, shift, target_orig = fix_linking(p, su.o, chosen)
     pieces2 = find_pieces(p, o_fix, free_cases(p, o_fix) & ~fixed, su.comp)
-    if deadline - time.perf_counter() <= 1.0:
-        return [repaired], 0
     extra = shift + fixed_shift(p, su.base_courts, ~su.free & ~fixed)
     models2 = [build_model(p, o_fix, pc, extra) for pc in pieces2]
     say(Phase.LINKING, f"{len(su.linking)} linking groups decided, {len(models2)} pieces re-solved",
@@ -205,6 +209,7 @@ def search(problem: Problem, params: SolveParams | None = None,
     su = _build(problem, params, say, restrictions, options)
     pass1_deadline = (deadline if not len(su.linking)
                       else t0 + params.time_limit * params.linking_pass1_share)
+    t_pass1 = time.perf_counter()
     results = run_pieces(su.models, params, pass1_deadline,
                          lambda k, n, rs: say(Phase.SOLVE, f"piece {k}/{n} solved", k, n, rs),
                          say.step if progress is not None else None,
@@ -212,7 +217,8 @@ def search(problem: Problem, params: SolveParams | None = None,
     decision = decision_from(su.o_rel, su.models, results, su.base, su.rel_to_orig, su.o)
     candidates, n_pass2 = [decision], 0
     if len(su.linking):
-        candidates, n_pass2 = _pass2(problem, params, su, results, decision, deadline, say)
+        candidates, n_pass2 = _pass2(problem, params, su, results, decision, deadline,
+                                     time.perf_counter() - t_pass1, say)
     method = "+".join(sorted({r.method for r in results})) or "fixed"
     if len(su.linking):
         method += "+linking-groups-fixed"

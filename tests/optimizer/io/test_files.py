@@ -152,3 +152,28 @@ def test_a_file_as_parent_folder_names_the_target(tmp_path):
     with pytest.raises(OSError) as e:
         write_atomic(tmp_path / "file" / "plan.json", "x")
     assert str(tmp_path / "file" / "plan.json") in str(e.value)
+
+
+def test_chunks_are_written_whole_as_one_text(tmp_path):
+    from optimizer.io.files import write_chunks_atomic
+
+    target = tmp_path / "plan.json"
+    write_chunks_atomic(target, iter(["{", '"名": ', '"丽水"', "}\n"]))
+    assert target.read_text(encoding="utf-8") == '{"名": "丽水"}\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_chunks_failing_part_way_leave_the_old_file_and_no_temporary(tmp_path):
+    from optimizer.io.files import write_chunks_atomic
+
+    target = tmp_path / "plan.json"
+    target.write_text("old", encoding="utf-8")
+
+    def chunks():
+        yield "new, first part"
+        yield "\ud800"  # a lone surrogate: not encodable as UTF-8
+
+    with pytest.raises(UnicodeEncodeError):
+        write_chunks_atomic(target, chunks())
+    assert target.read_text(encoding="utf-8") == "old"
+    assert _names(tmp_path) == ["plan.json"]

@@ -90,3 +90,23 @@ def test_creating_and_running_highs_prints_nothing(capfd):
     highs.run(m, True, 5.0, 0.0, 0)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_a_cold_rerun_as_good_as_the_misreported_start_gives_its_bound():
+    """A brute-force example (four cases, one debtor group): branch and cut from the restricted
+    MIP's point, HiGHS 1.16 reported a better objective than the point it returned; the cold
+    re-run found the same point, proven optimal, but was dropped for not being strictly better,
+    and the plan ended `feasible` at the LP bound with gap 0 asked."""
+    import json
+    from pathlib import Path
+
+    from optimizer.data.problem import Problem
+    from optimizer.data.read import parse_scenario
+    from optimizer.pipeline import solve
+    from optimizer.solver.params import SolveParams
+
+    data = json.loads((Path(__file__).parents[2] / "data" / "warm_misreport_tie.json")
+                      .read_text(encoding="utf-8"))
+    plan = solve(Problem.from_scenario(parse_scenario(data)), SolveParams(time_limit=20, gap=0.0))
+    assert plan.objective == pytest.approx(6373.0)
+    assert plan.status == "optimal" and plan.bound == pytest.approx(6373.0)

@@ -139,9 +139,11 @@ def test_a_regret_on_a_plan_with_a_gap_prints_its_proven_range() -> None:
     data = json.loads((__import__("pathlib").Path(__file__).parents[3] / "scenarios" /
                        "lishui.json").read_text(encoding="utf-8"))
     p = problem(data)
-    loose = SolveParams(gap=0.05, time_limit=30)
+    # without the load rows' rounding cuts Lishui stops with a gap (≈ 0.04 %, limit 5 %); with
+    # them it is proven optimal and the regret is one point, not a range
+    loose = SolveParams(gap=0.05, time_limit=30, load_cuts=False)
     plan = plan_problem(p, None, loose)
-    assert plan.objective > plan.bound  # a gap
+    assert plan.objective - plan.bound > 1.0  # a gap
     v = view(p, plan)
     (e,) = explain(v, [next(c.case_id for c in plan.cases if c.mode == "designate")])
     r = exact_regret(v, e.case_id, e.alternatives[0], loose)

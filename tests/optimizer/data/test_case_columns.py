@@ -1,0 +1,115 @@
+"""A scenario read from a file holds its cases as columns: the columns say what the records
+say, and the `Case` records made from them equal the ones validation makes."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import fields
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from optimizer.data.case_columns import CaseColumns, CaseSequence, case_columns, columns_of_records
+from optimizer.data.generate import generate, to_json
+from optimizer.data.read import parse_scenario
+from optimizer.data.scenario import Scenario
+from optimizer.data.validate import ScenarioError
+from tests.conftest import DATA
+
+TINY = json.loads((DATA / "tiny.json").read_text(encoding="utf-8"))
+OPTIONAL_CASE_FIELDS = ("excluded_days", "workload", "property_found", "assets", "act_obligation",
+                        "flags", "wish", "prior_action")
+
+
+def _records(text: str) -> Scenario:
+    """The scenario as validation makes it: a `Case` record per case."""
+    return Scenario.model_validate_json(text, strict=True)
+
+
+def _assert_same(text: str) -> Scenario:
+    s, records = parse_scenario(text), _records(text)
+    assert isinstance(s.cases, CaseSequence)
+    cols, expected = case_columns(s), columns_of_records(records.cases)
+    for f in fields(CaseColumns):
+        assert getattr(cols, f.name) == getattr(expected, f.name), f.name
+    made = list(s.cases)
+    assert made == list(records.cases)
+    for k, r in zip(made, records.cases, strict=True):  # what the file gave, not only the values
+        assert k.model_fields_set == r.model_fields_set
+        assert k.flags.model_fields_set == r.flags.model_fields_set
+        assert k.wish.model_fields_set == r.wish.model_fields_set
+        assert type(k.filed) is type(r.filed) and type(k.workload) is type(r.workload)
+    assert s.model_dump_json() == records.model_dump_json()
+    assert s.model_dump(exclude_unset=True) == records.model_dump(exclude_unset=True)
+    assert s == records
+    return s
+
+
+@pytest.mark.parametrize("preset, seed, cases", [("lishui", 0, None), ("zhejiang", 2, 3000)])
+def test_columns_and_records_of_generated_scenarios(preset, seed, cases):
+    _assert_same(to_json(generate(preset, seed=seed, cases=cases)))
+
+
+def _case_variants(draw: Any, case: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in case.items()
+           if k not in OPTIONAL_CASE_FIELDS or draw(st.booleans())}
+    for block, keys in (("flags", ("interference", "passive_handling", "complex")),
+                        ("wish", ("objects_to_transfer", "requests_escalation"))):
+        if block in out:
+            out[block] = {k: draw(st.booleans()) for k in keys if draw(st.booleans())}
+    if "assets" in out:
+        out["assets"] = [{**a, "value": draw(st.floats(0, 1e13))} for a in out["assets"]
+                         if draw(st.booleans())]
+    if draw(st.booleans()):
+        out["workload"] = draw(st.sampled_from([1, 2, 0.5]))  # a whole number for a float field
+    return out
+
+
+@st.composite
+def scenarios(draw: Any) -> str:
+    data = json.loads(json.dumps(TINY))
+    data["cases"] = [_case_variants(draw, k) for k in data["cases"]]
+    return json.dumps(data, ensure_ascii=False)
+
+
+@given(scenarios())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_fields_left_out_are_defaults_not_given(text):
+    _assert_same(text)
+
+
+def test_the_sequence_indexes_slices_and_travels():
+    text = to_json(generate("lishui", seed=1, cases=200))
+    s, records = _assert_same(text), _records(text)
+    assert s.cases[-1] == records.cases[-1] and s.cases[7] == records.cases[7]
+    assert s.cases[3:9:2] == records.cases[3:9:2]
+    assert s.cases[3:9:2] == tuple(records.cases[3:9:2])  # (a slice is a tuple of records)
+    with pytest.raises(IndexError):
+        s.cases[len(records.cases)]
+    again = pickle.loads(pickle.dumps(s))
+    assert isinstance(again.cases, CaseSequence) and again == records
+    assert s.model_copy(update={"name": "x"}).cases is s.cases
+    fewer = s.model_copy(update={"cases": s.cases[1:]})
+    assert case_columns(fewer).id == tuple(k.id for k in records.cases[1:])
+
+
+def test_an_asset_numbered_case_after_case():
+    text = to_json(generate("lishui", seed=2, cases=300))
+    cols, records = case_columns(parse_scenario(text)), _records(text).cases
+    flat = [(i, a.id, a.value) for i, k in enumerate(records) for a in k.assets]
+    assert list(zip(cols.asset_case().tolist(), cols.asset_id, cols.asset_value,
+                    strict=True)) == flat
+
+
+def test_a_defect_in_a_case_record_is_named_as_before():
+    data = json.loads(json.dumps(TINY))
+    data["cases"][1]["workload"] = 0
+    data["cases"][2]["flags"] = {"complex": "yes"}
+    with pytest.raises(ScenarioError) as e:
+        parse_scenario(json.dumps(data, ensure_ascii=False))
+    where = {(d.path, d.record) for d in e.value.defects}
+    assert where == {("cases[1].workload", data["cases"][1]["id"]),
+                     ("cases[2].flags.complex", data["cases"][2]["id"])}
