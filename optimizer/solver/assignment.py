@@ -30,13 +30,25 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.model.rows import Model
 from optimizer.solver.points import feasible
+
+if TYPE_CHECKING:
+    from optimizer.solver.piece import PieceSettings
+
+Point = NDArray[np.float64]
+Tell = Callable[[str, float | None, float | None], None]
+#: `piece._branch_and_cut`: (model, settings, incumbent, its objective, bound, seconds, steps,
+#: tell) → (incumbent, its objective, bound)
+BranchAndCut = Callable[["Model", "PieceSettings", Point | None, float, float, float, list[str], Tell],
+                        tuple[Point | None, float, float]]
 
 #: a swap is scored for at most this many cases (drawn afresh each move) against all others:
 #: scoring every pair costs n² per move (1.4 ms at 200 cases); 64 rows kept the result within
@@ -307,3 +319,31 @@ def local_search(m: Model, view: AssignmentView, best: NDArray[np.float64], best
     steps.append(f"local search {best_obj:.2f}")
     return best, best_obj
 
+
+
+def branch_with_search(m: Model, cfg: PieceSettings, best: Point | None, best_obj: float,
+                       bound: float, method: str, steps: list[str], tell: Tell,
+                       left: Callable[[], float], branch_and_cut: BranchAndCut
+                       ) -> tuple[Point | None, float, float, str]:
+    """Branch and cut for the time left, when the gap is still open; a piece that is a pure
+    assignment (the GAP) also gets the tabu search around it, `cfg.assignment_search_share` of
+    the time in all: before it (a better start prunes more; `BEFORE_BRANCHING` of that share,
+    ending early when stalled) and after it (from branch and cut's incumbent, for what is left)."""
+    open_gap = lambda: best is None or best_obj - bound > cfg.gap * abs(best_obj)  # noqa: E731
+    if not open_gap() or left() <= 0.05:
+        return best, best_obj, bound, method
+    share = cfg.assignment_search_share if best is not None else 0.0
+    view = assignment_view(m) if share > 0 else None
+    if view is not None and best is not None:
+        best, best_obj = local_search(m, view, best, best_obj, left() * share * BEFORE_BRANCHING,
+                                      cfg.seed, steps, PATIENCE_BEFORE_BRANCHING)
+        method += "+local-search"
+        tell("local search 局部搜索", best_obj, bound)
+    if open_gap() and left() > 0.05:
+        seconds = left() * (1 - share) if view is not None else left()
+        best, best_obj, bound = branch_and_cut(m, cfg, best, best_obj, bound, seconds, steps, tell)
+        method = "lp+mip" + ("+local-search" if view is not None else "")
+    if view is not None and best is not None and open_gap() and left() > 0.05:
+        best, best_obj = local_search(m, view, best, best_obj, left(), cfg.seed + 1, steps)
+        tell("local search 局部搜索", best_obj, bound)
+    return best, best_obj, bound, method

@@ -13,8 +13,7 @@ fractional remainder, and branch and cut on the whole piece only when the gap as
    fractional cases, officers free);
 3. if that incumbent is not within the requested gap of the LP bound, the whole piece goes to
    HiGHS branch and cut with the incumbent as start, for the time left, until the gap to the
-   better of its dual bound and the LP's is met; that bound replaces the LP's. A piece that is
-   a pure assignment (the GAP benchmark) also gets a tabu search around it (`assignment.py`).
+   better of its dual bound and the LP's is met; that bound replaces the LP's.
 """
 
 from __future__ import annotations
@@ -30,9 +29,8 @@ from numpy.typing import NDArray
 
 from optimizer.law.vocabulary import PieceStatus
 from optimizer.model.rows import Model
+from optimizer.solver import assignment, highs, warm
 from optimizer.solver import cuts as rc
-from optimizer.solver import highs, warm
-from optimizer.solver.assignment import BEFORE_BRANCHING, PATIENCE_BEFORE_BRANCHING, assignment_view, local_search
 from optimizer.solver.highs import Outcome
 from optimizer.solver.improve import improve
 from optimizer.solver.neighbourhood import neighbourhood_mip, reduced_costs
@@ -158,9 +156,7 @@ class PieceSettings:
     #: options beyond the LP's, as a share of the piece's cases, in the reduced-cost
     #: neighbourhood MIP after the dive (`neighbourhood.py`; 0 = none)
     neighbourhood_share: float = 0.15
-    #: share of the time left before branch and cut given to the local search of a piece that
-    #: is a pure assignment (`assignment.py`; 0 = none): 2/5 of it before, the rest after
-    assignment_search_share: float = 0.3
+    assignment_search_share: float = 0.3  # `assignment.branch_with_search` (0 = none)
 
 
 def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
@@ -215,9 +211,8 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
             and left() > 0.05):
         best, best_obj = improve(m, best, best_obj, left() * cfg.improve_share, cfg, steps)
         tell("improvement 改进", best_obj, bound)
-    if (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
-        best, best_obj, bound, method = _branch(m, cfg, best, best_obj, bound, method, steps, tell,
-                                                left)
+    best, best_obj, bound, method = assignment.branch_with_search(  # (when the gap is still open)
+        m, cfg, best, best_obj, bound, method, steps, tell, left, _branch_and_cut)
     if best is None:
         return done(None, PieceStatus.FEASIBLE, math.inf, bound, method)
     bound = min(bound, best_obj)
@@ -321,32 +316,6 @@ def _teller(cfg: PieceSettings) -> Callable[[str, float | None, float | None], N
             finite = lambda x: x if x is not None and math.isfinite(x) else None  # noqa: E731
             cfg.on_step(what, finite(incumbent), finite(proven))
     return tell
-
-
-def _branch(m: Model, cfg: PieceSettings, best: NDArray[np.float64] | None, best_obj: float,
-            bound: float, method: str, steps: list[str],
-            tell: Callable[[str, float | None, float | None], None], left: Callable[[], float]
-            ) -> tuple[NDArray[np.float64] | None, float, float, str]:
-    """Branch and cut for the time left; a pure assignment (the GAP, `assignment.py`) also gets
-    a local search around it: before it (a better start prunes more) and after it (from
-    branch and cut's incumbent), `cfg.assignment_search_share` of the time in all."""
-    open_gap = lambda: best is None or best_obj - bound > cfg.gap * abs(best_obj)  # noqa: E731
-    share = cfg.assignment_search_share if best is not None else 0.0
-    view = assignment_view(m) if share > 0 else None
-    if view is not None and best is not None:
-        best, best_obj = local_search(m, view, best, best_obj, left() * share * BEFORE_BRANCHING,
-                                      cfg.seed, steps, PATIENCE_BEFORE_BRANCHING)
-        method += "+local-search"
-        tell("local search 局部搜索", best_obj, bound)
-    if open_gap() and left() > 0.05:
-        seconds = left() * (1 - share) if view is not None else left()
-        best, best_obj, bound = _branch_and_cut(m, cfg, best, best_obj, bound, seconds, steps,
-                                                tell)
-        method = "lp+mip" + ("+local-search" if view is not None else "")
-    if view is not None and best is not None and open_gap() and left() > 0.05:
-        best, best_obj = local_search(m, view, best, best_obj, left(), cfg.seed + 1, steps)
-        tell("local search 局部搜索", best_obj, bound)
-    return best, best_obj, bound, method
 
 
 def _branch_and_cut(m: Model, cfg: PieceSettings, best: NDArray[np.float64] | None,
