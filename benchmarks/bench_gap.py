@@ -48,7 +48,7 @@ def bench_gap(a: argparse.Namespace) -> list[dict[str, Any]]:
     print(common.machine_line())
     for g, ref in insts:
         cpu0 = time.process_time()
-        r = solve_gap(g, a.time_limit, a.seed, a.improve_share)
+        r = solve_gap(g, a.time_limit, a.seed, a.improve_share, a.assignment_search_share)
         best = float(ref["best_known"])
         row = {"instance": g.name, "m": g.m, "n": g.n, "objective": r["objective"],
                "bound": round(float(r["bound"]), 3), "seconds": round(float(r["seconds"]), 3),
@@ -79,6 +79,8 @@ def register(sub: Any) -> None:
     g.add_argument("--seed", type=common.seed_arg, default=0)
     g.add_argument("--improve-share", type=common.share_arg, default=0.0,
                    help="share of the time before branch and cut for the improvement phase (0)")
+    g.add_argument("--assignment-search-share", type=common.share_arg, default=0.3,
+                   help="share of the time before branch and cut for the local search (0.3; 0: none)")
     g.add_argument("--limit", type=common.limit_arg, default=0, help="only the first N instances (0: all)")
     g.add_argument("--json", default=None, metavar="FILE")
     g.set_defaults(func=bench_gap)

@@ -176,12 +176,13 @@ def gap_model(g: GapInstance) -> Model:
     )
 
 
-def solve_gap(g: GapInstance, time_limit: float, seed: int = 0,
-              improve_share: float = 0.0) -> dict[str, float | str]:
+def solve_gap(g: GapInstance, time_limit: float, seed: int = 0, improve_share: float = 0.0,
+              assignment_search_share: float = 0.3) -> dict[str, float | str]:
     t0 = time.perf_counter()
     model = gap_model(g)
     r = solve_piece(model, PieceSettings(time_limit=time_limit, gap=0.0, seed=seed,
-                                         improve_share=improve_share))
+                                         improve_share=improve_share,
+                                         assignment_search_share=assignment_search_share))
     seconds = time.perf_counter() - t0
     obj = r.objective if r.values is not None else float("nan")
     if r.values is not None:  # check the answer independently of the solver

@@ -86,6 +86,7 @@ METHOD_LABELS = {
     "lp": "线性松弛", "staff-dive": "借调人员取整下潜", "restricted-mip": "局部整数规划",
     "neighbourhood-mip": "约减费用邻域整数规划", "mip": "分支定界",
     "linking-groups-fixed": "跨块关联组统一决定", "baseline": "基准方案", "fixed": "无可选方案",
+    "local-search": "局部搜索",
 }
 
 

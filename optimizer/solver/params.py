@@ -64,6 +64,11 @@ class SolveParams:
     #: options beyond the LP's, as a share of a piece's cases, in the reduced-cost
     #: neighbourhood MIP after the dive (`neighbourhood.py`); 0 = none
     neighbourhood_share: float = 0.15
+    #: share of a piece's time left before branch and cut given to the local search
+    #: (`assignment.py`), 2/5 before branch and cut and the rest after it; only a piece that is
+    #: a pure assignment (one option per case, hard capacity rows, nothing else: the GAP) runs
+    #: it, so a court plan with lending, groups or load bands never does; 0 = none
+    assignment_search_share: float = 0.3
 
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit, int | float) and math.isfinite(self.time_limit)
@@ -89,8 +94,10 @@ class SolveParams:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 < value <= 1):
                 raise ParamsError(f"{name} must be in (0, 1], got {value!r}")
-        if not (isinstance(self.improve_share, int | float) and 0 <= self.improve_share < 1):
-            raise ParamsError(f"improve_share must be in [0, 1), got {self.improve_share!r}")
+        for name in ("improve_share", "assignment_search_share"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 <= value < 1):
+                raise ParamsError(f"{name} must be in [0, 1), got {value!r}")
         if not (isinstance(self.neighbourhood_share, int | float)
                 and 0 <= self.neighbourhood_share <= 10):
             raise ParamsError(f"neighbourhood_share must be in [0, 10], got {self.neighbourhood_share!r}")

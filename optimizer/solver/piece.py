@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 
 from optimizer.law.vocabulary import PieceStatus
 from optimizer.model.rows import Model
+from optimizer.solver import assignment, highs, warm
 from optimizer.solver import cuts as rc
-from optimizer.solver import highs, warm
 from optimizer.solver.highs import Outcome
 from optimizer.solver.improve import improve
 from optimizer.solver.neighbourhood import neighbourhood_mip, reduced_costs
@@ -156,6 +156,7 @@ class PieceSettings:
     #: options beyond the LP's, as a share of the piece's cases, in the reduced-cost
     #: neighbourhood MIP after the dive (`neighbourhood.py`; 0 = none)
     neighbourhood_share: float = 0.15
+    assignment_search_share: float = 0.3  # `assignment.branch_with_search` (0 = none)
 
 
 def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
@@ -210,9 +211,8 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
             and left() > 0.05):
         best, best_obj = improve(m, best, best_obj, left() * cfg.improve_share, cfg, steps)
         tell("improvement 改进", best_obj, bound)
-    if (best is None or best_obj - bound > cfg.gap * abs(best_obj)) and left() > 0.05:
-        best, best_obj, bound = _branch_and_cut(m, cfg, best, best_obj, bound, left(), steps, tell)
-        method = "lp+mip"
+    best, best_obj, bound, method = assignment.branch_with_search(  # (when the gap is still open)
+        m, cfg, best, best_obj, bound, method, steps, tell, left, _branch_and_cut)
     if best is None:
         return done(None, PieceStatus.FEASIBLE, math.inf, bound, method)
     bound = min(bound, best_obj)

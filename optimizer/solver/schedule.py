@@ -33,7 +33,8 @@ def _settings(params: SolveParams, share: float, left: float,
         warm_cut_rounds=params.warm_cut_rounds,
         warm_start=warm, keep_warm_start=params.keep_warm_start,
         improve_share=params.improve_share, load_cuts=params.load_cuts,
-        neighbourhood_share=params.neighbourhood_share)
+        neighbourhood_share=params.neighbourhood_share,
+        assignment_search_share=params.assignment_search_share)
 
 
 def _job(args: tuple[Model, SolveParams, float, float, WarmStart | None]) -> PieceResult:
