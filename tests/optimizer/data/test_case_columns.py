@@ -129,3 +129,14 @@ def test_all_records_at_once_are_made_without_the_cycle_collector():
         gc.callbacks.remove(collected)
     assert len(made) == 3000 and text.count('"prior_action"') == 3000
     assert runs == [] and gc.isenabled()
+
+
+def test_one_asset_id_in_two_cases_is_no_defect_but_twice_in_one_case_is():
+    data = json.loads(json.dumps(TINY))
+    asset = {"id": "A1", "kind": "deposit", "place": data["places"][0]["id"], "value": 1.0}
+    data["cases"][0]["assets"] = [asset]
+    data["cases"][1]["assets"] = [asset]
+    assert len(parse_scenario(json.dumps(data, ensure_ascii=False)).cases) == len(data["cases"])
+    data["cases"][1]["assets"] = [asset, {**asset, "value": 2.0}]
+    with pytest.raises(ScenarioError, match="duplicate asset ids within the case"):
+        parse_scenario(json.dumps(data, ensure_ascii=False))
