@@ -3,8 +3,8 @@
 A national scenario has 300,000 cases (执行案件) with 400,000 assets (财产); as pydantic records
 they take two gigabytes and seconds to build, while reading, the cross-record checks and
 `Problem.from_scenario` each want a few fields of every case. So a scenario file's case records
-are validated straight into columns (`CASE_ROWS`: the `Case` model's own fields and constraints,
-each record as a plain tuple), and the scenario's `cases` is a `CaseSequence`: a `Case` record
+are validated straight into columns (`case_rows.py`: the `Case` model's own fields and
+constraints, no record made), and the scenario's `cases` is a `CaseSequence`: a `Case` record
 is made from the columns when one is asked for (the few places that need a whole case: a
 message, a report line, an edited copy), equal to the one validation would have made.
 
@@ -16,17 +16,17 @@ its problem follow each other). A `Scenario` is frozen, so its cases cannot chan
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from itertools import chain, islice, repeat
-from operator import contains, itemgetter, methodcaller
-from typing import Annotated, Any, NotRequired, overload
+from itertools import islice
+from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
-from typing_extensions import TypedDict
+from pydantic import BaseModel
 
 from optimizer.data.scenario import ApplicantWish, Asset, Case, CaseFlags, Party, Scenario
 
@@ -100,135 +100,21 @@ class CaseColumns:
         return np.array(self.asset_count, dtype=np.int64)
 
 
-_COLUMN_NAMES = tuple(f.name for f in fields(CaseColumns))
-_CASE_FIELDS = ("id", "court", "filed", "excluded_days", "amount", "workload", "property_found",
+COLUMN_NAMES = tuple(f.name for f in fields(CaseColumns))
+CASE_FIELDS = ("id", "court", "filed", "excluded_days", "amount", "workload", "property_found",
                 "debtor_id", "act_obligation", "prior_action")
-_PARTY_FIELDS = tuple(Party.model_fields)  # name, kind, place
-_ASSET_FIELDS = tuple(Asset.model_fields)  # id, kind, place, value
-
-# ------------------------------------------------------------ case records validated as columns
-# The same fields, types and constraints as the `Case`, `Party`, `Asset`, `CaseFlags` and
-# `ApplicantWish` models (taken from them, so a rule lives in one place), validated as typed
-# dicts that are handed, as each is validated, to a `CaseCollector`; it turns them into columns
-# a chunk at a time: no model instance and no field set is made, and no more than a chunk of
-# dicts lives at once.
-_KEY_SETS: dict[frozenset[str], frozenset[str]] = {}  # bounded: subsets of a record's fields
-_TYPED_DICT: Any = TypedDict  # (made from the models' fields: no static type)
-
-
-def _typed_dict(model: type[BaseModel], nested: dict[str, Any]) -> Any:
-    """A TypedDict with `model`'s fields (`nested` replaces some types); optional fields are
-    NotRequired, so the validated dict holds only the keys the file gave."""
-    annotations: dict[str, Any] = {}
-    for name, f in model.model_fields.items():
-        kind = nested.get(name, f.annotation)
-        if f.metadata:
-            kind = Annotated[kind, *f.metadata]
-        annotations[name] = kind if f.is_required() else NotRequired[kind]
-    out = _TYPED_DICT(f"{model.__name__}Record", annotations)
-    out.__pydantic_config__ = ConfigDict(extra="forbid")
-    return out
-
-
-def _defaults(model: type[BaseModel]) -> dict[str, Any]:
-    return {name: f.default for name, f in model.model_fields.items() if not f.is_required()}
-
-
-def _by_field(records: list[dict[str, Any]], model: type[BaseModel],
-              defaults: dict[str, Any]) -> tuple[dict[str, Sequence[Any]], list[frozenset[str]]]:
-    """The values of each of `model`'s fields over validated `records` (`defaults` where a
-    record left the field out), and the keys each record gave.
-
-    The validated dicts hold their keys in the model's field order (the first one is checked),
-    so records that gave the same fields (usually all of a chunk: each optional field is in
-    every record or in none) are transposed whole; others are read field by field."""
-    n = len(records)
-    optional = {name: sum(map(contains, records, repeat(name, n))) for name in defaults}
-    names = [name for name in model.model_fields if optional.get(name, n) == n]
-    if all(count in (0, n) for count in optional.values()) and (not n or list(records[0]) == names):
-        out: dict[str, Sequence[Any]] = dict(zip(
-            names, zip(*map(dict.values, records), strict=True), strict=True) if n else ())
-        for name, count in optional.items():
-            if not count:
-                out[name] = [defaults[name]] * n
-        keys = frozenset(names)
-        return out, [_KEY_SETS.setdefault(keys, keys)] * n
-    out = {name: list(map(methodcaller("get", name, defaults[name]) if name in defaults
-                          else itemgetter(name), records)) for name in model.model_fields}
-    sets = list(map(frozenset, records))
-    return out, list(map(_KEY_SETS.setdefault, sets, sets))
-
-
-class CaseCollector:
-    """Receives the validated case records of one reading (`CASE_ROWS`, as the validation
-    context) and keeps them as columns."""
-
-    CHUNK = 256  # dicts kept before they become columns (small: they stay in the cache)
-
-    def __init__(self) -> None:
-        self._chunk: list[dict[str, Any]] = []
-        self._columns: dict[str, list[Any]] = {name: [] for name in _COLUMN_NAMES}
-
-    def add(self, record: dict[str, Any]) -> None:
-        self._chunk.append(record)
-        if len(self._chunk) >= self.CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        chunk, out = self._chunk, self._columns
-        self._chunk = []
-        case, given = _by_field(chunk, Case, _CASE_DEFAULTS)
-        out["given"] += given
-        for name in _CASE_FIELDS:
-            out[name] += case[name]
-        for role in ("applicant", "debtor"):
-            party, _ = _by_field(list(case[role]), Party, {})
-            for name in _PARTY_FIELDS:
-                out[f"{role}_{name}"] += party[name]
-        for block, model in (("flags", CaseFlags), ("wish", ApplicantWish)):
-            values, given = _by_field(list(case[block]), model, _defaults(model))
-            out[f"{block}_given"] += given
-            for name in model.model_fields:
-                out[name] += values[name]
-        out["asset_count"] += map(len, case["assets"])
-        flat = list(chain.from_iterable(case["assets"]))
-        if flat:
-            assets, _ = _by_field(flat, Asset, {})
-            for name in _ASSET_FIELDS:
-                out[f"asset_{name}"] += assets[name]
-
-    def columns(self) -> CaseColumns:
-        self._flush()
-        return CaseColumns(**{name: tuple(v) for name, v in self._columns.items()})
-
-
-#: a case left without `flags`, `wish` or `assets` has them empty (their fields' defaults)
-_CASE_DEFAULTS = {**_defaults(Case), "flags": {}, "wish": {}, "assets": ()}
-
-
-def _collect(record: dict[str, Any], info: ValidationInfo) -> None:
-    info.context.add(record)  # type: ignore[union-attr]  # (a CaseCollector)
-
-
-#: a scenario file's `cases` array, each record validated into the `CaseCollector` passed as
-#: the validation context (what is left in the array is None)
-_PARTY_RECORD, _ASSET_RECORD = _typed_dict(Party, {}), _typed_dict(Asset, {})
-_CASE_RECORD = _typed_dict(Case, {
-    "applicant": _PARTY_RECORD, "debtor": _PARTY_RECORD,
-    "assets": tuple[_ASSET_RECORD, ...],  # type: ignore[valid-type]  # (made from the models)
-    "flags": _typed_dict(CaseFlags, {}), "wish": _typed_dict(ApplicantWish, {})})
-CASE_ROWS: Any = tuple[Annotated[_CASE_RECORD, AfterValidator(_collect)], ...]  # type: ignore[valid-type]
-
+PARTY_FIELDS = tuple(Party.model_fields)  # name, kind, place
+ASSET_FIELDS = tuple(Asset.model_fields)  # id, kind, place, value
 
 # ------------------------------------------------------------ columns gathered from records
 def columns_of_records(cases: Sequence[Case]) -> CaseColumns:
     """The columns of `Case` records (one pass)."""
-    out: dict[str, list[Any]] = {name: [] for name in _COLUMN_NAMES}
+    out: dict[str, list[Any]] = {name: [] for name in COLUMN_NAMES}
     for k in cases:
-        for name in _CASE_FIELDS:
+        for name in CASE_FIELDS:
             out[name].append(getattr(k, name))
         for role, party in (("applicant", k.applicant), ("debtor", k.debtor)):
-            for name in _PARTY_FIELDS:
+            for name in PARTY_FIELDS:
                 out[f"{role}_{name}"].append(getattr(party, name))
         for name in CaseFlags.model_fields:
             out[name].append(getattr(k.flags, name))
@@ -239,19 +125,20 @@ def columns_of_records(cases: Sequence[Case]) -> CaseColumns:
         out["wish_given"].append(frozenset(k.wish.__pydantic_fields_set__))
         out["asset_count"].append(len(k.assets))
         for a in k.assets:
-            for name in _ASSET_FIELDS:
+            for name in ASSET_FIELDS:
                 out[f"asset_{name}"].append(getattr(a, name))
     return CaseColumns(**{name: tuple(v) for name, v in out.items()})
 
 
 # ------------------------------------------------------------ records made from the columns
 _set = object.__setattr__
+_new = object.__new__
 
 
 def _record(model: type[BaseModel], values: dict[str, Any], given: frozenset[str]) -> Any:
     """A `model` instance holding `values` (already validated), as `model_construct` makes it
     but without its per-field work."""
-    out = model.__new__(model)
+    out = _new(model)
     _set(out, "__dict__", values)
     _set(out, "__pydantic_fields_set__", set(given))
     _set(out, "__pydantic_extra__", None)
@@ -259,33 +146,61 @@ def _record(model: type[BaseModel], values: dict[str, Any], given: frozenset[str
     return out
 
 
-_ALL_PARTY = frozenset(_PARTY_FIELDS)
-_ALL_ASSET = frozenset(_ASSET_FIELDS)
+_ALL_PARTY = frozenset(PARTY_FIELDS)
+_ALL_ASSET = frozenset(ASSET_FIELDS)
+_FLAT_ASSET_NAMES = tuple(f"asset_{name}" for name in ASSET_FIELDS)
+#: the columns of one case's row, in this order (the assets apart)
+_ROW_NAMES = ("id", "court", "filed", "excluded_days", "amount", "workload", "property_found",
+              "applicant_name", "applicant_kind", "applicant_place", "debtor_name", "debtor_kind",
+              "debtor_place", "debtor_id", "asset_count", "act_obligation", "interference",
+              "passive_handling", "complex", "objects_to_transfer", "requests_escalation",
+              "preferred_court", "prior_action", "given", "flags_given", "wish_given")
+assert set(_ROW_NAMES) | set(_FLAT_ASSET_NAMES) == set(COLUMN_NAMES)
+_ASSET_COUNT = _ROW_NAMES.index("asset_count")
 
 
-def _case_from(c: dict[str, Any], assets: Iterable[tuple[Any, ...]]) -> Case:
-    """The `Case` of one row of columns (`c`: a value per column name; its asset rows)."""
+def _case_from(row: tuple[Any, ...], assets: Iterable[tuple[Any, ...]]) -> Case:
+    """The `Case` of one row of columns (`_ROW_NAMES`) and its asset rows."""
+    (case_id, court, filed, excluded_days, amount, workload, property_found, a_name, a_kind,
+     a_place, d_name, d_kind, d_place, debtor_id, _, act_obligation, interference, passive,
+     complex_, objects, requests, preferred, prior_action, given, flags_given, wish_given) = row
     case: Case = _record(Case, {
-        **{name: c[name] for name in _CASE_FIELDS[:7]},
-        "applicant": _record(Party, {name: c[f"applicant_{name}"] for name in _PARTY_FIELDS},
+        "id": case_id, "court": court, "filed": filed, "excluded_days": excluded_days,
+        "amount": amount, "workload": workload, "property_found": property_found,
+        "applicant": _record(Party, {"name": a_name, "kind": a_kind, "place": a_place},
                              _ALL_PARTY),
-        "debtor": _record(Party, {name: c[f"debtor_{name}"] for name in _PARTY_FIELDS},
-                          _ALL_PARTY),
-        "debtor_id": c["debtor_id"],
-        "assets": tuple(_record(Asset, dict(zip(_ASSET_FIELDS, a, strict=True)), _ALL_ASSET)
-                        for a in assets),
-        "act_obligation": c["act_obligation"],
-        "flags": _record(CaseFlags, {name: c[name] for name in CaseFlags.model_fields},
-                         c["flags_given"]),
-        "wish": _record(ApplicantWish, {name: c[name] for name in ApplicantWish.model_fields},
-                        c["wish_given"]),
-        "prior_action": c["prior_action"],
-    }, c["given"])
+        "debtor": _record(Party, {"name": d_name, "kind": d_kind, "place": d_place}, _ALL_PARTY),
+        "debtor_id": debtor_id,
+        "assets": tuple([_record(Asset, {"id": a, "kind": k, "place": p, "value": v}, _ALL_ASSET)
+                         for a, k, p, v in assets]),
+        "act_obligation": act_obligation,
+        "flags": _record(CaseFlags, {"interference": interference, "passive_handling": passive,
+                                     "complex": complex_}, flags_given),
+        "wish": _record(ApplicantWish, {"objects_to_transfer": objects,
+                                        "requests_escalation": requests,
+                                        "preferred_court": preferred}, wish_given),
+        "prior_action": prior_action,
+    }, given)
     return case
 
 
-_FLAT_ASSET_NAMES = tuple(f"asset_{name}" for name in _ASSET_FIELDS)
-_ROW_NAMES = tuple(name for name in _COLUMN_NAMES if name not in _FLAT_ASSET_NAMES)
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """The cycle collector off while many objects are made (a scenario parsed, its cases made
+    as records): they make no cycle, and each collection walks all of them again (a third of
+    the CPU time of a national file; making its 300,000 records, 12 s instead of 3).
+    Afterwards they join the oldest generation directly (`freeze` + `unfreeze` moves them
+    without a walk): left in the youngest, the first collection after would walk them all
+    (1.5 s nationally), and each older one again as they age."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if was_on:
+            gc.enable()
 
 
 class CaseSequence(Sequence[Case]):
@@ -310,7 +225,11 @@ class CaseSequence(Sequence[Case]):
 
     def __getitem__(self, i: int | slice) -> Case | tuple[Case, ...]:
         if isinstance(i, slice):
-            return tuple(map(self.__getitem__, range(len(self))[i]))
+            chosen = range(len(self))[i]
+            with no_cyclic_gc():
+                if chosen.step == 1:
+                    return tuple(self._made(chosen.start, chosen.stop))
+                return tuple(map(self.__getitem__, chosen))
         i = range(len(self))[i]  # (negative indices; IndexError beyond the end)
         cols = self.columns
         if self._asset_start is None:
@@ -318,14 +237,22 @@ class CaseSequence(Sequence[Case]):
         first, count = int(self._asset_start[i]), cols.asset_count[i]
         assets = zip(*(getattr(cols, name)[first:first + count] for name in _FLAT_ASSET_NAMES),
                      strict=True)
-        return _case_from({name: getattr(cols, name)[i] for name in _ROW_NAMES}, assets)
+        return _case_from(tuple(getattr(cols, name)[i] for name in _ROW_NAMES), assets)
 
     def __iter__(self) -> Iterator[Case]:
+        return self._made(0, len(self))
+
+    def _made(self, start: int, stop: int) -> Iterator[Case]:
+        """The records of cases `start` to `stop` (excluded), one after the other."""
         cols = self.columns
-        assets = zip(*(getattr(cols, name) for name in _FLAT_ASSET_NAMES), strict=True)
-        for row in zip(*(getattr(cols, name) for name in _ROW_NAMES), strict=True):
-            c = dict(zip(_ROW_NAMES, row, strict=True))
-            yield _case_from(c, islice(assets, c["asset_count"]))
+        first = int(np.sum(cols.asset_count[:start]))
+        assets = zip(*(getattr(cols, name)[first:] if first else getattr(cols, name)
+                       for name in _FLAT_ASSET_NAMES), strict=True)
+        rows = zip(*(getattr(cols, name)[start:stop] if (start, stop) != (0, len(self))
+                     else getattr(cols, name) for name in _ROW_NAMES), strict=True)
+        for row in rows:
+            count = row[_ASSET_COUNT]
+            yield _case_from(row, islice(assets, count) if count else ())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from optimizer.data.case_columns import case_columns
 from optimizer.data.problem import Problem
 from optimizer.data.scenario import Rules, Weights
 from optimizer.law.bankruptcy import Screening
@@ -113,8 +114,8 @@ class ChangeSet(_Change):
     def check(self, p: Problem) -> None:
         """Every name refers to the scenario; raises `ChangesError` naming the change."""
         courts = set(p.court_ids)
-        cases = {k.id for k in p.scenario.cases}
-        debtors = {k.debtor_id for k in p.scenario.cases}
+        cases = set(p.case_ids)
+        debtors = set(case_columns(p.scenario).debtor_id)
         errors: list[str] = []
 
         def need(ok: bool, where: str, msg: str) -> None:
@@ -200,11 +201,12 @@ class ChangeSet(_Change):
         any pinned case that screening suspends (the pin is the planner's explicit word)."""
         out = set(self.not_transfer)
         if self.pins and p.suspended.any():
-            index = {k.id: i for i, k in enumerate(p.scenario.cases)}
+            index = {case_id: i for i, case_id in enumerate(p.case_ids)}
+            debtor_ids = case_columns(p.scenario).debtor_id
             for pin in self.pins:
                 i = index.get(pin.case)
                 if i is not None and p.suspended[i]:
-                    out.add(p.scenario.cases[i].debtor_id)
+                    out.add(debtor_ids[i])
         return frozenset(out)
 
     def without(self, field: str, index: int) -> ChangeSet:

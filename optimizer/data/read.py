@@ -8,13 +8,11 @@ with thousands of digits, and ids or keys with control characters (shown escaped
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ValidationError, create_model
 
-from optimizer.data.case_columns import CASE_ROWS, CaseCollector, CaseSequence, case_columns
+from optimizer.data.case_columns import CaseSequence, case_columns, no_cyclic_gc
+from optimizer.data.case_rows import CASE_ROWS, CaseCollector
 from optimizer.data.counts import check_record_counts
 from optimizer.data.scenario import FORMAT_VERSION, NO_CONTROL, Scenario
 from optimizer.data.validate import Defect, ScenarioError, check_scenario
@@ -301,28 +300,9 @@ def _validated_as_columns(data: bytes) -> Scenario:
     return Scenario.model_construct(set(s.model_fields_set), **fields)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """The cycle collector off while a scenario is parsed: the parse makes millions of
-    containers and no cycle, and each collection walks all of them again (a third of the
-    CPU time of a national file). Afterwards they join the oldest generation directly
-    (`freeze` + `unfreeze` moves them without a walk): left in the youngest, the first
-    collection after the parse would walk them all (1.5 s nationally), and each older one
-    again as they age."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if was_on:
-            gc.enable()
-
-
 def parse_scenario(data: bytes | str | dict[str, Any], source: str = "(input)") -> Scenario:
     """Bytes, text or an already decoded dict → a validated `Scenario`."""
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _parse_scenario(data, source)
 
 

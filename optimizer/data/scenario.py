@@ -391,9 +391,10 @@ class Scenario(_Record):
     terminated: tuple[TerminatedStock, ...] = Field((), description="终本库, per court.")
     history: tuple[CourtHistory, ...] = Field((), description="Each court's last months.")
 
-    @field_serializer("cases", mode="wrap")
+    @field_serializer("cases", mode="wrap")  # (no return annotation: the schema stays the field's)
     def _cases_as_records(self, cases: Sequence[Case], records: SerializerFunctionWrapHandler):
-        """A scenario read from a file holds its cases as columns (`CaseSequence`): they are
-        written as the records they stand for. (No return annotation: the serialized schema
-        stays the field's own.)"""
-        return records(cases if isinstance(cases, tuple) else tuple(cases))
+        """Cases held as columns (`CaseSequence`) are written as the records they stand for."""
+        from optimizer.data.case_columns import no_cyclic_gc  # (it imports this module)
+
+        with no_cyclic_gc():  # (a slice is a tuple of new records: a collection would walk them)
+            return records(cases[:])

@@ -18,7 +18,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from optimizer.data.scenario import Case, Scenario
+from optimizer.data.case_columns import case_columns
+from optimizer.data.scenario import Scenario
 from optimizer.io.plan_labels import MODE_KEY_LABELS, court_names, decision_label, named
 from optimizer.io.xlsx_outcomes import add_outcome_sheets
 from optimizer.io.xlsx_style import DATE_FORMAT, print_layout, save_workbook, write_table
@@ -97,13 +98,22 @@ def _summary(wb: Any, plan: Plan) -> None:
     print_layout(ws, repeat_first_column=False)
 
 
-def _case_rows(plan: Plan, names: dict[str, str], by_id: dict[str, Case] | None) -> list[list[Any]]:
+def _party_cells(scenario: Scenario) -> dict[str, tuple[str, str, float, dt.date]]:
+    """Per case id: applicant, debtor, amount and filing date (`PARTY_HEADERS`), read from the
+    scenario's case columns."""
+    k = case_columns(scenario)
+    return dict(zip(k.id, zip(k.applicant_name, k.debtor_name, k.amount, k.filed, strict=True),
+                    strict=True))
+
+
+def _case_rows(plan: Plan, names: dict[str, str],
+               by_id: dict[str, tuple[str, str, float, dt.date]] | None) -> list[list[Any]]:
     rows = []
     for c in plan.cases:
         row: list[Any] = [c.case_id]
         if by_id is not None:
-            k = by_id.get(c.case_id)
-            row += [k.applicant.name, k.debtor.name, k.amount, k.filed] if k else [None] * 4
+            cells = by_id.get(c.case_id)
+            row += list(cells) if cells else [None] * 4
         row += [decision_label(c), named(names, c.from_court_id), named(names, c.court_id),
                 "是" if c.court_id != c.from_court_id else "否", named(names, c.decided_by),
                 "、".join(c.reasons), c.basis, "、".join(c.wishes), "、".join(c.entrusted_assets),
@@ -123,7 +133,7 @@ _CASE_WRAP = {"申请执行人", "被执行人", "决定", "原执行法院", "�
 
 def _cases(wb: Any, plan: Plan, names: dict[str, str], scenario: Scenario | None) -> None:
     ws = wb.create_sheet(CASES)
-    by_id = {k.id: k for k in scenario.cases} if scenario else None
+    by_id = _party_cells(scenario) if scenario else None
     extra = PARTY_HEADERS if by_id is not None else []
     headers = CASE_HEADERS[:1] + extra + CASE_HEADERS[1:]
     total = headers.index("成本合计")

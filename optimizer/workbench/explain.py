@@ -224,7 +224,7 @@ def explain(v: PlanView, cases: list[str] | None = None) -> list[Explanation]:
     src, pos = source[order].tolist(), at[order].tolist()
     for i in idx.tolist():
         ranked = tuple(alts[src[k]].alternative(pos[k]) for k in range(starts[i], starts[i + 1]))
-        cp = by_id[v.p.scenario.cases[i].id]
+        cp = by_id[v.p.case_ids[i]]
         out.append(Explanation(
             case_id=cp.case_id, reasons=cp.reasons, mode=cp.mode, court_id=cp.court_id,
             from_court_id=cp.from_court_id, decided_by=cp.decided_by,

@@ -79,7 +79,7 @@ class PlanMismatch(UserError):
 def decision_of(p: Problem, o: Options, plan: Plan) -> tuple[Decision, dict[str, int]]:
     """The decision a plan encodes, as rows of `o`. Raises `PlanMismatch` naming the case."""
     cidx = {c: j for j, c in enumerate(p.court_ids)}
-    case_index = {k.id: i for i, k in enumerate(p.scenario.cases)}
+    case_index = {case_id: i for i, case_id in enumerate(p.case_ids)}
     if len(plan.cases) != p.n_cases:
         raise PlanMismatch(f"plan has {len(plan.cases)} cases, the scenario {p.n_cases}")
     mode = np.empty(p.n_cases, dtype=np.int64)
