@@ -57,11 +57,13 @@ def _by_field(records: list[dict[str, Any]], model: type[BaseModel],
     so records that gave the same fields (usually all of a chunk: each optional field is in
     every record or in none) are transposed whole; others are read field by field."""
     n = len(records)
+    if not n:
+        return {name: [] for name in model.model_fields}, []
     optional = {name: sum(map(contains, records, repeat(name, n))) for name in defaults}
     names = [name for name in model.model_fields if optional.get(name, n) == n]
-    if all(count in (0, n) for count in optional.values()) and (not n or list(records[0]) == names):
+    if all(count in (0, n) for count in optional.values()) and list(records[0]) == names:
         out: dict[str, Sequence[Any]] = dict(zip(
-            names, zip(*map(dict.values, records), strict=True), strict=True) if n else ())
+            names, zip(*map(dict.values, records), strict=True), strict=True))
         for name, count in optional.items():
             if not count:
                 out[name] = [defaults[name]] * n

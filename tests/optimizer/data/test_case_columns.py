@@ -140,3 +140,21 @@ def test_one_asset_id_in_two_cases_is_no_defect_but_twice_in_one_case_is():
     data["cases"][1]["assets"] = [asset, {**asset, "value": 2.0}]
     with pytest.raises(ScenarioError, match="duplicate asset ids within the case"):
         parse_scenario(json.dumps(data, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("cases", [1, 255, 256, 512, 513])
+def test_any_number_of_cases_fills_the_last_chunk(cases):
+    # the collector turns records into columns 256 at a time: a last chunk full or empty
+    s = _assert_same(to_json(generate("lishui", seed=3, cases=cases)))
+    assert len(s.cases) == cases
+
+
+def test_a_scenario_without_cases_reads():
+    data = json.loads(json.dumps(TINY))
+    data["cases"] = []
+    text = json.dumps(data, ensure_ascii=False)
+    with pytest.raises(ScenarioError) as e:  # (its district holds no case to plan)
+        parse_scenario(text)
+    assert [d.path for d in e.value.defects] == ["dispatcher"]
+    columns = case_columns(_records(text))
+    assert len(columns) == 0 and columns.asset_id == ()
