@@ -63,7 +63,7 @@ class SolveParams:
     load_cuts: bool = True
     #: options beyond the LP's, as a share of a piece's cases, in the reduced-cost
     #: neighbourhood MIP after the dive (`neighbourhood.py`); 0 = none
-    neighbourhood_share: float = 0.15
+    neighbourhood_share: float = 0.2
     #: share of a piece's time left before branch and cut given to the local search
     #: (`assignment.py`), 2/5 before branch and cut and the rest after it; only a piece that is
     #: a pure assignment (one option per case, hard capacity rows, nothing else: the GAP) runs
