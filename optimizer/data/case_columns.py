@@ -265,6 +265,19 @@ class CaseSequence(Sequence[Case]):
         return f"CaseSequence({len(self)} cases)"
 
 
+class CasesById:
+    """A scenario's cases by 案号, each record made when asked for (a dict of them all would
+    make every record of a national scenario)."""
+
+    def __init__(self, s: Scenario):
+        self._cases = s.cases
+        self._index = {case_id: i for i, case_id in enumerate(case_columns(s).id)}
+
+    def get(self, case_id: str) -> Case | None:
+        i = self._index.get(case_id)
+        return None if i is None else self._cases[i]
+
+
 _last: tuple[weakref.ref[Scenario], CaseColumns] | None = None
 
 

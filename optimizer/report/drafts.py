@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections import defaultdict
 
+from optimizer.data.case_columns import CasesById, case_columns
 from optimizer.data.scenario import Case, Court, Party, Scenario
 from optimizer.io.plan_labels import court_names
 from optimizer.io.xlsx_columns import ASSET_LABELS
@@ -56,8 +57,9 @@ class _Context:
         self.names = court_names(plan, scenario)
         self.courts: dict[str, Court] = {c.id: c for c in scenario.courts}
         self.places = {p.id: p.name for p in scenario.places}
-        self.cases = {k.id: k for k in scenario.cases}
-        self.codes = court_codes_from_cases((k.id, k.court) for k in scenario.cases)
+        self.cases = CasesById(scenario)
+        columns = case_columns(scenario)
+        self.codes = court_codes_from_cases(zip(columns.id, columns.court, strict=True))
         self.year = plan.plan_date[:4] or blank("年度")
         cal = scenario.calendar  # the scenario's own 法定休假日 and 调休 days override the shipped ones
         self.date = document_date(plan.plan_date, national_calendar().with_days(
@@ -71,8 +73,7 @@ class _Context:
         self.groups: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.lendings: dict[tuple[str | None, str | None], list[CasePlan]] = defaultdict(list)
         for c in plan.cases:
-            k = self.cases.get(c.case_id)
-            if c.mode == "concentrate" and k is not None:
+            if c.mode == "concentrate" and (k := self.cases.get(c.case_id)) is not None:
                 self.groups[(k.debtor_id, c.court_id)].append(c.case_id)
             if _lent(c):
                 self.lendings[(c.decided_by, c.court_id)].append(c)
