@@ -129,8 +129,8 @@ def _collect(record: dict[str, Any], info: ValidationInfo) -> None:
 #: a scenario file's `cases` array, each record validated into the `CaseCollector` passed as
 #: the validation context (what is left in the array is None)
 _PARTY_RECORD, _ASSET_RECORD = _typed_dict(Party, {}), _typed_dict(Asset, {})
-_CASE_RECORD = _typed_dict(Case, {
+CASE_RECORD = _typed_dict(Case, {
     "applicant": _PARTY_RECORD, "debtor": _PARTY_RECORD,
     "assets": tuple[_ASSET_RECORD, ...],  # type: ignore[valid-type]  # (made from the models)
     "flags": _typed_dict(CaseFlags, {}), "wish": _typed_dict(ApplicantWish, {})})
-CASE_ROWS: Any = tuple[Annotated[_CASE_RECORD, AfterValidator(_collect)], ...]  # type: ignore[valid-type]
+CASE_ROWS: Any = tuple[Annotated[CASE_RECORD, AfterValidator(_collect)], ...]  # type: ignore[valid-type]

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from optimizer.data.case_columns import CaseColumns, CaseSequence, case_columns, columns_of_records
+from optimizer.data.case_rows import CASE_RECORD
 from optimizer.data.generate import generate, to_json
 from optimizer.data.read import parse_scenario
-from optimizer.data.scenario import Scenario
+from optimizer.data.scenario import Case, Scenario
 from optimizer.data.validate import ScenarioError
 from tests.conftest import DATA
 
@@ -158,3 +160,34 @@ def test_a_scenario_without_cases_reads():
     assert [d.path for d in e.value.defects] == ["dispatcher"]
     columns = case_columns(_records(text))
     assert len(columns) == 0 and columns.asset_id == ()
+
+
+_CASE = TINY["cases"][0]
+_ASSET = {"id": "a", "kind": "deposit", "place": "331102", "value": 1.0}
+
+
+@pytest.mark.parametrize("change", [
+    {"id": "a\nb"}, {"id": ""}, {"id": "x" * 65}, {"debtor_id": "a\u2028"}, {"court": None},
+    {"amount": 1e14}, {"amount": -1}, {"amount": "1"}, {"workload": 0}, {"workload": True},
+    {"excluded_days": 1.5}, {"excluded_days": 36_501}, {"filed": "2025-1-1"}, {"filed": None},
+    {"property_found": None}, {"prior_action": "x"}, {"act_obligation": 1}, {"extra": 1},
+    {"applicant": {**_CASE["applicant"], "name": "n" * 201}},
+    {"debtor": {**_CASE["debtor"], "kind": "robot"}}, {"debtor": {"name": "x", "kind": "person"}},
+    {"flags": None}, {"flags": {"complex": "true"}}, {"flags": {"other": True}},
+    {"wish": {"preferred_court": "\x1b"}}, {"wish": {"preferred_court": None}},
+    {"assets": [{**_ASSET, "value": -1}]}, {"assets": [{**_ASSET, "kind": "gold"}]},
+    {"assets": [{**_ASSET, "id": 1}]}, {"assets": [[1, 2]]}, {"assets": None},
+])
+def test_a_case_record_passes_as_columns_exactly_when_it_passes_as_a_record(change):
+    # the columns' record types are made from the models: the same fields, the same rules
+    text = json.dumps({**_CASE, **change}, ensure_ascii=False)
+    as_record = as_columns = True
+    try:
+        Case.model_validate_json(text, strict=True)
+    except ValidationError:
+        as_record = False
+    try:
+        TypeAdapter(CASE_RECORD).validate_json(text, strict=True)
+    except ValidationError:
+        as_columns = False
+    assert as_columns == as_record
