@@ -188,8 +188,9 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         steps.append("lp: not solved in time")
         return done(None, PieceStatus.FEASIBLE, math.inf, -math.inf, "lp")
     rounds = cfg.cut_rounds if carried is None else min(cfg.cut_rounds, cfg.warm_cut_rounds)
-    # (a what-if's warm start carries residual-capacity cuts only: `warm.py`)
-    load_cuts = cfg.load_cuts and cfg.warm_start is None and not cfg.keep_warm_start
+    # a variant separates its own load cuts as a cold solve does; a piece that keeps a warm
+    # start adds none (`warm.py` carries residual-capacity cuts and their basis rows only)
+    load_cuts = cfg.load_cuts and not cfg.keep_warm_start
     m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried,
                                    load_cuts=load_cuts,
                                    tail=_CUT_TAIL * cfg.gap * abs(lp_res.objective))

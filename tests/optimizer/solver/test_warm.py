@@ -3,6 +3,7 @@ the variant, or it is not carried."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -152,3 +153,17 @@ def test_concatenated_cuts_keep_every_row() -> None:
             for s, e in zip(both.start[:-1], both.start[1:], strict=True)]
     assert rows == [([0, 5], [1.0, -2.0]), ([1], [1.0]), ([2, 3], [1.0, -3.0])]
     assert both.upper.tolist() == [4.0, 1.0, 7.0]
+
+
+def test_a_warm_variant_separates_its_own_load_cuts(zhejiang_small, base_plan) -> None:  # type: ignore[no-untyped-def]
+    # the base keeps no load cut (valid for its officer counts only), but the variant rounds
+    # its own load rows as a cold solve does: its LP bound is the higher for them
+    change = ChangeSet(officers=(OfficerChange(court="C330102", add=4),))
+    bounds = []
+    for load_cuts in (False, True):
+        hot = plan_problem(zhejiang_small, change, SolveParams(time_limit=60, load_cuts=load_cuts),
+                           warm_start=base_plan)
+        (lp, *_) = (m for s in hot.stats.pieces_detail[0].steps
+                    if (m := re.match(r"lp ([0-9.]+), fractional", s)))
+        bounds.append(float(lp.group(1)))
+    assert bounds[1] > bounds[0] + 1.0
