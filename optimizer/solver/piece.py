@@ -188,13 +188,13 @@ def solve_piece(m: Model, cfg: PieceSettings) -> PieceResult:
         steps.append("lp: not solved in time")
         return done(None, PieceStatus.FEASIBLE, math.inf, -math.inf, "lp")
     rounds = cfg.cut_rounds if carried is None else min(cfg.cut_rounds, cfg.warm_cut_rounds)
-    # a variant separates its own load cuts as a cold solve does; a piece that keeps a warm
-    # start adds none (`warm.py` carries residual-capacity cuts and their basis rows only)
-    load_cuts = cfg.load_cuts and not cfg.keep_warm_start
+    tail = _CUT_TAIL * cfg.gap * abs(lp_res.objective)
+    # a kept warm start holds no load cut (`warm.py`): they are added after it is taken
     m, lp, bound, cuts = _cut_loop(m, h, lp, lp_res.objective, rows, rounds, steps, carried,
-                                   load_cuts=load_cuts,
-                                   tail=_CUT_TAIL * cfg.gap * abs(lp_res.objective))
+                                   load_cuts=cfg.load_cuts and not cfg.keep_warm_start, tail=tail)
     kept = warm.keep(m, cuts, highs.get_basis(h)) if cfg.keep_warm_start else None
+    if kept is not None and cfg.load_cuts:
+        m, lp, bound, _ = _cut_loop(m, h, lp, bound, rows, rounds, steps, None, True, tail)
     integral = is_integral(m, lp)
     steps.append(f"lp {bound:.2f}, fractional integer columns {int((~integral).sum())}")
     tell("LP relaxation 线性松弛", None, bound)

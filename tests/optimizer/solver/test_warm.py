@@ -167,3 +167,18 @@ def test_a_warm_variant_separates_its_own_load_cuts(zhejiang_small, base_plan) -
                     if (m := re.match(r"lp ([0-9.]+), fractional", s)))
         bounds.append(float(lp.group(1)))
     assert bounds[1] > bounds[0] + 1.0
+
+
+def test_a_piece_keeping_a_warm_start_still_rounds_its_load_rows(zhejiang_small) -> None:  # type: ignore[no-untyped-def]
+    # (the service keeps a warm start for every run: its plans get the load cuts too, while
+    # what it keeps for variants holds none)
+    bounds = []
+    for load_cuts in (False, True):
+        plan = plan_problem(zhejiang_small, None, SolveParams(time_limit=60, load_cuts=load_cuts,
+                                                              keep_warm_start=True))
+        (lp, *_) = (m for s in plan.stats.pieces_detail[0].steps
+                    if (m := re.match(r"lp ([0-9.]+), fractional", s)))
+        bounds.append(float(lp.group(1)))
+        (start,) = plan.warm_starts.values()
+        assert start.basis is not None and len(start.basis[1]) == len(start.row_key) + start.cuts.n
+    assert bounds[1] > bounds[0] + 1.0
